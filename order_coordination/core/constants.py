@@ -1,0 +1,170 @@
+"""Every name the app uses for stages, statuses, departments and fields, in one place."""
+
+# Stages, in the order an order moves through them.
+ORDER_RECEIVED = "Order Received"
+PRODUCTION_PLANNING = "Production Planning"
+IN_PRODUCTION = "In Production"
+READY_TO_SHIP = "Ready to Ship"
+PARTIALLY_SHIPPED = "Partially Shipped"
+SHIPPED = "Shipped"
+DELIVERED = "Delivered"
+COMPLETED = "Completed"
+
+STAGES = (
+	ORDER_RECEIVED,
+	PRODUCTION_PLANNING,
+	IN_PRODUCTION,
+	READY_TO_SHIP,
+	PARTIALLY_SHIPPED,
+	SHIPPED,
+	DELIVERED,
+	COMPLETED,
+)
+PRODUCTION_STAGES = (PRODUCTION_PLANNING, IN_PRODUCTION)
+
+# Order statuses: how the order is doing, beside where it is.
+STATUS_OPEN = "Open"
+STATUS_AT_RISK = "At Risk"
+STATUS_OVERDUE = "Overdue"
+STATUS_ON_HOLD = "On Hold"
+STATUS_COMPLETED = "Completed"
+STATUS_CANCELLED = "Cancelled"
+ORDER_STATUSES = (
+	STATUS_OPEN,
+	STATUS_AT_RISK,
+	STATUS_OVERDUE,
+	STATUS_ON_HOLD,
+	STATUS_COMPLETED,
+	STATUS_CANCELLED,
+)
+
+# Departments created on install; admins may add more.
+SALES = "Sales"
+PRODUCTION = "Production"
+LOGISTICS = "Logistics"
+DEFAULT_DEPARTMENTS = (SALES, PRODUCTION, LOGISTICS)
+DEFAULT_DEPARTMENT_ROLES = {
+	SALES: ("Sales User", "Sales Manager"),
+	PRODUCTION: ("Manufacturing User", "Manufacturing Manager"),
+	LOGISTICS: ("Stock User", "Stock Manager", "Delivery User"),
+}
+
+# Ownership models: who is accountable for the order as a whole.
+SALES_LED = "Sales-led"
+PRODUCTION_LED = "Production-led"
+LOGISTICS_LED = "Logistics-led"
+SHARED = "Shared"
+OWNERSHIP_MODELS = (SALES_LED, PRODUCTION_LED, LOGISTICS_LED, SHARED)
+
+# Responsibility matrix cells.
+RESPONSIBLE = "Responsible"
+ACCOUNTABLE = "Accountable"
+INFORMED = "Informed"
+MATRIX_ROLES = (RESPONSIBLE, ACCOUNTABLE, INFORMED)
+
+# Handoffs.
+HANDOFF_PENDING = "Pending"
+HANDOFF_ACCEPTED = "Accepted"
+HANDOFF_REJECTED = "Rejected"
+HANDOFF_CANCELLED = "Cancelled"
+HANDOFF_STATUSES = (HANDOFF_PENDING, HANDOFF_ACCEPTED, HANDOFF_REJECTED, HANDOFF_CANCELLED)
+
+# Exceptions.
+MATERIAL_SHORTAGE = "Material Shortage"
+PRODUCTION_DELAY = "Production Delay"
+QUALITY_ISSUE = "Quality Issue"
+DELIVERY_FAILED = "Delivery Failed"
+CUSTOMER_CHANGE = "Customer Change"
+DAMAGED_IN_TRANSIT = "Damaged in Transit"
+OTHER = "Other"
+EXCEPTION_TYPES = (
+	MATERIAL_SHORTAGE,
+	PRODUCTION_DELAY,
+	QUALITY_ISSUE,
+	DELIVERY_FAILED,
+	CUSTOMER_CHANGE,
+	DAMAGED_IN_TRANSIT,
+	OTHER,
+)
+EXCEPTION_OPEN = "Open"
+EXCEPTION_RESOLVED = "Resolved"
+
+# Delivery outcomes reported by Logistics (or by a Delivery Trip / Shipment).
+OUTCOME_DELIVERED = "Delivered"
+OUTCOME_PARTIALLY_DELIVERED = "Partially Delivered"
+OUTCOME_REFUSED = "Refused"
+OUTCOME_DAMAGED = "Damaged"
+DELIVERY_OUTCOMES = (OUTCOME_DELIVERED, OUTCOME_PARTIALLY_DELIVERED, OUTCOME_REFUSED, OUTCOME_DAMAGED)
+
+# Sales Order states as the coordination layer sees them.
+SO_OPEN = "open"
+SO_ON_HOLD = "on_hold"
+SO_CLOSED = "closed"
+SO_COMPLETED = "completed"
+SO_CANCELLED = "cancelled"
+
+# Work Order states as the coordination layer sees them.
+WO_SUBMITTED = "submitted"
+WO_IN_PROCESS = "in_process"
+WO_STOPPED = "stopped"
+WO_COMPLETED = "completed"
+
+# App doctypes.
+DT_ORDER_COORDINATION = "Order Coordination"
+DT_ORDER_HANDOFF = "Order Handoff"
+DT_DEPARTMENT = "Coordination Department"
+DT_POLICY = "Coordination Policy"
+DT_EXCEPTION = "Order Exception"
+DT_TIMELINE = "Order Timeline Entry"
+DT_MATRIX_ROW = "Coordination Matrix Row"
+DT_STAGE_SLA = "Coordination Stage SLA"
+DT_DEPARTMENT_ROLE = "Coordination Department Role"
+
+# Custom field names on ERPNext doctypes.
+FIELD_COORDINATION = "oc_order_coordination"
+FIELD_STAGE = "oc_stage"
+FIELD_RESPONSIBLE = "oc_responsible_department"
+FIELD_STATUS = "oc_coordination_status"
+FIELD_SECTION = "oc_section"
+FIELD_COLUMN = "oc_column"
+
+# Timeline actions.
+LOG_CREATED = "Created"
+LOG_STAGE = "Stage Changed"
+LOG_STATUS = "Status Changed"
+LOG_HANDOFF_SENT = "Handoff Sent"
+LOG_HANDOFF_ACCEPTED = "Handoff Accepted"
+LOG_HANDOFF_REJECTED = "Handoff Rejected"
+LOG_HANDOFF_CANCELLED = "Handoff Cancelled"
+LOG_EXCEPTION_RAISED = "Exception Raised"
+LOG_EXCEPTION_RESOLVED = "Exception Resolved"
+LOG_DELIVERY_CONFIRMED = "Delivery Confirmed"
+LOG_DATE_CHANGED = "Delivery Date Changed"
+LOG_DOCUMENT = "Document Event"
+LOG_ACTIONS = (
+	LOG_CREATED,
+	LOG_STAGE,
+	LOG_STATUS,
+	LOG_HANDOFF_SENT,
+	LOG_HANDOFF_ACCEPTED,
+	LOG_HANDOFF_REJECTED,
+	LOG_HANDOFF_CANCELLED,
+	LOG_EXCEPTION_RAISED,
+	LOG_EXCEPTION_RESOLVED,
+	LOG_DELIVERY_CONFIRMED,
+	LOG_DATE_CHANGED,
+	LOG_DOCUMENT,
+)
+
+# Default SLA hours (working hours) per stage: to accept a handoff into it, and to finish it.
+DEFAULT_ACCEPTANCE_HOURS = 8.0
+DEFAULT_COMPLETION_HOURS = {
+	ORDER_RECEIVED: 8.0,
+	PRODUCTION_PLANNING: 16.0,
+	IN_PRODUCTION: 40.0,
+	READY_TO_SHIP: 16.0,
+	PARTIALLY_SHIPPED: 24.0,
+	SHIPPED: 24.0,
+	DELIVERED: 0.0,
+	COMPLETED: 0.0,
+}

@@ -1,0 +1,93 @@
+"""Domain events: what an ERPNext fact means to the coordination layer.
+
+The Frappe layer turns a document event (a Sales Order submitted, a Work Order's status written, a
+Delivery Note cancelled...) into one `Event`. Events carry the facts after the change (for example the
+order's produced percentage), so applying one twice is harmless.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+ORDER_SUBMITTED = "order_submitted"
+ORDER_CANCELLED = "order_cancelled"
+ORDER_HELD = "order_held"
+ORDER_RESUMED = "order_resumed"
+ORDER_CLOSED = "order_closed"
+ORDER_REOPENED = "order_reopened"
+ORDER_COMPLETED = "order_completed"
+DELIVERY_DATE_CHANGED = "delivery_date_changed"
+WORK_ORDER_SUBMITTED = "work_order_submitted"
+WORK_ORDER_STARTED = "work_order_started"
+WORK_ORDER_PROGRESSED = "work_order_progressed"
+WORK_ORDER_STOPPED = "work_order_stopped"
+WORK_ORDER_RESUMED = "work_order_resumed"
+WORK_ORDER_COMPLETED = "work_order_completed"
+WORK_ORDER_REVERSED = "work_order_reversed"  # produced quantity fell: a Stock Entry was cancelled
+WORK_ORDER_CANCELLED = "work_order_cancelled"
+DELIVERY_NOTE_SUBMITTED = "delivery_note_submitted"
+DELIVERY_NOTE_CANCELLED = "delivery_note_cancelled"
+DELIVERY_CONFIRMED = "delivery_confirmed"
+
+EVENT_KINDS = (
+	ORDER_SUBMITTED,
+	ORDER_CANCELLED,
+	ORDER_HELD,
+	ORDER_RESUMED,
+	ORDER_CLOSED,
+	ORDER_REOPENED,
+	ORDER_COMPLETED,
+	DELIVERY_DATE_CHANGED,
+	WORK_ORDER_SUBMITTED,
+	WORK_ORDER_STARTED,
+	WORK_ORDER_PROGRESSED,
+	WORK_ORDER_STOPPED,
+	WORK_ORDER_RESUMED,
+	WORK_ORDER_COMPLETED,
+	WORK_ORDER_REVERSED,
+	WORK_ORDER_CANCELLED,
+	DELIVERY_NOTE_SUBMITTED,
+	DELIVERY_NOTE_CANCELLED,
+	DELIVERY_CONFIRMED,
+)
+
+# Undoing a document is the only thing that may move an order back to an earlier stage.
+REVERSALS = frozenset(
+	{ORDER_CANCELLED, ORDER_REOPENED, WORK_ORDER_REVERSED, WORK_ORDER_CANCELLED, DELIVERY_NOTE_CANCELLED}
+)
+
+WORK_ORDER_EVENTS = frozenset(
+	{
+		WORK_ORDER_SUBMITTED,
+		WORK_ORDER_STARTED,
+		WORK_ORDER_PROGRESSED,
+		WORK_ORDER_STOPPED,
+		WORK_ORDER_RESUMED,
+		WORK_ORDER_COMPLETED,
+		WORK_ORDER_REVERSED,
+		WORK_ORDER_CANCELLED,
+	}
+)
+
+
+@dataclass(frozen=True)
+class Event:
+	kind: str
+	at: datetime
+	user: str | None = None
+	ref_doctype: str | None = None
+	ref_name: str | None = None
+	# What the event carries, by kind.
+	needs_manufacturing: bool | None = None  # order submitted
+	delivery_date: date | None = None  # order submitted, delivery date changed
+	work_order: str | None = None  # work order events
+	planned_end: datetime | None = None  # work order events
+	per_produced: float | None = None  # work order events: the order's produced % after the change
+	per_delivered: float | None = None  # delivery note events: the order's delivered % after the change
+	outcome: str | None = None  # delivery confirmed
+	note: str | None = None
+
+	@property
+	def is_reversal(self) -> bool:
+		return self.kind in REVERSALS

@@ -1,0 +1,72 @@
+"""Is an order going to make its delivery date?
+
+An order is At Risk when its expected finish falls after its delivery date, and Overdue once that date
+has passed with the order not yet delivered. The expected finish is the latest planned end of its open
+Work Orders (while production is ahead) plus the typical working time of the stages still ahead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from .constants import (
+	DELIVERED,
+	PARTIALLY_SHIPPED,
+	PRODUCTION_STAGES,
+	STAGES,
+	STATUS_AT_RISK,
+	STATUS_OPEN,
+	STATUS_OVERDUE,
+)
+from .policy import Policy
+from .sla import add_working_hours, working_hours_between
+
+
+def stages_ahead(stage: str, needs_manufacturing: bool) -> list[str]:
+	"""The stages from `stage` (included) that must still pass before the order is delivered."""
+	index = STAGES.index(stage)
+	ahead = []
+	for candidate in STAGES[index : STAGES.index(DELIVERED)]:
+		if candidate == PARTIALLY_SHIPPED and candidate != stage:
+			continue  # shipping in parts is a path, not a step every order takes
+		if candidate in PRODUCTION_STAGES and not needs_manufacturing:
+			continue
+		ahead.append(candidate)
+	return ahead
+
+
+def expected_finish(
+	stage: str,
+	stage_since: datetime,
+	now: datetime,
+	policy: Policy,
+	needs_manufacturing: bool = False,
+	planned_ends: Iterable[datetime] = (),
+) -> datetime:
+	ahead = stages_ahead(stage, needs_manufacturing)
+	if not ahead:
+		return now
+	start = now
+	planned = [end for end in planned_ends if end]
+	if planned and any(s in PRODUCTION_STAGES for s in ahead):
+		# The Work Orders' own plan replaces the typical production durations.
+		start = max(now, max(planned))
+		ahead = [s for s in ahead if s not in PRODUCTION_STAGES]
+		hours = sum(policy.completion_for(s) for s in ahead)
+	else:
+		spent = working_hours_between(stage_since, now, policy.calendar) if stage_since else 0.0
+		hours = max(0.0, policy.completion_for(ahead[0]) - spent)
+		hours += sum(policy.completion_for(s) for s in ahead[1:])
+	return add_working_hours(start, hours, policy.calendar)
+
+
+def jeopardy(delivery_date: date | None, finish: datetime, now: datetime, delivered: bool) -> str:
+	"""Open, At Risk or Overdue for an order that is neither on hold nor finished."""
+	if delivered or not delivery_date:
+		return STATUS_OPEN
+	if now.date() > delivery_date:
+		return STATUS_OVERDUE
+	if finish.date() > delivery_date:
+		return STATUS_AT_RISK
+	return STATUS_OPEN

@@ -1,0 +1,4 @@
+# A shim for tools that still call setup.py; the real metadata is in pyproject.toml (flit).
+from setuptools import setup
+
+setup()

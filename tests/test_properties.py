@@ -1,0 +1,157 @@
+"""Invariants of the lifecycle over arbitrary sequences of ERPNext events and department actions."""
+
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers import T0, name_new, submitted
+from order_coordination.core import events as ev
+from order_coordination.core import lifecycle as lc
+from order_coordination.core.constants import (
+	DEFAULT_DEPARTMENTS,
+	DELIVERY_OUTCOMES,
+	HANDOFF_PENDING,
+	OWNERSHIP_MODELS,
+	STAGES,
+)
+from order_coordination.core.errors import CoordinationError
+from order_coordination.core.policy import default_policy
+
+WORK_ORDERS = ("WO-1", "WO-2")
+percent = st.sampled_from([0, 25, 50, 100])
+
+erpnext_events = st.one_of(
+	st.builds(
+		lambda kind, name, pct: ev.Event(kind, T0, "u", "Work Order", name, work_order=name, per_produced=pct),
+		st.sampled_from(sorted(ev.WORK_ORDER_EVENTS)),
+		st.sampled_from(WORK_ORDERS),
+		percent,
+	),
+	st.builds(
+		lambda kind, name, pct: ev.Event(kind, T0, "u", "Delivery Note", name, per_delivered=pct),
+		st.sampled_from([ev.DELIVERY_NOTE_SUBMITTED, ev.DELIVERY_NOTE_CANCELLED]),
+		st.sampled_from(("DN-1", "DN-2")),
+		percent,
+	),
+	st.builds(
+		lambda kind: ev.Event(kind, T0, "u", "Sales Order", "SO-1"),
+		st.sampled_from(
+			[ev.ORDER_HELD, ev.ORDER_RESUMED, ev.ORDER_CLOSED, ev.ORDER_REOPENED, ev.ORDER_COMPLETED, ev.ORDER_CANCELLED]
+		),
+	),
+	st.builds(lambda outcome: ev.Event(ev.DELIVERY_CONFIRMED, T0, "u", outcome=outcome), st.sampled_from(DELIVERY_OUTCOMES)),
+	st.builds(
+		lambda days: ev.Event(ev.DELIVERY_DATE_CHANGED, T0, "u", delivery_date=date(2026, 11, 23) + timedelta(days)),
+		st.integers(-5, 60),
+	),
+)
+actions = st.one_of(
+	st.tuples(st.just("hand_off"), st.sampled_from(DEFAULT_DEPARTMENTS)),
+	st.tuples(st.just("accept"), st.none()),
+	st.tuples(st.just("reject"), st.sampled_from(["", "no capacity"])),
+	st.tuples(st.just("cancel"), st.none()),
+	st.tuples(st.just("raise"), st.none()),
+	st.tuples(st.just("resolve"), st.none()),
+)
+steps = st.lists(st.one_of(erpnext_events, actions), max_size=25)
+
+
+def act(state, action, policy):
+	verb, arg = action
+	name = state.pending.name if state.pending else "HO-none"
+	if verb == "hand_off":
+		return lc.hand_off(state, arg, policy, T0, "u")
+	if verb == "accept":
+		return lc.accept_handoff(state, name, policy, T0, "u")
+	if verb == "reject":
+		return lc.reject_handoff(state, name, arg, policy, T0, "u")
+	if verb == "cancel":
+		return lc.cancel_handoff(state, name, policy, T0, "u")
+	if verb == "raise":
+		return lc.raise_exception(state, "Quality Issue", "scratches", "Production", policy, T0, "u")
+	exc = state.open_exceptions[0].name if state.open_exceptions else "EX-none"
+	return lc.resolve_exception(state, exc, "fixed", policy, T0, "u")
+
+
+class Ledger:
+	"""The handoff rows the Frappe layer would hold, built from the effects alone."""
+
+	def __init__(self, state):
+		self.rows = {state.pending.name: HANDOFF_PENDING} if state.pending else {}
+
+	def record(self, decision, named_state):
+		for effect in decision.effects:
+			if isinstance(effect, lc.AnswerHandoff):
+				assert self.rows.get(effect.handoff.name) == HANDOFF_PENDING
+				self.rows[effect.handoff.name] = effect.status
+		if named_state.pending and named_state.pending.name not in self.rows:
+			self.rows[named_state.pending.name] = HANDOFF_PENDING
+
+	@property
+	def pending(self):
+		return [n for n, status in self.rows.items() if status == HANDOFF_PENDING]
+
+
+def run(policy, needs_manufacturing, sequence):
+	state = submitted(policy, needs_manufacturing)
+	ledger = Ledger(state)
+	for item in sequence:
+		before = state
+		try:
+			decision = lc.apply(state, item, policy) if isinstance(item, ev.Event) else act(state, item, policy)
+		except CoordinationError:
+			continue
+		state = name_new(decision)
+		ledger.record(decision, state)
+		yield before, item, decision, state, ledger
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(OWNERSHIP_MODELS), st.booleans(), steps)
+def test_a_stage_moves_back_only_when_a_document_is_undone(model, needs_manufacturing, sequence):
+	for before, item, _, after, _ in run(default_policy(model), needs_manufacturing, sequence):
+		if STAGES.index(after.stage) < STAGES.index(before.stage):
+			assert isinstance(item, ev.Event) and item.is_reversal, (before.stage, after.stage, item)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(OWNERSHIP_MODELS), st.booleans(), steps)
+def test_replaying_an_event_changes_nothing(model, needs_manufacturing, sequence):
+	policy = default_policy(model)
+	for _, item, _, after, _ in run(policy, needs_manufacturing, sequence):
+		if isinstance(item, ev.Event):
+			again = lc.apply(after, item, policy)
+			assert not again.changed and again.state == after
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(OWNERSHIP_MODELS), st.booleans(), steps)
+def test_at_most_one_pending_handoff_and_it_matches_the_state(model, needs_manufacturing, sequence):
+	for _, _, _, after, ledger in run(default_policy(model), needs_manufacturing, sequence):
+		assert len(ledger.pending) <= 1
+		assert ledger.pending == ([after.pending.name] if after.pending else [])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(OWNERSHIP_MODELS), st.booleans(), steps)
+def test_the_holder_changes_only_by_an_accepted_handoff(model, needs_manufacturing, sequence):
+	for before, _, decision, after, _ in run(default_policy(model), needs_manufacturing, sequence):
+		if after.responsible != before.responsible:
+			accepted = [
+				e for e in decision.effects if isinstance(e, lc.AnswerHandoff) and e.status == "Accepted"
+			]
+			assert accepted and accepted[-1].handoff.to_department == after.responsible
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(OWNERSHIP_MODELS), st.booleans(), steps)
+def test_every_change_is_logged(model, needs_manufacturing, sequence):
+	for before, _, decision, after, _ in run(default_policy(model), needs_manufacturing, sequence):
+		logged = {e.action for e in decision.effects if isinstance(e, lc.Log)}
+		if after.stage != before.stage:
+			assert "Stage Changed" in logged
+		if after.status != before.status:
+			assert "Status Changed" in logged
+		if decision.changed:
+			assert logged
