@@ -54,7 +54,13 @@ actions = st.one_of(
 	st.tuples(st.just("raise"), st.none()),
 	st.tuples(st.just("resolve"), st.none()),
 )
-steps = st.lists(st.one_of(erpnext_events, actions), max_size=25)
+work_order_events = st.builds(
+	lambda kind, name, pct: ev.Event(kind, T0, "u", "Work Order", name, work_order=name, per_produced=pct),
+	st.sampled_from(sorted(ev.WORK_ORDER_EVENTS)),
+	st.sampled_from(WORK_ORDERS),
+	st.sampled_from([None, 0, 0, 50, 100]),
+)
+steps = st.lists(st.one_of(work_order_events, erpnext_events, actions), max_size=25)
 
 
 def act(state, action, policy):
@@ -107,7 +113,7 @@ def run(policy, needs_manufacturing, sequence):
 		yield before, item, decision, state, ledger
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.sampled_from(OWNERSHIP_MODELS), st.booleans(), steps)
 def test_a_stage_moves_back_only_when_a_document_is_undone(model, needs_manufacturing, sequence):
 	for before, item, _, after, _ in run(default_policy(model), needs_manufacturing, sequence):
@@ -115,7 +121,7 @@ def test_a_stage_moves_back_only_when_a_document_is_undone(model, needs_manufact
 			assert isinstance(item, ev.Event) and item.is_reversal, (before.stage, after.stage, item)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.sampled_from(OWNERSHIP_MODELS), st.booleans(), steps)
 def test_replaying_an_event_changes_nothing(model, needs_manufacturing, sequence):
 	policy = default_policy(model)
@@ -125,7 +131,7 @@ def test_replaying_an_event_changes_nothing(model, needs_manufacturing, sequence
 			assert not again.changed and again.state == after
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.sampled_from(OWNERSHIP_MODELS), st.booleans(), steps)
 def test_at_most_one_pending_handoff_and_it_matches_the_state(model, needs_manufacturing, sequence):
 	for _, _, _, after, ledger in run(default_policy(model), needs_manufacturing, sequence):

@@ -97,6 +97,7 @@ class OpenException:
 class WorkOrderFact:
 	state: str = WO_SUBMITTED
 	planned_end: datetime | None = None
+	started: bool = False  # material went to production; only undoing a Stock Entry clears it
 
 
 @dataclass(frozen=True)
@@ -213,9 +214,7 @@ def derive_stage(state: OrderState) -> str:
 	if state.needs_manufacturing:
 		if state.per_produced >= 100:
 			return READY_TO_SHIP
-		if state.per_produced > 0 or any(
-			wo.state in (WO_IN_PROCESS, WO_STOPPED, WO_COMPLETED) for wo in state.work_orders.values()
-		):
+		if state.per_produced > 0 or any(wo.started for wo in state.work_orders.values()):
 			return IN_PRODUCTION
 		if state.work_orders:
 			return PRODUCTION_PLANNING
@@ -455,7 +454,10 @@ def _on_work_order(draft: _Draft, event: ev.Event, policy: Policy):
 		new_state = _WO_STATES[event.kind]
 		if known and known.state == WO_COMPLETED and not event.is_reversal and new_state != WO_COMPLETED:
 			new_state = WO_COMPLETED  # a late status event never reopens a finished work order
-		fact = WorkOrderFact(new_state, event.planned_end or (known.planned_end if known else None))
+		started = new_state in (WO_IN_PROCESS, WO_COMPLETED)
+		if known and not event.is_reversal:
+			started = started or known.started
+		fact = WorkOrderFact(new_state, event.planned_end or (known.planned_end if known else None), started)
 		work_orders[name] = fact
 	per_produced = state.per_produced
 	if event.per_produced is not None:
