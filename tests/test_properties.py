@@ -1,6 +1,6 @@
 """Invariants of the lifecycle over arbitrary sequences of ERPNext events and department actions."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -161,3 +161,15 @@ def test_every_change_is_logged(model, needs_manufacturing, sequence):
 			assert "Status Changed" in logged
 		if decision.changed:
 			assert logged
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(OWNERSHIP_MODELS), st.booleans(), steps)
+def test_the_stored_form_round_trips(model, needs_manufacturing, sequence):
+	from order_coordination.core.serialize import facts_of, fields_of, state_from
+
+	for _, _, _, after, _ in run(default_policy(model), needs_manufacturing, sequence):
+		# dates come back from the database as strings or values; numbers as numbers
+		fields = {k: (str(v) if isinstance(v, date | datetime) else v) for k, v in fields_of(after).items()}
+		back = state_from(after.sales_order, fields, facts_of(after), after.pending, after.open_exceptions)
+		assert back == after

@@ -452,6 +452,8 @@ def _on_work_order(draft: _Draft, event: ev.Event, policy: Policy):
 		del work_orders[name]
 	else:
 		new_state = _WO_STATES[event.kind]
+		if event.kind == ev.WORK_ORDER_RESUMED and not (known and known.started):
+			new_state = WO_SUBMITTED  # resumed before any material went in
 		if known and known.state == WO_COMPLETED and not event.is_reversal and new_state != WO_COMPLETED:
 			new_state = WO_COMPLETED  # a late status event never reopens a finished work order
 		started = new_state in (WO_IN_PROCESS, WO_COMPLETED)

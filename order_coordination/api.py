@@ -1,0 +1,240 @@
+"""Whitelisted actions: check the arguments and the actor, then let coordination do the work.
+
+Every action locks the order's coordination record before it decides, so two users answering the same
+handoff at once are served one after the other: the first succeeds, the second is told the handoff is no
+longer pending.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+
+from order_coordination import coordination
+from order_coordination.core import constants as C
+from order_coordination.core import events as ev
+from order_coordination.core import lifecycle
+from order_coordination.core.responsibility import responsible_for
+from order_coordination.departments import check_acts_for, user_departments
+
+MAX_TEXT = 2000
+
+
+def _text(value, label: str, required: bool = False) -> str | None:
+	if value is None or value == "":
+		if required:
+			frappe.throw(_("{0} is required").format(_(label)), frappe.ValidationError)
+		return None
+	if not isinstance(value, str):
+		frappe.throw(_("{0} must be text").format(_(label)), frappe.ValidationError)
+	value = value.strip()
+	if required and not value:
+		frappe.throw(_("{0} is required").format(_(label)), frappe.ValidationError)
+	if len(value) > MAX_TEXT:
+		frappe.throw(_("{0} is longer than {1} characters").format(_(label), MAX_TEXT), frappe.ValidationError)
+	return value or None
+
+
+def _order(sales_order) -> str:
+	"""The name of an order the user may read that has a coordination record."""
+	name = _text(sales_order, "Sales Order", required=True)
+	if not coordination.exists(name):
+		frappe.throw(_("Sales Order {0} has no coordination record").format(name), frappe.ValidationError)
+	if not frappe.has_permission("Sales Order", "read", name):
+		frappe.throw(_("You may not see Sales Order {0}").format(name), frappe.PermissionError)
+	return name
+
+
+def _record(doctype: str, name, label: str) -> frappe._dict:
+	name = _text(name, label, required=True)
+	row = frappe.db.get_value(doctype, name, "*", as_dict=True)
+	if not row:
+		frappe.throw(_("{0} {1} not found").format(_(label), name), frappe.ValidationError)
+	_order(row.sales_order)
+	return row
+
+
+def _department(name, label: str = "Department") -> str:
+	name = _text(name, label, required=True)
+	if not frappe.db.exists(C.DT_DEPARTMENT, name):
+		frappe.throw(_("{0} is not a coordination department").format(name), frappe.ValidationError)
+	return name
+
+
+@frappe.whitelist()
+def get_order_status(sales_order):
+	name = _order(sales_order)
+	doc = frappe.get_doc(C.DT_ORDER_COORDINATION, name)
+	handoffs = frappe.get_all(
+		C.DT_ORDER_HANDOFF,
+		filters={"order_coordination": name},
+		fields=[
+			"name",
+			"from_department",
+			"to_department",
+			"stage",
+			"status",
+			"due_by",
+			"sent_by",
+			"sent_on",
+			"responded_by",
+			"responded_on",
+			"reason",
+			"note",
+			"on_time",
+		],
+		order_by="creation desc",
+	)
+	timeline = frappe.get_all(
+		C.DT_TIMELINE,
+		filters={"order_coordination": name},
+		fields=[
+			"at",
+			"action",
+			"stage_from",
+			"stage_to",
+			"department",
+			"user",
+			"reference_doctype",
+			"reference_name",
+			"note",
+		],
+		order_by="at desc, creation desc",
+	)
+	exceptions = frappe.get_all(
+		C.DT_EXCEPTION,
+		filters={"order_coordination": name, "status": C.EXCEPTION_OPEN},
+		fields=[
+			"name",
+			"exception_type",
+			"raised_by_department",
+			"responsible_department",
+			"description",
+			"raised_on",
+			"proposed_delivery_date",
+		],
+		order_by="creation asc",
+	)
+	return {
+		"sales_order": name,
+		"stage": doc.stage,
+		"status": doc.status,
+		"responsible_department": doc.responsible_department,
+		"accountable_department": doc.accountable_department,
+		"ownership_model": doc.ownership_model,
+		"delivery_date": doc.delivery_date,
+		"expected_finish": doc.expected_finish,
+		"stage_since": doc.stage_since,
+		"per_produced": doc.per_produced,
+		"per_delivered": doc.per_delivered,
+		"handoffs": handoffs,
+		"timeline": timeline,
+		"exceptions": exceptions,
+		"my_departments": user_departments(),
+	}
+
+
+@frappe.whitelist(methods=["POST"])
+def hand_off(sales_order, to_department, note=None):
+	name = _order(sales_order)
+	to_department = _department(to_department, "To Department")
+	note = _text(note, "Note")
+	order = coordination.load(name)
+	check_acts_for(order.state.responsible, order.state.accountable)
+	coordination.decide(
+		order, lifecycle.hand_off, to_department, order.policy, now_datetime(), frappe.session.user, note
+	)
+	return order.state.pending.name
+
+
+@frappe.whitelist(methods=["POST"])
+def accept_handoff(handoff):
+	row = _record(C.DT_ORDER_HANDOFF, handoff, "Order Handoff")
+	check_acts_for(row.to_department)
+	order = coordination.load(row.order_coordination)
+	coordination.decide(order, lifecycle.accept_handoff, row.name, order.policy, now_datetime(), frappe.session.user)
+	return row.name
+
+
+@frappe.whitelist(methods=["POST"])
+def reject_handoff(handoff, reason):
+	row = _record(C.DT_ORDER_HANDOFF, handoff, "Order Handoff")
+	reason = _text(reason, "Reason", required=True)
+	check_acts_for(row.to_department)
+	order = coordination.load(row.order_coordination)
+	coordination.decide(
+		order, lifecycle.reject_handoff, row.name, reason, order.policy, now_datetime(), frappe.session.user
+	)
+	return row.name
+
+
+@frappe.whitelist(methods=["POST"])
+def cancel_handoff(handoff):
+	row = _record(C.DT_ORDER_HANDOFF, handoff, "Order Handoff")
+	check_acts_for(row.from_department)
+	order = coordination.load(row.order_coordination)
+	coordination.decide(order, lifecycle.cancel_handoff, row.name, order.policy, now_datetime(), frappe.session.user)
+	return row.name
+
+
+@frappe.whitelist(methods=["POST"])
+def raise_exception(sales_order, exception_type, description, responsible_department=None):
+	name = _order(sales_order)
+	exception_type = _text(exception_type, "Exception Type", required=True)
+	if exception_type not in C.EXCEPTION_TYPES:
+		frappe.throw(_("{0} is not an exception type").format(exception_type), frappe.ValidationError)
+	description = _text(description, "Description", required=True)
+	if responsible_department is not None and responsible_department != "":
+		responsible_department = _department(responsible_department, "Responsible Department")
+	else:
+		responsible_department = None
+	order = coordination.load(name)
+	mine = user_departments()
+	if not mine:
+		check_acts_for(order.state.responsible)  # raises: the user acts for no department
+	raised_by = order.state.responsible if order.state.responsible in mine else mine[0]
+	coordination.decide(
+		order,
+		lifecycle.raise_exception,
+		exception_type,
+		description,
+		raised_by,
+		order.policy,
+		now_datetime(),
+		frappe.session.user,
+		responsible_department,
+	)
+	return order.state.open_exceptions[-1].name
+
+
+@frappe.whitelist(methods=["POST"])
+def resolve_exception(exception, resolution):
+	row = _record(C.DT_EXCEPTION, exception, "Order Exception")
+	resolution = _text(resolution, "Resolution", required=True)
+	check_acts_for(row.responsible_department, row.raised_by_department)
+	order = coordination.load(row.order_coordination)
+	coordination.decide(
+		order, lifecycle.resolve_exception, row.name, resolution, order.policy, now_datetime(), frappe.session.user
+	)
+	return row.name
+
+
+@frappe.whitelist(methods=["POST"])
+def confirm_delivery(sales_order, outcome, note=None):
+	name = _order(sales_order)
+	outcome = _text(outcome, "Outcome", required=True)
+	if outcome not in C.DELIVERY_OUTCOMES:
+		frappe.throw(_("{0} is not a delivery outcome").format(outcome), frappe.ValidationError)
+	note = _text(note, "Note")
+	order = coordination.load(name)
+	check_acts_for(responsible_for(order.policy.matrix, C.SHIPPED))
+	event = ev.Event(
+		ev.DELIVERY_CONFIRMED,
+		now_datetime(),
+		frappe.session.user,
+		"Sales Order",
+		name,
+		outcome=outcome,
+		note=note,
+	)
+	coordination.decide(order, lifecycle.apply, event, order.policy)
+	return order.state.stage

@@ -1,0 +1,454 @@
+"""The one place that turns the core's decisions into documents, timeline rows and notifications.
+
+Every path (ERPNext document events, whitelisted actions, the sweep) goes through `load` (which locks the
+order's row, so two users acting at once are serialised) and `save`. Writes happen in the caller's
+transaction; notifications and realtime updates are queued to run after commit.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from datetime import time
+
+import frappe
+from frappe import _
+from frappe.utils import get_datetime, getdate, now_datetime
+
+from order_coordination.core import constants as C
+from order_coordination.departments import all_departments, department_users
+from order_coordination.core import lifecycle
+from order_coordination.core.errors import CoordinationError
+from order_coordination.core.events import Event
+from order_coordination.core.lifecycle import Handoff, OpenException
+from order_coordination.core.policy import Policy
+from order_coordination.core.responsibility import Matrix, preset_matrix
+from order_coordination.core.serialize import facts_of, fields_of, state_from
+from order_coordination.core.sla import Calendar, working_hours_between
+
+
+class Order:
+	"""An order loaded for change: its record, its state and the policy it started under."""
+
+	def __init__(self, doc, state, policy: Policy):
+		self.doc = doc
+		self.state = state
+		self.policy = policy
+
+
+# --- errors -----------------------------------------------------------------------------------------
+
+
+@contextmanager
+def translated_errors():
+	"""Show the core's refusals as translated ValidationErrors."""
+	try:
+		yield
+	except CoordinationError as e:
+		frappe.throw(_(e.template).format(*[_(str(a)) for a in e.args_]), frappe.ValidationError)
+
+
+# --- policy -----------------------------------------------------------------------------------------
+
+
+def policy_snapshot(company: str | None) -> dict:
+	"""The policy as plain values, recorded on each order when it starts."""
+	name = company if company and frappe.db.exists(C.DT_POLICY, company) else None
+	if not name:
+		model = C.SALES_LED
+		return {
+			"name": None,
+			"model": model,
+			"matrix": preset_matrix(model, all_departments()),
+			"acceptance_hours": {s: C.DEFAULT_ACCEPTANCE_HOURS for s in C.STAGES},
+			"completion_hours": dict(C.DEFAULT_COMPLETION_HOURS),
+			"work_start": "09:00:00",
+			"work_end": "17:00:00",
+			"holiday_list": None,
+		}
+	doc = frappe.get_cached_doc(C.DT_POLICY, name)
+	return {
+		"name": doc.name,
+		"model": doc.ownership_model,
+		"matrix": matrix_of(doc),
+		"acceptance_hours": {row.stage: row.acceptance_hours for row in doc.stage_slas},
+		"completion_hours": {row.stage: row.completion_hours for row in doc.stage_slas},
+		"work_start": str(doc.work_start or "09:00:00"),
+		"work_end": str(doc.work_end or "17:00:00"),
+		"holiday_list": doc.holiday_list,
+	}
+
+
+def matrix_of(policy_doc) -> Matrix:
+	matrix: Matrix = {stage: {} for stage in C.STAGES}
+	for row in policy_doc.matrix:
+		matrix.setdefault(row.stage, {})[row.department] = row.responsibility
+	return matrix
+
+
+def _time(value: str) -> time:
+	parts = [int(float(p)) for p in str(value).split(":")]
+	return time(*(parts + [0, 0])[:3])
+
+
+def calendar_of(snapshot: dict) -> Calendar:
+	holiday_list = snapshot.get("holiday_list")
+	if not hasattr(frappe.local, "oc_calendars"):
+		frappe.local.oc_calendars = {}  # one request, one calendar per holiday list
+	cache = frappe.local.oc_calendars
+	key = (holiday_list, snapshot.get("work_start"), snapshot.get("work_end"))
+	if key not in cache:
+		start, end = _time(snapshot.get("work_start") or "09:00:00"), _time(snapshot.get("work_end") or "17:00:00")
+		if holiday_list:
+			# A Holiday List carries the weekly offs as dates too.
+			days = frappe.get_all("Holiday", filters={"parent": holiday_list}, pluck="holiday_date")
+			cache[key] = Calendar(start, end, frozenset(), frozenset(getdate(d) for d in days))
+		else:
+			cache[key] = Calendar(start, end)
+	return cache[key]
+
+
+def policy_from(snapshot: dict) -> Policy:
+	with translated_errors():
+		return Policy(
+			model=snapshot["model"],
+			matrix=snapshot["matrix"],
+			acceptance_hours=snapshot.get("acceptance_hours") or {},
+			completion_hours=snapshot.get("completion_hours") or {},
+			calendar=calendar_of(snapshot),
+		)
+
+
+# --- loading ----------------------------------------------------------------------------------------
+
+
+def exists(sales_order: str) -> bool:
+	return bool(frappe.db.exists(C.DT_ORDER_COORDINATION, sales_order))
+
+
+def load(sales_order: str, lock: bool = True) -> Order:
+	"""Load an order; with `lock`, its row stays locked until the transaction ends."""
+	doc = frappe.get_doc(C.DT_ORDER_COORDINATION, sales_order, for_update=lock)
+	pending = frappe.db.get_value(
+		C.DT_ORDER_HANDOFF,
+		{"order_coordination": doc.name, "status": C.HANDOFF_PENDING},
+		["name", "from_department", "to_department", "stage", "sent_on", "due_by"],
+		as_dict=True,
+		order_by="creation desc",
+	)
+	exceptions = frappe.get_all(
+		C.DT_EXCEPTION,
+		filters={"order_coordination": doc.name, "status": C.EXCEPTION_OPEN},
+		fields=["name", "exception_type", "responsible_department", "reference_doctype", "reference_name"],
+		order_by="creation asc",
+	)
+	state = state_from(
+		doc.name,
+		doc.as_dict(),
+		json.loads(doc.facts or "{}"),
+		Handoff(
+			pending.from_department,
+			pending.to_department,
+			pending.stage,
+			get_datetime(pending.sent_on),
+			get_datetime(pending.due_by),
+			pending.name,
+		)
+		if pending
+		else None,
+		tuple(
+			OpenException(e.exception_type, e.responsible_department, e.name, e.reference_doctype, e.reference_name)
+			for e in exceptions
+		),
+	)
+	return Order(doc, state, policy_from(json.loads(doc.policy_snapshot or "{}") or policy_snapshot(doc.company)))
+
+
+# --- the two entry points ---------------------------------------------------------------------------
+
+
+def start(sales_order_doc, event: Event) -> Order:
+	"""Create the coordination record of a submitted Sales Order."""
+	snapshot = policy_snapshot(sales_order_doc.company)
+	policy = policy_from(snapshot)
+	with translated_errors():
+		decision = lifecycle.start_order(event, policy)
+	doc = frappe.new_doc(C.DT_ORDER_COORDINATION)
+	doc.update(
+		{
+			"name": sales_order_doc.name,
+			"sales_order": sales_order_doc.name,
+			"company": sales_order_doc.company,
+			"customer": sales_order_doc.customer,
+			"ownership_model": snapshot["model"],
+			"policy": snapshot["name"],
+			"policy_snapshot": json.dumps(snapshot, sort_keys=True),
+			**fields_of(decision.state),
+			"facts": json.dumps(facts_of(decision.state), sort_keys=True),
+		}
+	)
+	doc.flags.ignore_permissions = True
+	doc.flags.ignore_links = True
+	doc.insert()
+	order = Order(doc, decision.state, policy)
+	save(order, decision)
+	return order
+
+
+def apply_event(sales_order: str, event: Event) -> lifecycle.Decision | None:
+	"""Apply an ERPNext event to an order that has a coordination record."""
+	if not exists(sales_order):
+		return None
+	order = load(sales_order)
+	with translated_errors():
+		decision = lifecycle.apply(order.state, event, order.policy)
+	save(order, decision)
+	return decision
+
+
+def decide(order: Order, action, *args, **kwargs) -> lifecycle.Decision:
+	"""Run a department action of the core on a loaded order and save what it decided."""
+	with translated_errors():
+		decision = action(order.state, *args, **kwargs)
+	save(order, decision)
+	return decision
+
+
+# --- writing ----------------------------------------------------------------------------------------
+
+
+def save(order: Order, decision: lifecycle.Decision) -> None:
+	if not decision.changed:
+		return
+	state = decision.state
+	notices = []
+	for effect in decision.effects:
+		if isinstance(effect, lifecycle.Log):
+			_write_log(order, effect)
+		elif isinstance(effect, lifecycle.SendHandoff):
+			name = _write_handoff(order, effect)
+			if state.pending is effect.handoff:
+				state = _with_pending_name(state, name)
+		elif isinstance(effect, lifecycle.AnswerHandoff):
+			_answer_handoff(order, effect)
+		elif isinstance(effect, lifecycle.RaiseException):
+			name = _write_exception(order, effect)
+			state = _with_exception_name(state, effect.exception, name)
+		elif isinstance(effect, lifecycle.ResolveException):
+			_resolve_exception(order, effect)
+		elif isinstance(effect, lifecycle.Notify):
+			notices.append(effect)
+	values = fields_of(state)
+	values["facts"] = json.dumps(facts_of(state), sort_keys=True)
+	values["expected_finish"] = _expected_finish(state, order.policy)
+	order.doc.db_set(values, update_modified=True)
+	frappe.db.set_value(
+		"Sales Order",
+		order.doc.sales_order,
+		{C.FIELD_STAGE: state.stage, C.FIELD_STATUS: state.status, C.FIELD_RESPONSIBLE: state.responsible},
+		update_modified=False,
+	)
+	order.state = state
+	_after_commit(order, notices)
+
+
+def _with_pending_name(state, name):
+	from dataclasses import replace
+
+	return replace(state, pending=replace(state.pending, name=name))
+
+
+def _with_exception_name(state, exception, name):
+	from dataclasses import replace
+
+	return replace(
+		state,
+		open_exceptions=tuple(replace(e, name=name) if e is exception else e for e in state.open_exceptions),
+	)
+
+
+def _expected_finish(state, policy):
+	from order_coordination.core.jeopardy import expected_finish
+
+	if not state.is_active:
+		return None
+	return expected_finish(
+		state.stage,
+		state.stage_since or now_datetime(),
+		now_datetime(),
+		policy,
+		state.needs_manufacturing,
+		[wo.planned_end for wo in state.work_orders.values() if wo.planned_end and wo.state != C.WO_COMPLETED],
+	)
+
+
+def _write_log(order: Order, log: lifecycle.Log) -> None:
+	row = frappe.new_doc(C.DT_TIMELINE)
+	row.update(
+		{
+			"order_coordination": order.doc.name,
+			"sales_order": order.doc.sales_order,
+			"at": log.at,
+			"action": log.action,
+			"stage_from": log.stage_from,
+			"stage_to": log.stage_to,
+			"department": log.department,
+			"user": log.user or frappe.session.user,
+			"reference_doctype": log.ref_doctype,
+			"reference_name": log.ref_name,
+			"note": log.note,
+		}
+	)
+	row.name = frappe.generate_hash(length=12)
+	row.db_insert()
+
+
+def _write_handoff(order: Order, effect: lifecycle.SendHandoff) -> str:
+	h = effect.handoff
+	doc = frappe.new_doc(C.DT_ORDER_HANDOFF)
+	doc.update(
+		{
+			"order_coordination": order.doc.name,
+			"sales_order": order.doc.sales_order,
+			"from_department": h.from_department,
+			"to_department": h.to_department,
+			"stage": h.stage,
+			"status": C.HANDOFF_PENDING,
+			"sent_by": effect.user or frappe.session.user,
+			"sent_on": h.sent_on,
+			"due_by": h.due_by,
+			"note": effect.note,
+			"reference_doctype": effect.ref_doctype,
+			"reference_name": effect.ref_name,
+		}
+	)
+	doc.flags.ignore_permissions = True
+	doc.flags.ignore_links = True
+	doc.insert()
+	return doc.name
+
+
+def _answer_handoff(order: Order, effect: lifecycle.AnswerHandoff) -> None:
+	h = effect.handoff
+	values = {"status": effect.status, "responded_on": effect.at, "responded_by": effect.user or frappe.session.user}
+	if effect.reason:
+		values["reason"] = effect.reason
+	if effect.status != C.HANDOFF_CANCELLED:
+		values["on_time"] = int(effect.at <= h.due_by)
+		values["response_hours"] = round(working_hours_between(h.sent_on, effect.at, order.policy.calendar), 3)
+	frappe.db.set_value(C.DT_ORDER_HANDOFF, h.name, values)
+
+
+def _write_exception(order: Order, effect: lifecycle.RaiseException) -> str:
+	e = effect.exception
+	doc = frappe.new_doc(C.DT_EXCEPTION)
+	doc.update(
+		{
+			"sales_order": order.doc.sales_order,
+			"order_coordination": order.doc.name,
+			"exception_type": e.exception_type,
+			"status": C.EXCEPTION_OPEN,
+			"raised_by_department": effect.raised_by_department,
+			"responsible_department": e.responsible_department,
+			"description": effect.description,
+			"raised_by": effect.user or frappe.session.user,
+			"raised_on": effect.at,
+			"reference_doctype": e.ref_doctype,
+			"reference_name": e.ref_name,
+			"proposed_delivery_date": getattr(effect, "proposed_delivery_date", None),
+		}
+	)
+	doc.flags.ignore_permissions = True
+	doc.flags.ignore_links = True
+	doc.insert()
+	return doc.name
+
+
+def _resolve_exception(order: Order, effect: lifecycle.ResolveException) -> None:
+	e = effect.exception
+	name = e.name or frappe.db.get_value(
+		C.DT_EXCEPTION,
+		{
+			"order_coordination": order.doc.name,
+			"status": C.EXCEPTION_OPEN,
+			"exception_type": e.exception_type,
+			"reference_doctype": e.ref_doctype,
+			"reference_name": e.ref_name,
+		},
+	)
+	if name:
+		frappe.db.set_value(
+			C.DT_EXCEPTION,
+			name,
+			{
+				"status": C.EXCEPTION_RESOLVED,
+				"resolution": effect.resolution,
+				"resolved_by": effect.user or frappe.session.user,
+				"resolved_on": effect.at,
+			},
+		)
+
+
+# --- after commit -----------------------------------------------------------------------------------
+
+
+def _after_commit(order: Order, notices: list[lifecycle.Notify]) -> None:
+	payload = {
+		"sales_order": order.doc.sales_order,
+		"stage": order.state.stage,
+		"status": order.state.status,
+		"responsible_department": order.state.responsible,
+	}
+	frappe.publish_realtime(
+		"order_coordination_update",
+		payload,
+		doctype=C.DT_ORDER_COORDINATION,
+		after_commit=True,
+	)
+	frappe.publish_realtime(
+		"order_coordination_update",
+		payload,
+		doctype="Sales Order",
+		docname=order.doc.sales_order,
+		after_commit=True,
+	)
+	if notices:
+		items = [
+			{"departments": list(n.departments), "subject": n.subject, "args": [str(a) for a in n.args]}
+			for n in notices
+		]
+		frappe.db.after_commit.add(lambda: _queue_notifications(order.doc.sales_order, items))
+
+
+def _queue_notifications(sales_order: str, items: list[dict]) -> None:
+	# Runs after commit: a queue that is down must never undo or block the ERPNext document.
+	try:
+		frappe.enqueue(
+			"order_coordination.coordination.send_notifications",
+			queue="short",
+			sales_order=sales_order,
+			items=items,
+		)
+	except Exception:
+		frappe.log_error(title="Order Coordination: notifications not queued")
+
+
+def send_notifications(sales_order: str, items: list[dict]) -> None:
+	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+
+	for item in items:
+		users = department_users(item["departments"])
+		if not users:
+			continue
+		subject = _(item["subject"]).format(*[_(a) for a in item["args"]])
+		make_notification_logs(
+			{
+				"subject": subject,
+				"type": "Alert",
+				"document_type": C.DT_ORDER_COORDINATION,
+				"document_name": sales_order,
+				"email_content": subject,
+				"from_user": "Administrator",
+			},
+			users,
+		)

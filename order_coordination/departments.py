@@ -1,0 +1,65 @@
+"""Who acts for which department: the roles a Coordination Department names."""
+
+import frappe
+from frappe import _
+
+from order_coordination.core import constants as C
+
+ADMIN_ROLES = ("System Manager",)
+
+
+def all_departments() -> list[str]:
+	return frappe.get_all(C.DT_DEPARTMENT, pluck="name", order_by="creation asc") or list(C.DEFAULT_DEPARTMENTS)
+
+
+def user_departments(user: str | None = None) -> list[str]:
+	"""The departments a user may act for; administrators act for all of them."""
+	user = user or frappe.session.user
+	roles = frappe.get_roles(user)
+	if user == "Administrator" or any(role in roles for role in ADMIN_ROLES):
+		return all_departments()
+	if not roles:
+		return []
+	return frappe.get_all(
+		C.DT_DEPARTMENT_ROLE,
+		filters={"parenttype": C.DT_DEPARTMENT, "role": ["in", roles]},
+		pluck="parent",
+		distinct=True,
+		order_by="parent asc",
+	)
+
+
+def acts_for(department: str, user: str | None = None) -> bool:
+	return department in user_departments(user)
+
+
+def check_acts_for(*departments: str, user: str | None = None) -> str:
+	"""The first of `departments` the user acts for; PermissionError when none."""
+	mine = user_departments(user)
+	for department in departments:
+		if department in mine:
+			return department
+	frappe.throw(
+		_("You do not act for {0}").format(", ".join(_(d) for d in dict.fromkeys(departments) if d)),
+		frappe.PermissionError,
+	)
+
+
+def department_users(departments: list[str]) -> list[str]:
+	"""Enabled desk users holding any role of the given departments."""
+	roles = frappe.get_all(
+		C.DT_DEPARTMENT_ROLE,
+		filters={"parent": ["in", departments], "parenttype": C.DT_DEPARTMENT},
+		pluck="role",
+	)
+	if not roles:
+		return []
+	users = frappe.get_all(
+		"Has Role", filters={"role": ["in", roles], "parenttype": "User"}, pluck="parent", distinct=True
+	)
+	if not users:
+		return []
+	enabled = frappe.get_all(
+		"User", filters={"name": ["in", users], "enabled": 1, "user_type": "System User"}, pluck="name"
+	)
+	return [u for u in enabled if u not in ("Administrator", "Guest")]

@@ -1,0 +1,29 @@
+app_name = "order_coordination"
+app_title = "Order Coordination"
+app_publisher = "order_coordination contributors"
+app_description = "Cross-department order coordination for ERPNext: who holds each order, every handoff, on time or late"
+app_email = "maintainers@order-coordination.invalid"
+app_license = "mit"
+
+# Spelled with the organisation, as hrms does: a bare "erpnext" makes install-app ask GitHub who owns it.
+required_apps = ["frappe/erpnext"]
+
+export_python_type_annotations = True
+
+after_install = "order_coordination.setup.install.after_install"
+after_migrate = "order_coordination.setup.install.after_migrate"
+before_uninstall = "order_coordination.setup.install.before_uninstall"
+before_tests = "order_coordination.setup.install.before_tests"
+
+# ERPNext writes statuses with db_set, which runs on_change (not on_update): on_change sees every change
+# of Sales Orders, Work Orders, Delivery Trips and Shipments, submission and cancellation included.
+doc_events = {
+	"Sales Order": {"on_change": "order_coordination.erpnext.sales_order.on_change"},
+	"Work Order": {"on_change": "order_coordination.erpnext.work_order.on_change"},
+	"Delivery Note": {
+		"on_submit": "order_coordination.erpnext.delivery_note.on_submit",
+		"on_cancel": "order_coordination.erpnext.delivery_note.on_cancel",
+	},
+	"Delivery Trip": {"on_change": "order_coordination.erpnext.delivery_trip.on_change"},
+	"Shipment": {"on_change": "order_coordination.erpnext.shipment.on_change"},
+}

@@ -1,0 +1,24 @@
+# Copyright (c) 2026, order_coordination contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class CoordinationDepartment(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from order_coordination.order_coordination.doctype.coordination_department_role.coordination_department_role import CoordinationDepartmentRole
+		from frappe.types import DF
+
+		department_name: DF.Data
+		erpnext_department: DF.Link
+		escalation_user: DF.Link
+		parent_coordination_department: DF.Link
+		roles: DF.Table[CoordinationDepartmentRole]
+	# end: auto-generated types
+
+	pass

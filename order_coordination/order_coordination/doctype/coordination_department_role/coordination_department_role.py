@@ -1,0 +1,19 @@
+# Copyright (c) 2026, order_coordination contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class CoordinationDepartmentRole(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		role: DF.Link
+	# end: auto-generated types
+
+	pass

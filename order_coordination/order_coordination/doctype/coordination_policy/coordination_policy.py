@@ -1,0 +1,61 @@
+# Copyright (c) 2026, order_coordination contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from order_coordination.coordination import matrix_of, translated_errors
+from order_coordination.core import constants as C
+from order_coordination.core.responsibility import preset_matrix, validate_matrix
+from order_coordination.departments import all_departments
+
+
+class CoordinationPolicy(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from order_coordination.order_coordination.doctype.coordination_matrix_row.coordination_matrix_row import CoordinationMatrixRow
+		from order_coordination.order_coordination.doctype.coordination_stage_sla.coordination_stage_sla import CoordinationStageSLA
+		from frappe.types import DF
+
+		company: DF.Link
+		holiday_list: DF.Link
+		matrix: DF.Table[CoordinationMatrixRow]
+		ownership_model: DF.Literal["Sales-led", "Production-led", "Logistics-led", "Shared"]
+		stage_slas: DF.Table[CoordinationStageSLA]
+		work_end: DF.Time
+		work_start: DF.Time
+	# end: auto-generated types
+
+	def validate(self):
+		if not self.matrix or self.has_value_changed("ownership_model"):
+			self.apply_preset()
+		self.fill_stage_slas()
+		if self.work_end <= self.work_start:
+			frappe.throw(_("The working day must end after it starts"), frappe.ValidationError)
+		with translated_errors():
+			validate_matrix(matrix_of(self))
+
+	def apply_preset(self):
+		"""Fill the matrix with the ownership model's preset, over every department."""
+		self.set("matrix", [])
+		for stage, row in preset_matrix(self.ownership_model, all_departments()).items():
+			for department, responsibility in row.items():
+				self.append("matrix", {"stage": stage, "department": department, "responsibility": responsibility})
+
+	def fill_stage_slas(self):
+		have = {row.stage for row in self.stage_slas}
+		for stage in C.STAGES:
+			if stage not in have:
+				self.append(
+					"stage_slas",
+					{
+						"stage": stage,
+						"acceptance_hours": C.DEFAULT_ACCEPTANCE_HOURS,
+						"completion_hours": C.DEFAULT_COMPLETION_HOURS[stage],
+					},
+				)
