@@ -1,8 +1,131 @@
-"""Helpers for the Frappe tests: real ERPNext documents made through ERPNext's own test helpers."""
+"""Helpers for the Frappe tests: real ERPNext documents made through ERPNext's own functions."""
 
+import json
+
+import frappe
+from erpnext.manufacturing.doctype.production_plan.test_production_plan import make_bom
+from erpnext.manufacturing.doctype.work_order.work_order import make_stock_entry as make_work_order_entry
+from erpnext.selling.doctype.sales_order.sales_order import (
+	get_work_order_items,
+	make_delivery_note,
+	make_work_orders,
+)
 from erpnext.selling.doctype.sales_order.test_sales_order import make_sales_order
+from erpnext.stock.doctype.item.test_item import make_item
+from erpnext.stock.doctype.stock_entry.stock_entry_utils import make_stock_entry
+
+from order_coordination.core import constants as C
+
+COMPANY = "_Test Company"
+WAREHOUSE = "_Test Warehouse - _TC"
+WIP_WAREHOUSE = "Work In Progress - _TC"
+RAW = "OC Test Raw Material"
+MADE = "OC Test Made To Order Widget"
+STOCKED = "OC Test Stocked Widget"
 
 
-def make_order(**kwargs):
-	kwargs.setdefault("do_not_save", False)
-	return make_sales_order(**kwargs)
+def make_items():
+	make_item(RAW, {"is_stock_item": 1, "valuation_rate": 10, "stock_uom": "Nos"})
+	make_item(STOCKED, {"is_stock_item": 1, "valuation_rate": 50, "stock_uom": "Nos"})
+	make_item(MADE, {"is_stock_item": 1, "valuation_rate": 80, "stock_uom": "Nos"})
+	if not frappe.db.get_value("Item", MADE, "default_bom"):
+		make_bom(item=MADE, raw_materials=[RAW], rate=10, source_warehouse=WAREHOUSE, currency="INR")
+
+
+def make_order(item_code=MADE, qty=10, **kwargs):
+	make_items()
+	return make_sales_order(item_code=item_code, qty=qty, warehouse=WAREHOUSE, **kwargs)
+
+
+def add_stock(item_code, qty):
+	make_stock_entry(item_code=item_code, target=WAREHOUSE, qty=qty, basic_rate=10)
+
+
+def make_work_orders_for(so, qty=None, submit=True):
+	"""Work Orders for the order's manufactured lines, through ERPNext's own Sales Order button."""
+	items = []
+	for item in get_work_order_items(so.name):
+		items.append(
+			{
+				"warehouse": item.get("warehouse"),
+				"item_code": item.get("item_code"),
+				"pending_qty": qty or item.get("pending_qty"),
+				"sales_order_item": item.get("sales_order_item"),
+				"bom": item.get("bom"),
+				"description": item.get("description"),
+			}
+		)
+	names = make_work_orders(json.dumps({"items": items}), so.name, so.company)
+	work_orders = []
+	for name in names:
+		wo = frappe.get_doc("Work Order", name)
+		wo.wip_warehouse = WIP_WAREHOUSE
+		wo.save()
+		if submit:
+			wo.submit()
+		work_orders.append(wo)
+	return work_orders
+
+
+def transfer(work_order, qty):
+	add_stock(RAW, qty)
+	entry = frappe.get_doc(make_work_order_entry(work_order.name, "Material Transfer for Manufacture", qty))
+	entry.submit()
+	return entry
+
+
+def manufacture(work_order, qty):
+	entry = frappe.get_doc(make_work_order_entry(work_order.name, "Manufacture", qty))
+	entry.submit()
+	return entry
+
+
+def produce(work_order, qty):
+	transfer(work_order, qty)
+	return manufacture(work_order, qty)
+
+
+def deliver(so, qty=None, submit=True):
+	dn = make_delivery_note(so.name)
+	if qty is not None:
+		for row in dn.items:
+			row.qty = qty
+	dn.insert()
+	if submit:
+		dn.submit()
+	return dn
+
+
+def record(so_name):
+	return frappe.get_doc(C.DT_ORDER_COORDINATION, so_name)
+
+
+def pending_handoff(so_name):
+	return frappe.db.get_value(
+		C.DT_ORDER_HANDOFF,
+		{"sales_order": so_name, "status": C.HANDOFF_PENDING},
+		["name", "from_department", "to_department", "stage"],
+		as_dict=True,
+	)
+
+
+def timeline(so_name):
+	return frappe.get_all(
+		C.DT_TIMELINE,
+		filters={"sales_order": so_name},
+		fields=["action", "stage_from", "stage_to", "reference_doctype", "reference_name", "note"],
+		order_by="at asc, creation asc",
+	)
+
+
+def make_user(email, *roles):
+	if not frappe.db.exists("User", email):
+		user = frappe.new_doc("User")
+		user.email = email
+		user.first_name = email.split("@")[0]
+		user.send_welcome_email = 0
+		user.insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	user.remove_roles(*[r.role for r in user.roles])
+	user.add_roles(*roles)
+	return email
