@@ -39,7 +39,7 @@ def _order(sales_order) -> str:
 	name = _text(sales_order, "Sales Order", required=True)
 	if not coordination.exists(name):
 		frappe.throw(_("Sales Order {0} has no coordination record").format(name), frappe.ValidationError)
-	if not frappe.has_permission("Sales Order", "read", name):
+	if not frappe.has_permission(C.DT_ORDER_COORDINATION, "read", name):
 		frappe.throw(_("You may not see Sales Order {0}").format(name), frappe.PermissionError)
 	return name
 

@@ -135,12 +135,14 @@ def load(sales_order: str, lock: bool = True) -> Order:
 		["name", "from_department", "to_department", "stage", "sent_on", "due_by"],
 		as_dict=True,
 		order_by="creation desc",
+		for_update=lock,  # a locking read sees the latest commit, not this transaction's snapshot
 	)
-	exceptions = frappe.get_all(
-		C.DT_EXCEPTION,
-		filters={"order_coordination": doc.name, "status": C.EXCEPTION_OPEN},
-		fields=["name", "exception_type", "responsible_department", "reference_doctype", "reference_name"],
-		order_by="creation asc",
+	exceptions = frappe.db.sql(
+		f"""select name, exception_type, responsible_department, reference_doctype, reference_name
+		from `tabOrder Exception` where order_coordination = %s and status = %s
+		order by creation {"for update" if lock else ""}""",
+		(doc.name, C.EXCEPTION_OPEN),
+		as_dict=True,
 	)
 	state = state_from(
 		doc.name,

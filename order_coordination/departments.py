@@ -20,12 +20,10 @@ def user_departments(user: str | None = None) -> list[str]:
 		return all_departments()
 	if not roles:
 		return []
-	return frappe.get_all(
-		C.DT_DEPARTMENT_ROLE,
-		filters={"parenttype": C.DT_DEPARTMENT, "role": ["in", roles]},
-		pluck="parent",
-		distinct=True,
-		order_by="parent asc",
+	return frappe.db.sql_list(
+		"""select distinct parent from `tabCoordination Department Role`
+		where parenttype = %s and role in %s order by parent""",
+		(C.DT_DEPARTMENT, tuple(roles)),
 	)
 
 
@@ -47,10 +45,10 @@ def check_acts_for(*departments: str, user: str | None = None) -> str:
 
 def department_users(departments: list[str]) -> list[str]:
 	"""Enabled desk users holding any role of the given departments."""
-	roles = frappe.get_all(
-		C.DT_DEPARTMENT_ROLE,
-		filters={"parent": ["in", departments], "parenttype": C.DT_DEPARTMENT},
-		pluck="role",
+	roles = frappe.db.sql_list(
+		"""select distinct role from `tabCoordination Department Role`
+		where parenttype = %s and parent in %s""",
+		(C.DT_DEPARTMENT, tuple(departments) or ("",)),
 	)
 	if not roles:
 		return []

@@ -14,6 +14,9 @@ class CoordinationDepartmentRole(Document):
 		from frappe.types import DF
 
 		role: DF.Link
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
 	# end: auto-generated types
 
 	pass

@@ -1,0 +1,52 @@
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from order_coordination.core import constants as C
+from order_coordination.tests.utils import STOCKED, add_stock, deliver, make_order, pending_handoff, record
+
+test_dependencies = ["Sales Order", "Delivery Note", "Stock Entry"]
+
+
+class TestDeliveryNoteEvents(FrappeTestCase):
+	def test_shipped_from_stock_in_two_partial_deliveries(self):
+		so = make_order(item_code=STOCKED, qty=10)
+		to_logistics = pending_handoff(so.name)
+		add_stock(STOCKED, 10)
+
+		deliver(so, qty=4)
+		doc = record(so.name)
+		self.assertEqual((doc.stage, doc.per_delivered, doc.responsible_department), (C.PARTIALLY_SHIPPED, 40, C.LOGISTICS))
+		self.assertEqual(frappe.db.get_value(C.DT_ORDER_HANDOFF, to_logistics.name, "status"), C.HANDOFF_ACCEPTED)
+
+		second = deliver(so)
+		self.assertEqual(record(so.name).stage, C.SHIPPED)
+
+		second.reload()
+		second.cancel()
+		doc = record(so.name)
+		self.assertEqual((doc.stage, doc.per_delivered), (C.PARTIALLY_SHIPPED, 40))
+
+	def test_a_delivery_trip_visit_confirms_delivery(self):
+		from erpnext.stock.doctype.delivery_trip.test_delivery_trip import (
+			create_address,
+			create_delivery_trip,
+			create_driver,
+			create_vehicle,
+		)
+		from erpnext.tests.utils import create_test_contact_and_address
+
+		so = make_order(item_code=STOCKED, qty=2)
+		add_stock(STOCKED, 2)
+		dn = deliver(so)
+		driver = create_driver()
+		create_vehicle()
+		create_test_contact_and_address()
+		trip = create_delivery_trip(driver, create_address(driver))
+		for stop in trip.delivery_stops:
+			stop.delivery_note = dn.name
+		trip.save()
+		trip.submit()
+		self.assertEqual(record(so.name).stage, C.SHIPPED)
+		trip.delivery_stops[0].visited = 1
+		trip.save()
+		self.assertEqual(record(so.name).stage, C.DELIVERED)

@@ -1,0 +1,184 @@
+import threading
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from order_coordination import api
+from order_coordination.core import constants as C
+from order_coordination.tests.utils import STOCKED, make_order, make_user, pending_handoff, record, timeline
+
+test_dependencies = ["Sales Order", "Delivery Note", "Stock Entry"]
+
+SALES_USER = "oc-sales@example.com"
+PLANNER = "oc-planner@example.com"
+CLERK = "oc-clerk@example.com"
+OUTSIDER = "oc-outsider@example.com"
+
+
+class TestCoordinationApi(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_user(SALES_USER, "Sales User")
+		make_user(PLANNER, "Manufacturing User")
+		make_user(CLERK, "Stock User")
+		make_user(OUTSIDER, "Accounts User")
+
+	def snapshot(self, so_name):
+		return (
+			len(timeline(so_name)),
+			frappe.db.count(C.DT_ORDER_HANDOFF, {"sales_order": so_name}),
+			frappe.db.count(C.DT_ORDER_HANDOFF, {"sales_order": so_name, "status": C.HANDOFF_PENDING}),
+			record(so_name).responsible_department,
+		)
+
+	def test_get_order_status(self):
+		so = make_order()
+		status = api.get_order_status(so.name)
+		self.assertEqual((status["stage"], status["status"]), (C.ORDER_RECEIVED, record(so.name).status))
+		self.assertEqual(status["responsible_department"], C.SALES)
+		(handoff,) = status["handoffs"]
+		self.assertEqual(
+			{k: handoff[k] for k in ("from_department", "to_department", "stage", "status")},
+			{"from_department": C.SALES, "to_department": C.PRODUCTION, "stage": C.ORDER_RECEIVED, "status": C.HANDOFF_PENDING},
+		)
+		self.assertTrue(handoff["name"] and handoff["due_by"])
+		self.assertEqual(status["exceptions"], [])
+		self.assertTrue(status["timeline"])
+
+	def test_rejection_with_reason_and_a_new_handoff(self):
+		so = make_order()
+		handoff = pending_handoff(so.name)
+		with self.set_user(PLANNER):
+			api.reject_handoff(handoff.name, "No capacity before the 20th")
+		row = frappe.db.get_value(C.DT_ORDER_HANDOFF, handoff.name, ["status", "reason", "responded_by"], as_dict=True)
+		self.assertEqual((row.status, row.reason, row.responded_by), (C.HANDOFF_REJECTED, "No capacity before the 20th", PLANNER))
+		self.assertEqual(record(so.name).responsible_department, C.SALES)
+		with self.set_user(SALES_USER):
+			again = api.hand_off(so.name, C.PRODUCTION, "Customer agreed to the 25th")
+		with self.set_user(PLANNER):
+			api.accept_handoff(again)
+		self.assertEqual(record(so.name).responsible_department, C.PRODUCTION)
+		actions = [r.action for r in timeline(so.name)]
+		self.assertEqual(actions.count(C.LOG_HANDOFF_SENT), 2)
+		self.assertIn(C.LOG_HANDOFF_REJECTED, actions)
+
+	def test_a_user_outside_the_department_is_refused(self):
+		so = make_order()
+		handoff = pending_handoff(so.name)
+		before = self.snapshot(so.name)
+		with self.set_user(SALES_USER):
+			self.assertRaises(frappe.PermissionError, api.accept_handoff, handoff.name)
+		with self.set_user(OUTSIDER):
+			self.assertRaises(frappe.PermissionError, api.hand_off, so.name, C.LOGISTICS)
+		with self.set_user(PLANNER):
+			self.assertRaises(frappe.PermissionError, api.confirm_delivery, so.name, C.OUTCOME_DELIVERED)
+		self.assertEqual(self.snapshot(so.name), before)
+
+	def test_bad_arguments_get_a_clear_error_and_change_nothing(self):
+		so = make_order()
+		handoff = pending_handoff(so.name)
+		before = self.snapshot(so.name)
+		bad_calls = [
+			(api.get_order_status, ("SAL-ORD-NOPE",)),
+			(api.get_order_status, ({"name": so.name},)),
+			(api.hand_off, (so.name, "Marketing")),
+			(api.hand_off, (so.name, C.LOGISTICS)),  # one handoff is already pending
+			(api.reject_handoff, (handoff.name, "   ")),
+			(api.reject_handoff, (handoff.name, None)),
+			(api.accept_handoff, ("OH-NOPE",)),
+			(api.confirm_delivery, (so.name, "Teleported")),
+			(api.confirm_delivery, (so.name, C.OUTCOME_DELIVERED)),  # nothing shipped yet
+			(api.raise_exception, (so.name, "Alien Invasion", "x")),
+			(api.raise_exception, (so.name, C.QUALITY_ISSUE, "")),
+			(api.resolve_exception, ("OE-NOPE", "fixed")),
+			(api.hand_off, (so.name, C.PRODUCTION, "x" * 5000)),
+		]
+		for method, args in bad_calls:
+			with self.subTest(method=method.__name__, args=args):
+				self.assertRaises(frappe.ValidationError, method, *args)
+		self.assertEqual(self.snapshot(so.name), before)
+
+	def test_accepting_twice_is_refused(self):
+		so = make_order(item_code=STOCKED)
+		handoff = pending_handoff(so.name)
+		with self.set_user(CLERK):
+			api.accept_handoff(handoff.name)
+			before = self.snapshot(so.name)
+			self.assertRaises(frappe.ValidationError, api.accept_handoff, handoff.name)
+		self.assertEqual(self.snapshot(so.name), before)
+		self.assertEqual(record(so.name).stage, C.READY_TO_SHIP)
+
+	def test_exceptions_hold_the_order_until_resolved(self):
+		so = make_order()
+		with self.set_user(PLANNER):
+			name = api.raise_exception(so.name, C.MATERIAL_SHORTAGE, "Steel late", C.PRODUCTION)
+		self.assertEqual(record(so.name).status, C.STATUS_ON_HOLD)
+		row = frappe.db.get_value(C.DT_EXCEPTION, name, ["raised_by_department", "responsible_department"], as_dict=True)
+		self.assertEqual((row.raised_by_department, row.responsible_department), (C.PRODUCTION, C.PRODUCTION))
+		self.assertEqual(len(api.get_order_status(so.name)["exceptions"]), 1)
+		with self.set_user(CLERK):
+			self.assertRaises(frappe.PermissionError, api.resolve_exception, name, "done")
+		with self.set_user(PLANNER):
+			api.resolve_exception(name, "Steel arrived")
+		self.assertNotEqual(record(so.name).status, C.STATUS_ON_HOLD)
+
+	def test_delivery_outcomes_from_logistics(self):
+		from order_coordination.tests.utils import add_stock, deliver
+
+		so = make_order(item_code=STOCKED, qty=2)
+		add_stock(STOCKED, 2)
+		deliver(so)
+		with self.set_user(CLERK):
+			api.confirm_delivery(so.name, C.OUTCOME_DAMAGED, "Crate crushed")
+		doc = record(so.name)
+		self.assertEqual((doc.stage, doc.status), (C.SHIPPED, C.STATUS_ON_HOLD))
+		self.assertEqual(frappe.db.get_value(C.DT_EXCEPTION, {"sales_order": so.name}, "exception_type"), C.DAMAGED_IN_TRANSIT)
+
+
+class TestConcurrentAcceptance(FrappeTestCase):
+	"""Two users accept the same handoff at the same moment, each in a connection of its own."""
+
+	def test_exactly_one_acceptance_wins(self):
+		so = make_order(item_code=STOCKED)
+		handoff = pending_handoff(so.name).name
+		frappe.db.commit()  # the two users' connections must see the order
+		self.addCleanup(self.remove_order, so.name)
+
+		site, sites_path = frappe.local.site, frappe.local.sites_path
+		barrier = threading.Barrier(2)
+		outcomes = []
+
+		def accept():
+			frappe.init(site=site, sites_path=sites_path)
+			frappe.connect()
+			frappe.set_user("Administrator")
+			try:
+				barrier.wait()
+				api.accept_handoff(handoff)
+				frappe.db.commit()
+				outcomes.append("accepted")
+			except frappe.ValidationError:
+				frappe.db.rollback()
+				outcomes.append("refused")
+			finally:
+				frappe.destroy()
+
+		threads = [threading.Thread(target=accept) for _ in range(2)]
+		for thread in threads:
+			thread.start()
+		for thread in threads:
+			thread.join(60)
+		self.assertEqual(sorted(outcomes), ["accepted", "refused"])
+		self.assertEqual(
+			frappe.db.count(C.DT_TIMELINE, {"sales_order": so.name, "action": C.LOG_HANDOFF_ACCEPTED}), 1
+		)
+
+	def remove_order(self, name):
+		frappe.db.rollback()
+		for doctype in (C.DT_TIMELINE, C.DT_ORDER_HANDOFF, C.DT_EXCEPTION):
+			frappe.db.delete(doctype, {"sales_order": name})
+		frappe.db.delete(C.DT_ORDER_COORDINATION, {"name": name})
+		frappe.db.delete("Sales Order Item", {"parent": name})
+		frappe.db.delete("Sales Order", {"name": name})
+		frappe.db.commit()
