@@ -4,6 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import get_time
 
 from order_coordination.coordination import matrix_of, translated_errors
 from order_coordination.core import constants as C
@@ -31,11 +32,18 @@ class CoordinationPolicy(Document):
 		work_start: DF.Time
 	# end: auto-generated types
 
+	def before_validate(self):
+		# Frappe gives every Time field of a document made in Python the current time, microseconds
+		# included, whatever its default; nobody types microseconds, so such a value is not a choice.
+		for fieldname, default in (("work_start", "09:00:00"), ("work_end", "17:00:00")):
+			if self.is_new() and "." in str(self.get(fieldname) or ""):
+				self.set(fieldname, default)
+
 	def validate(self):
 		if not self.matrix or self.has_value_changed("ownership_model"):
 			self.apply_preset()
 		self.fill_stage_slas()
-		if self.work_end <= self.work_start:
+		if get_time(self.work_end) <= get_time(self.work_start):
 			frappe.throw(_("The working day must end after it starts"), frappe.ValidationError)
 		with translated_errors():
 			validate_matrix(matrix_of(self))

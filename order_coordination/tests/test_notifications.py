@@ -1,0 +1,27 @@
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from order_coordination import coordination
+from order_coordination.core import constants as C
+from order_coordination.departments import department_users
+from order_coordination.tests.utils import make_user
+
+test_dependencies = ["Sales Order"]
+
+PLANNER = "oc-notified-planner@example.com"
+
+
+class TestNotifications(FrappeTestCase):
+	def test_department_members_are_notified(self):
+		make_user(PLANNER, "Manufacturing User")
+		self.assertIn(PLANNER, department_users([C.PRODUCTION]))
+		self.assertNotIn(PLANNER, department_users([C.SALES]))
+		coordination.send_notifications(
+			"SO-TEST-0001",
+			[{"departments": [C.PRODUCTION], "subject": "Order {0} was handed off to {1}", "args": ["SO-TEST-0001", "Production"]}],
+		)
+		log = frappe.get_all(
+			"Notification Log", filters={"for_user": PLANNER}, fields=["subject", "document_name"], limit=1, order_by="creation desc"
+		)
+		self.assertEqual(log[0].document_name, "SO-TEST-0001")
+		self.assertIn("SO-TEST-0001", log[0].subject)
