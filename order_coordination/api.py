@@ -98,7 +98,7 @@ def get_order_status(sales_order):
 			"reference_name",
 			"note",
 		],
-		order_by="at desc, creation desc",
+		order_by="at desc, creation desc, idx desc",
 	)
 	exceptions = frappe.get_all(
 		C.DT_EXCEPTION,

@@ -185,27 +185,30 @@ def start(sales_order_doc, event: Event) -> Order:
 			"ownership_model": snapshot["model"],
 			"policy": snapshot["name"],
 			"policy_snapshot": json.dumps(snapshot, sort_keys=True),
-			**fields_of(decision.state),
-			"facts": json.dumps(facts_of(decision.state), sort_keys=True),
 		}
 	)
-	doc.flags.ignore_permissions = True
-	doc.flags.ignore_links = True
-	doc.insert()
 	order = Order(doc, decision.state, policy)
-	save(order, decision)
+	save(order, decision, new=True)
 	return order
 
 
 def apply_event(sales_order: str, event: Event) -> lifecycle.Decision | None:
 	"""Apply an ERPNext event to an order that has a coordination record."""
+	decisions = apply_events(sales_order, [event])
+	return decisions[0] if decisions else None
+
+
+def apply_events(sales_order: str, events: list[Event]) -> list[lifecycle.Decision]:
 	if not exists(sales_order):
-		return None
+		return []
 	order = load(sales_order)
-	with translated_errors():
-		decision = lifecycle.apply(order.state, event, order.policy)
-	save(order, decision)
-	return decision
+	decisions = []
+	for event in events:
+		with translated_errors():
+			decision = lifecycle.apply(order.state, event, order.policy)
+		save(order, decision)
+		decisions.append(decision)
+	return decisions
 
 
 def decide(order: Order, action, *args, **kwargs) -> lifecycle.Decision:
@@ -219,14 +222,16 @@ def decide(order: Order, action, *args, **kwargs) -> lifecycle.Decision:
 # --- writing ----------------------------------------------------------------------------------------
 
 
-def save(order: Order, decision: lifecycle.Decision) -> None:
+def save(order: Order, decision: lifecycle.Decision, new: bool = False) -> None:
+	"""Write a decision: its effects, then the record's new state. Plain inserts and updates, without
+	document hooks: these rows are ours, and this runs on the path of every ERPNext submit."""
 	if not decision.changed:
 		return
 	state = decision.state
-	notices = []
+	notices, logs = [], []
 	for effect in decision.effects:
 		if isinstance(effect, lifecycle.Log):
-			_write_log(order, effect)
+			logs.append(effect)
 		elif isinstance(effect, lifecycle.SendHandoff):
 			name = _write_handoff(order, effect)
 			if state.pending is effect.handoff:
@@ -243,7 +248,13 @@ def save(order: Order, decision: lifecycle.Decision) -> None:
 	values = fields_of(state)
 	values["facts"] = json.dumps(facts_of(state), sort_keys=True)
 	values["expected_finish"] = _expected_finish(state, order.policy)
-	order.doc.db_set(values, update_modified=True)
+	if new:
+		order.doc.update(values)
+		_insert(order.doc)
+	else:
+		frappe.db.set_value(C.DT_ORDER_COORDINATION, order.doc.name, values)
+		order.doc.update(values)
+	_write_logs(order, logs)
 	frappe.db.set_value(
 		"Sales Order",
 		order.doc.sales_order,
@@ -252,6 +263,14 @@ def save(order: Order, decision: lifecycle.Decision) -> None:
 	)
 	order.state = state
 	_after_commit(order, notices)
+
+
+def _insert(doc) -> None:
+	"""Insert one of our own rows: named and stamped as `insert` would, without its hooks."""
+	if not doc.name:
+		doc.set_new_name()
+	doc.set_user_and_timestamp()
+	doc.db_insert()
 
 
 def _with_pending_name(state, name):
@@ -284,25 +303,54 @@ def _expected_finish(state, policy):
 	)
 
 
-def _write_log(order: Order, log: lifecycle.Log) -> None:
-	row = frappe.new_doc(C.DT_TIMELINE)
-	row.update(
-		{
-			"order_coordination": order.doc.name,
-			"sales_order": order.doc.sales_order,
-			"at": log.at,
-			"action": log.action,
-			"stage_from": log.stage_from,
-			"stage_to": log.stage_to,
-			"department": log.department,
-			"user": log.user or frappe.session.user,
-			"reference_doctype": log.ref_doctype,
-			"reference_name": log.ref_name,
-			"note": log.note,
-		}
-	)
-	row.name = frappe.generate_hash(length=12)
-	row.db_insert()
+LOG_FIELDS = (
+	"name",
+	"idx",
+	"creation",
+	"modified",
+	"owner",
+	"modified_by",
+	"order_coordination",
+	"sales_order",
+	"at",
+	"action",
+	"stage_from",
+	"stage_to",
+	"department",
+	"user",
+	"reference_doctype",
+	"reference_name",
+	"note",
+)
+
+
+def _write_logs(order: Order, logs: list[lifecycle.Log]) -> None:
+	if not logs:
+		return
+	now, user = now_datetime(), frappe.session.user
+	rows = [
+		(
+			frappe.generate_hash(length=12),
+			idx,
+			now,
+			now,
+			user,
+			user,
+			order.doc.name,
+			order.doc.sales_order,
+			log.at,
+			log.action,
+			log.stage_from,
+			log.stage_to,
+			log.department,
+			log.user or user,
+			log.ref_doctype,
+			log.ref_name,
+			log.note,
+		)
+		for idx, log in enumerate(logs, 1)
+	]
+	frappe.db.bulk_insert(C.DT_TIMELINE, LOG_FIELDS, rows)
 
 
 def _write_handoff(order: Order, effect: lifecycle.SendHandoff) -> str:
@@ -324,9 +372,7 @@ def _write_handoff(order: Order, effect: lifecycle.SendHandoff) -> str:
 			"reference_name": effect.ref_name,
 		}
 	)
-	doc.flags.ignore_permissions = True
-	doc.flags.ignore_links = True
-	doc.insert()
+	_insert(doc)
 	return doc.name
 
 
@@ -357,12 +403,9 @@ def _write_exception(order: Order, effect: lifecycle.RaiseException) -> str:
 			"raised_on": effect.at,
 			"reference_doctype": e.ref_doctype,
 			"reference_name": e.ref_name,
-			"proposed_delivery_date": getattr(effect, "proposed_delivery_date", None),
 		}
 	)
-	doc.flags.ignore_permissions = True
-	doc.flags.ignore_links = True
-	doc.insert()
+	_insert(doc)
 	return doc.name
 
 

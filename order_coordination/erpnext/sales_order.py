@@ -4,20 +4,27 @@ ERPNext writes the Sales Order's status with `db_set` (hold, close, completion a
 which runs `on_change` but not `on_update`, so `on_change` is the one event that sees every change.
 """
 
+import json
+
 import frappe
 from frappe.utils import getdate, now_datetime
 
 from order_coordination import coordination
+from order_coordination.core import constants as C
 from order_coordination.core import events as ev
 
-# ERPNext's Sales Order status -> the event it means to the coordination layer.
-STATUS_EVENTS = {
-	"On Hold": (ev.ORDER_HELD,),
-	"Closed": (ev.ORDER_CLOSED,),
-	"Completed": (ev.ORDER_COMPLETED,),
-}
-# Any other status of a submitted order means it runs: resumed from hold, or reopened.
-RUNNING_EVENTS = (ev.ORDER_RESUMED, ev.ORDER_REOPENED)
+# ERPNext's Sales Order status -> the state the coordination layer mirrors; any other status of a
+# submitted order means it runs.
+SO_STATES = {"On Hold": C.SO_ON_HOLD, "Closed": C.SO_CLOSED, "Completed": C.SO_COMPLETED}
+ENTERING = {C.SO_ON_HOLD: ev.ORDER_HELD, C.SO_CLOSED: ev.ORDER_CLOSED, C.SO_COMPLETED: ev.ORDER_COMPLETED}
+
+
+def order_state_event(current: str, target: str) -> str | None:
+	if current == target:
+		return None
+	if target != C.SO_OPEN:
+		return ENTERING[target]
+	return ev.ORDER_RESUMED if current == C.SO_ON_HOLD else ev.ORDER_REOPENED
 
 
 def needs_manufacturing(doc) -> bool:
@@ -38,7 +45,9 @@ def on_change(doc, method=None):
 	if doc.docstatus == 2:
 		coordination.apply_event(doc.name, _event(doc, ev.ORDER_CANCELLED))
 		return
-	if not coordination.exists(doc.name):
+	# ERPNext writes the status on every delivery and invoice: look before taking the lock.
+	stored = frappe.db.get_value(C.DT_ORDER_COORDINATION, doc.name, ["facts", "delivery_date"], as_dict=True)
+	if not stored:
 		coordination.start(
 			doc,
 			_event(
@@ -49,8 +58,12 @@ def on_change(doc, method=None):
 			),
 		)
 		return
-	kinds = list(STATUS_EVENTS.get(doc.status, RUNNING_EVENTS))
-	if doc.delivery_date:
-		kinds.append(ev.DELIVERY_DATE_CHANGED)
-	for kind in kinds:
-		coordination.apply_event(doc.name, _event(doc, kind, delivery_date=getdate(doc.delivery_date)))
+	current = json.loads(stored.facts or "{}").get("so_state", C.SO_OPEN)
+	events = []
+	kind = order_state_event(current, SO_STATES.get(doc.status, C.SO_OPEN))
+	if kind:
+		events.append(_event(doc, kind))
+	if doc.delivery_date and getdate(doc.delivery_date) != getdate(stored.delivery_date):
+		events.append(_event(doc, ev.DELIVERY_DATE_CHANGED, delivery_date=getdate(doc.delivery_date)))
+	if events:
+		coordination.apply_events(doc.name, events)

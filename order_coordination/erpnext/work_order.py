@@ -105,10 +105,15 @@ def per_produced(sales_order: str) -> float:
 	return round(100.0 * done / required, 3)
 
 
+WATCHED = ("docstatus", "status", "produced_qty", "planned_end_date")
+
+
 def on_change(doc, method=None):
 	if doc.docstatus == 0:
 		return
 	previous = doc.get_doc_before_save()
+	if previous and all(doc.get(f) == previous.get(f) for f in WATCHED):
+		return  # ERPNext writes many quantities one by one; only these mean anything to an order
 	if doc.docstatus == 2:
 		kind = ev.WORK_ORDER_CANCELLED
 	elif previous and flt(doc.produced_qty) < flt(previous.produced_qty):

@@ -8,7 +8,8 @@ from frappe.utils import flt, get_datetime, getdate, now_datetime
 from order_coordination import coordination
 from order_coordination.core import events as ev
 from order_coordination.core import lifecycle
-from order_coordination.erpnext.sales_order import STATUS_EVENTS, needs_manufacturing
+from order_coordination.core import constants as C
+from order_coordination.erpnext.sales_order import SO_STATES, needs_manufacturing, order_state_event
 
 BATCH = 200
 
@@ -95,7 +96,8 @@ def backfill_order(name: str) -> None:
 		if event.kind == ev.WORK_ORDER_COMPLETED:
 			event = ev.Event(**{**event.__dict__, "per_produced": produced})
 		coordination.decide(order, lifecycle.apply, event, order.policy)
-	for kind in STATUS_EVENTS.get(so.status, ()):
+	kind = order_state_event(C.SO_OPEN, SO_STATES.get(so.status, C.SO_OPEN))
+	if kind:
 		coordination.decide(order, lifecycle.apply, ev.Event(kind, now_datetime(), None, "Sales Order", so.name), order.policy)
 	work_orders = [e.work_order for e in events if e.work_order]
 	if work_orders and produced:

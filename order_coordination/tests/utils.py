@@ -114,7 +114,7 @@ def timeline(so_name):
 		C.DT_TIMELINE,
 		filters={"sales_order": so_name},
 		fields=["action", "stage_from", "stage_to", "reference_doctype", "reference_name", "note"],
-		order_by="at asc, creation asc",
+		order_by="at asc, creation asc, idx asc",
 	)
 
 

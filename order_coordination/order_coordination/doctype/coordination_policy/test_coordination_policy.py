@@ -1,5 +1,8 @@
+from datetime import time
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
+from frappe.utils import get_time
 
 from order_coordination.core import constants as C
 from order_coordination.tests.utils import COMPANY, make_order, pending_handoff, record
@@ -27,7 +30,7 @@ class TestCoordinationPolicy(FrappeTestCase):
 		self.assertEqual(cells[(C.SHIPPED, C.PRODUCTION)], C.ACCOUNTABLE)
 		self.assertEqual(cells[(C.SHIPPED, C.LOGISTICS)], C.RESPONSIBLE)
 		self.assertEqual({r.stage for r in policy.stage_slas}, set(C.STAGES))
-		self.assertEqual((str(policy.work_start), str(policy.work_end)), ("09:00:00", "17:00:00"))
+		self.assertEqual((get_time(policy.work_start), get_time(policy.work_end)), (time(9), time(17)))
 
 	def test_a_matrix_without_a_responsible_department_is_refused(self):
 		policy = make_policy(C.SALES_LED)

@@ -1,0 +1,87 @@
+"""What the app costs on the path of an ERPNext submit: Sales Order, Work Order and Delivery Note
+submitted with the app's doc_events and without them, on the same site, in alternating rounds of one
+process. Everything it creates is rolled back.
+
+	bench --site test_site execute order_coordination.benchmarks.submit_overhead.run --kwargs "{'rounds': 30}"
+"""
+
+import statistics
+import time
+
+import frappe
+
+from order_coordination.tests.utils import (
+	MADE,
+	add_stock,
+	make_items,
+	make_order,
+	make_work_orders_for,
+	produce,
+)
+
+OURS = "order_coordination."
+
+
+def _hooks(with_app: bool) -> dict:
+	"""The doc_events hooks with or without this app's handlers."""
+	_forget_hooks()
+	hooks = frappe.get_doc_hooks()
+	if with_app:
+		return hooks
+	return {
+		doctype: {event: [fn for fn in fns if not fn.startswith(OURS)] for event, fns in events.items()}
+		for doctype, events in hooks.items()
+	}
+
+
+def _forget_hooks():
+	if hasattr(frappe.local, "doc_events_hooks"):
+		del frappe.local.doc_events_hooks
+
+
+def _timed(fn) -> float:
+	start = time.perf_counter()
+	fn()
+	return time.perf_counter() - start
+
+
+def one_round(lines: int) -> dict[str, float]:
+	from erpnext.selling.doctype.sales_order.sales_order import make_delivery_note
+
+	so = make_order(item_code=MADE, qty=1, do_not_submit=True)
+	for _ in range(lines - 1):
+		so.append("items", {**so.items[0].as_dict(), "name": None, "idx": None})
+	so.save()
+	times = {"Sales Order": _timed(so.submit)}
+	(wo,) = make_work_orders_for(so, submit=False)[:1]
+	times["Work Order"] = _timed(wo.submit)
+	produce(wo, wo.qty)
+	add_stock(MADE, lines)
+	dn = make_delivery_note(so.name)
+	dn.insert()
+	times["Delivery Note"] = _timed(dn.submit)
+	return times
+
+
+def run(rounds: int = 20, lines: int = 1):
+	make_items()
+	frappe.flags.mute_emails = True
+	with_app, without_app = _hooks(True), _hooks(False)
+	results = {True: [], False: []}
+	one_round(lines)  # warm caches before measuring
+	for i in range(rounds * 2):
+		app_on = (i % 2 == 0) == ((i // 2) % 2 == 0)  # ABBA order: neither side always goes first
+		frappe.local.doc_events_hooks = with_app if app_on else without_app
+		results[app_on].append(one_round(lines))
+	_forget_hooks()
+	frappe.db.rollback()
+
+	report = {}
+	for doctype in ("Sales Order", "Work Order", "Delivery Note"):
+		on = statistics.median(r[doctype] for r in results[True])
+		off = statistics.median(r[doctype] for r in results[False])
+		report[doctype] = {"with_ms": round(on * 1000, 1), "without_ms": round(off * 1000, 1), "ratio": round(on / off, 3)}
+	print(f"submit overhead, {rounds} rounds each way, {lines} line(s) per document (medians)")
+	for doctype, row in report.items():
+		print(f"  {doctype:14} with app {row['with_ms']:8.1f} ms   without {row['without_ms']:8.1f} ms   ratio {row['ratio']:.3f}")
+	return report
