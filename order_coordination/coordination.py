@@ -13,14 +13,13 @@ from datetime import time
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, getdate, now_datetime
+from frappe.utils import getdate, now_datetime
 
 from order_coordination.core import constants as C
 from order_coordination.departments import all_departments, department_users
 from order_coordination.core import lifecycle
 from order_coordination.core.errors import CoordinationError
 from order_coordination.core.events import Event
-from order_coordination.core.lifecycle import Handoff, OpenException
 from order_coordination.core.policy import Policy
 from order_coordination.core.responsibility import Matrix, preset_matrix
 from order_coordination.core.serialize import facts_of, fields_of, state_from
@@ -51,7 +50,24 @@ def translated_errors():
 # --- policy -----------------------------------------------------------------------------------------
 
 
+POLICY_CACHE = "order_coordination:policy_snapshot"
+
+
 def policy_snapshot(company: str | None) -> dict:
+	"""The company's policy as plain values (cached; cleared when a policy or department changes)."""
+	key = company or ""
+	snapshot = frappe.cache.hget(POLICY_CACHE, key)
+	if snapshot is None:
+		snapshot = _policy_snapshot(company)
+		frappe.cache.hset(POLICY_CACHE, key, snapshot)
+	return snapshot
+
+
+def clear_policy_cache(doc=None, method=None):
+	frappe.cache.delete_value(POLICY_CACHE)
+
+
+def _policy_snapshot(company: str | None) -> dict:
 	"""The policy as plain values, recorded on each order when it starts."""
 	name = company if company and frappe.db.exists(C.DT_POLICY, company) else None
 	if not name:
@@ -126,44 +142,16 @@ def exists(sales_order: str) -> bool:
 	return bool(frappe.db.exists(C.DT_ORDER_COORDINATION, sales_order))
 
 
-def load(sales_order: str, lock: bool = True) -> Order:
-	"""Load an order; with `lock`, its row stays locked until the transaction ends."""
-	doc = frappe.get_doc(C.DT_ORDER_COORDINATION, sales_order, for_update=lock)
-	pending = frappe.db.get_value(
-		C.DT_ORDER_HANDOFF,
-		{"order_coordination": doc.name, "status": C.HANDOFF_PENDING},
-		["name", "from_department", "to_department", "stage", "sent_on", "due_by"],
-		as_dict=True,
-		order_by="creation desc",
-		for_update=lock,  # a locking read sees the latest commit, not this transaction's snapshot
-	)
-	exceptions = frappe.db.sql(
-		f"""select name, exception_type, responsible_department, reference_doctype, reference_name
-		from `tabOrder Exception` where order_coordination = %s and status = %s
-		order by creation {"for update" if lock else ""}""",
-		(doc.name, C.EXCEPTION_OPEN),
-		as_dict=True,
-	)
-	state = state_from(
-		doc.name,
-		doc.as_dict(),
-		json.loads(doc.facts or "{}"),
-		Handoff(
-			pending.from_department,
-			pending.to_department,
-			pending.stage,
-			get_datetime(pending.sent_on),
-			get_datetime(pending.due_by),
-			pending.name,
-		)
-		if pending
-		else None,
-		tuple(
-			OpenException(e.exception_type, e.responsible_department, e.name, e.reference_doctype, e.reference_name)
-			for e in exceptions
-		),
-	)
-	return Order(doc, state, policy_from(json.loads(doc.policy_snapshot or "{}") or policy_snapshot(doc.company)))
+def load(sales_order: str, lock: bool = True) -> Order | None:
+	"""Load an order in one read; with `lock`, its row stays locked until the transaction ends, and the
+	read sees the latest commit rather than this transaction's snapshot."""
+	row = frappe.db.get_value(C.DT_ORDER_COORDINATION, sales_order, "*", as_dict=True, for_update=lock)
+	if not row:
+		return None
+	doc = frappe.get_doc({"doctype": C.DT_ORDER_COORDINATION, **row})
+	state = state_from(doc.name, row, json.loads(row.facts or "{}"))
+	snapshot = json.loads(row.policy_snapshot or "{}") or policy_snapshot(row.company)
+	return Order(doc, state, policy_from(snapshot))
 
 
 # --- the two entry points ---------------------------------------------------------------------------
@@ -199,9 +187,9 @@ def apply_event(sales_order: str, event: Event) -> lifecycle.Decision | None:
 
 
 def apply_events(sales_order: str, events: list[Event]) -> list[lifecycle.Decision]:
-	if not exists(sales_order):
-		return []
 	order = load(sales_order)
+	if not order:
+		return []
 	decisions = []
 	for event in events:
 		with translated_errors():
@@ -255,12 +243,14 @@ def save(order: Order, decision: lifecycle.Decision, new: bool = False) -> None:
 		frappe.db.set_value(C.DT_ORDER_COORDINATION, order.doc.name, values)
 		order.doc.update(values)
 	_write_logs(order, logs)
-	frappe.db.set_value(
-		"Sales Order",
-		order.doc.sales_order,
-		{C.FIELD_STAGE: state.stage, C.FIELD_STATUS: state.status, C.FIELD_RESPONSIBLE: state.responsible},
-		update_modified=False,
-	)
+	shown = (state.stage, state.status, state.responsible)
+	if new or shown != (order.state.stage, order.state.status, order.state.responsible):
+		frappe.db.set_value(
+			"Sales Order",
+			order.doc.sales_order,
+			dict(zip((C.FIELD_STAGE, C.FIELD_STATUS, C.FIELD_RESPONSIBLE), shown, strict=True)),
+			update_modified=False,
+		)
 	order.state = state
 	_after_commit(order, notices)
 

@@ -1,5 +1,6 @@
 """Invariants of the lifecycle over arbitrary sequences of ERPNext events and department actions."""
 
+import json
 from datetime import date, datetime, timedelta
 
 from hypothesis import given, settings
@@ -171,5 +172,5 @@ def test_the_stored_form_round_trips(model, needs_manufacturing, sequence):
 	for _, _, _, after, _ in run(default_policy(model), needs_manufacturing, sequence):
 		# dates come back from the database as strings or values; numbers as numbers
 		fields = {k: (str(v) if isinstance(v, date | datetime) else v) for k, v in fields_of(after).items()}
-		back = state_from(after.sales_order, fields, facts_of(after), after.pending, after.open_exceptions)
+		back = state_from(after.sales_order, fields, json.loads(json.dumps(facts_of(after))))
 		assert back == after

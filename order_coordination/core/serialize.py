@@ -1,7 +1,7 @@
 """Between an `OrderState` and what the Frappe layer stores: record fields plus a JSON of facts.
 
-Pending handoffs and open exceptions are not in the facts: they live in their own tables, and the Frappe
-layer passes them in when it loads an order.
+The facts repeat the pending handoff and the open exceptions (which have rows of their own) so that an
+order loads in one read; every change to them goes through the same locked write, so the two agree.
 """
 
 from __future__ import annotations
@@ -23,15 +23,40 @@ def _d(value):
 	return date.fromisoformat(str(value)[:10])
 
 
+def _iso(value):
+	return value.isoformat() if value else None
+
+
 def facts_of(state: OrderState) -> dict:
+	pending = state.pending
 	return {
+		"pending": {
+			"name": pending.name,
+			"from_department": pending.from_department,
+			"to_department": pending.to_department,
+			"stage": pending.stage,
+			"sent_on": _iso(pending.sent_on),
+			"due_by": _iso(pending.due_by),
+		}
+		if pending
+		else None,
+		"open_exceptions": [
+			{
+				"name": e.name,
+				"exception_type": e.exception_type,
+				"responsible_department": e.responsible_department,
+				"ref_doctype": e.ref_doctype,
+				"ref_name": e.ref_name,
+			}
+			for e in state.open_exceptions
+		],
 		"so_state": state.so_state,
 		"confirmed_delivered": state.confirmed_delivered,
 		"released_to_shipping": state.released_to_shipping,
 		"work_orders": {
 			name: {
 				"state": wo.state,
-				"planned_end": wo.planned_end.isoformat() if wo.planned_end else None,
+				"planned_end": _iso(wo.planned_end),
 				"started": wo.started,
 			}
 			for name, wo in sorted(state.work_orders.items())
@@ -55,14 +80,9 @@ def fields_of(state: OrderState) -> dict:
 	}
 
 
-def state_from(
-	sales_order: str,
-	fields: dict,
-	facts: dict | None,
-	pending: Handoff | None = None,
-	open_exceptions: tuple[OpenException, ...] = (),
-) -> OrderState:
+def state_from(sales_order: str, fields: dict, facts: dict | None) -> OrderState:
 	facts = facts or {}
+	pending = facts.get("pending")
 	return OrderState(
 		sales_order=sales_order,
 		stage=fields["stage"],
@@ -82,6 +102,15 @@ def state_from(
 			name: WorkOrderFact(wo["state"], _dt(wo.get("planned_end")), bool(wo.get("started")))
 			for name, wo in (facts.get("work_orders") or {}).items()
 		},
-		pending=pending,
-		open_exceptions=tuple(open_exceptions),
+		pending=Handoff(
+			pending["from_department"],
+			pending["to_department"],
+			pending["stage"],
+			_dt(pending["sent_on"]),
+			_dt(pending["due_by"]),
+			pending.get("name"),
+		)
+		if pending
+		else None,
+		open_exceptions=tuple(OpenException(**e) for e in facts.get("open_exceptions") or ()),
 	)

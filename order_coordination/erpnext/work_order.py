@@ -80,9 +80,13 @@ def produced_by_plans(sales_order: str) -> dict[str, float]:
 
 def per_produced(sales_order: str) -> float:
 	"""Percentage of the order's manufactured quantity produced so far."""
+	# Read the Work Orders themselves: ERPNext copies produced quantities onto the order's lines only
+	# after the Work Order's own fields are written, so the lines may still be stale here.
 	lines = frappe.db.sql(
-		"""select soi.name, soi.stock_qty from `tabSales Order Item` soi
-		join `tabItem` item on item.name = soi.item_code
+		"""select soi.name, soi.stock_qty,
+			(select sum(wo.produced_qty) from `tabWork Order` wo
+			where wo.sales_order = soi.parent and wo.sales_order_item = soi.name and wo.docstatus = 1) as produced
+		from `tabSales Order Item` soi join `tabItem` item on item.name = soi.item_code
 		where soi.parent = %s and ifnull(item.default_bom, '') != ''""",
 		sales_order,
 		as_dict=True,
@@ -90,15 +94,7 @@ def per_produced(sales_order: str) -> float:
 	required = sum(flt(line.stock_qty) for line in lines)
 	if not required:
 		return 0.0
-	# Read the Work Orders themselves: ERPNext copies produced quantities onto the order's lines only
-	# after the Work Order's own fields are written, so the lines may still be stale here.
-	produced = dict(
-		frappe.db.sql(
-			"""select sales_order_item, sum(produced_qty) from `tabWork Order`
-			where sales_order = %s and docstatus = 1 group by sales_order_item""",
-			sales_order,
-		)
-	)
+	produced = {line.name: flt(line.produced) for line in lines}
 	for line, qty in produced_by_plans(sales_order).items():
 		produced[line] = flt(produced.get(line)) + qty
 	done = sum(min(flt(line.stock_qty), flt(produced.get(line.name))) for line in lines)
@@ -126,6 +122,8 @@ def on_change(doc, method=None):
 		kind = STATUS_EVENTS.get(doc.status)
 	if not kind:
 		return
+	# Only production or cancellation moves the produced percentage: spare its queries otherwise.
+	recount = doc.docstatus == 2 or flt(doc.produced_qty) != flt(previous.produced_qty if previous else 0)
 	for sales_order in sales_orders_of(doc):
 		coordination.apply_event(
 			sales_order,
@@ -137,6 +135,6 @@ def on_change(doc, method=None):
 				doc.name,
 				work_order=doc.name,
 				planned_end=get_datetime(doc.planned_end_date) if doc.planned_end_date else None,
-				per_produced=per_produced(sales_order),
+				per_produced=per_produced(sales_order) if recount else None,
 			),
 		)

@@ -3,6 +3,8 @@
 
 from frappe.model.document import Document
 
+from order_coordination.coordination import clear_policy_cache
+
 
 class CoordinationDepartment(Document):
 	# begin: auto-generated types
@@ -21,4 +23,8 @@ class CoordinationDepartment(Document):
 		roles: DF.Table[CoordinationDepartmentRole]
 	# end: auto-generated types
 
-	pass
+	def on_update(self):
+		clear_policy_cache()
+
+	def on_trash(self):
+		clear_policy_cache()

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_time
 
-from order_coordination.coordination import matrix_of, translated_errors
+from order_coordination.coordination import clear_policy_cache, matrix_of, translated_errors
 from order_coordination.core import constants as C
 from order_coordination.core.responsibility import preset_matrix, validate_matrix
 from order_coordination.departments import all_departments
@@ -67,3 +67,9 @@ class CoordinationPolicy(Document):
 						"completion_hours": C.DEFAULT_COMPLETION_HOURS[stage],
 					},
 				)
+
+	def on_update(self):
+		clear_policy_cache()
+
+	def on_trash(self):
+		clear_policy_cache()
