@@ -64,6 +64,14 @@ def policy_snapshot(company: str | None) -> dict:
 
 
 def clear_policy_cache(doc=None, method=None):
+	"""Forget cached policies now, and again when the transaction ends: a read in between may have cached
+	what a rollback then undoes."""
+	frappe.cache.delete_value(POLICY_CACHE)
+	frappe.db.after_commit.add(_forget_policies)
+	frappe.db.after_rollback.add(_forget_policies)
+
+
+def _forget_policies():
 	frappe.cache.delete_value(POLICY_CACHE)
 
 

@@ -84,3 +84,14 @@ def test_elapsed_time_is_additive(cal, start, minutes):
 	end = middle + timedelta(minutes=minutes * 11)
 	total = working_hours_between(start, end, cal)
 	assert abs(total - working_hours_between(start, middle, cal) - working_hours_between(middle, end, cal)) < 1e-6
+
+
+def test_sla_state():
+	from order_coordination.core.sla import DUE_SOON, ON_TIME, OVERDUE, sla_state
+
+	due = datetime(2026, 11, 30, 11)  # Monday 11:00
+	assert sla_state(due, datetime(2026, 11, 30, 12), CAL) == OVERDUE
+	assert sla_state(due, datetime(2026, 11, 30, 9, 30), CAL) == DUE_SOON
+	assert sla_state(due, datetime(2026, 11, 30, 9), CAL) == DUE_SOON  # exactly two working hours left
+	assert sla_state(due, datetime(2026, 11, 27, 16, 30), CAL) == ON_TIME  # Friday evening: 0.5h + 2h
+	assert sla_state(due, datetime(2026, 11, 27, 9), CAL) == ON_TIME

@@ -13,7 +13,18 @@ JS_CALL = re.compile(r"""__\(\s*(["'`])((?:\\.|(?!\1).)*)\1""")
 # Helpers of ours that translate a label they are given.
 LABEL_TAKERS = ("_text", "_record", "_department")
 # Values shown translated although no source line wraps them: names the app creates or reports.
-SHOWN_VALUES = {"Sales", "Production", "Logistics", "Refused", "Damaged", "Partially Delivered"}
+SHOWN_VALUES = {
+	"Sales",
+	"Production",
+	"Logistics",
+	"Refused",
+	"Damaged",
+	"Partially Delivered",
+	"Waiting for Acceptance",
+	"Held",
+	"On Time",
+	"Due Soon",
+}
 
 
 def _python_strings(path: Path) -> set[str]:

@@ -87,3 +87,19 @@ def working_hours_between(start: datetime, end: datetime, cal: Calendar) -> floa
 				total += hi - lo
 		day += _DAY
 	return total.total_seconds() / 3600
+
+
+ON_TIME = "On Time"
+DUE_SOON = "Due Soon"
+OVERDUE = "Overdue"
+DUE_SOON_HOURS = 2.0
+
+
+def sla_state(due_by: datetime, now: datetime, cal: Calendar, soon_hours: float = DUE_SOON_HOURS) -> str:
+	"""How a pending handoff stands against its due time: On Time, Due Soon (within `soon_hours`
+	working hours) or Overdue."""
+	if now > due_by:
+		return OVERDUE
+	if working_hours_between(now, due_by, cal) <= soon_hours:
+		return DUE_SOON
+	return ON_TIME

@@ -32,9 +32,18 @@ def make_items():
 		make_bom(item=MADE, raw_materials=[RAW], rate=10, source_warehouse=WAREHOUSE, currency="INR")
 
 
-def make_order(item_code=MADE, qty=10, **kwargs):
+def make_order(item_code=MADE, qty=10, delivery_date=None, do_not_submit=False, **kwargs):
+	"""A Sales Order by ERPNext's own test helper, which ignores a delivery date: we set it after."""
 	make_items()
-	return make_sales_order(item_code=item_code, qty=qty, warehouse=WAREHOUSE, **kwargs)
+	so = make_sales_order(item_code=item_code, qty=qty, warehouse=WAREHOUSE, do_not_submit=True, **kwargs)
+	if delivery_date:
+		so.delivery_date = delivery_date
+		for row in so.items:
+			row.delivery_date = delivery_date
+		so.save()
+	if not do_not_submit:
+		so.submit()
+	return so
 
 
 def add_stock(item_code, qty):

@@ -1,0 +1,108 @@
+# Copyright (c) 2026, order_coordination contributors
+# For license information, please see license.txt
+
+"""How long each department pair takes: working hours from sending a handoff to its acceptance, and from
+acceptance until the receiving department hands the order on; rejections counted."""
+
+from collections import defaultdict
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, get_datetime
+
+from order_coordination.core import constants as C
+from order_coordination.core.sla import working_hours_between
+from order_coordination.core.stats import median, percentile
+from order_coordination.reporting import calendar_for, date_range, order_conditions, where
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	return columns(), data(filters)
+
+
+def columns():
+	hours = {"fieldtype": "Float", "precision": 1, "width": 110}
+	return [
+		{"fieldname": "from_department", "label": _("From Department"), "fieldtype": "Link", "options": C.DT_DEPARTMENT, "width": 130},
+		{"fieldname": "to_department", "label": _("To Department"), "fieldtype": "Link", "options": C.DT_DEPARTMENT, "width": 130},
+		{"fieldname": "handoffs", "label": _("Handoffs"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "accepted", "label": _("Accepted"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "rejected", "label": _("Rejected"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "accepted_on_time", "label": _("Accepted On Time"), "fieldtype": "Int", "width": 110},
+		{"fieldname": "median_accept_hours", "label": _("Median Hours to Accept"), **hours},
+		{"fieldname": "p90_accept_hours", "label": _("90th Percentile Hours to Accept"), **hours},
+		{"fieldname": "median_complete_hours", "label": _("Median Hours to Complete"), **hours},
+		{"fieldname": "p90_complete_hours", "label": _("90th Percentile Hours to Complete"), **hours},
+	]
+
+
+def _handoffs(filters):
+	from_date, to_date = date_range(filters)
+	conditions, values = order_conditions(filters)
+	conditions += ["h.sent_on >= %(from_date)s", "h.sent_on < %(to_date)s", "h.status != %(cancelled)s"]
+	values.update(from_date=from_date, to_date=add_days(to_date, 1), cancelled=C.HANDOFF_CANCELLED)
+	if filters.get("department"):
+		# A department filter here means "handoffs it sent or received", not "orders it holds".
+		conditions.remove("oc.responsible_department = %(department)s")
+		conditions.append("(h.from_department = %(department)s or h.to_department = %(department)s)")
+	return frappe.db.sql(
+		f"""select h.name, h.order_coordination, h.from_department, h.to_department, h.status, h.sent_on,
+			h.responded_on, h.response_hours, h.on_time, oc.company
+		from `tabOrder Handoff` h join `tabOrder Coordination` oc on oc.name = h.order_coordination
+		{where(conditions)}""",
+		values,
+		as_dict=True,
+	)
+
+
+def _next_sent(orders):
+	"""For each order, when each department next handed it on: order -> department -> [sent_on...]."""
+	sent = defaultdict(lambda: defaultdict(list))
+	if not orders:
+		return sent
+	for row in frappe.db.sql(
+		"""select order_coordination, from_department, sent_on from `tabOrder Handoff`
+		where order_coordination in %s and status != %s order by sent_on""",
+		(tuple(orders), C.HANDOFF_CANCELLED),
+		as_dict=True,
+	):
+		sent[row.order_coordination][row.from_department].append(get_datetime(row.sent_on))
+	return sent
+
+
+def data(filters):
+	handoffs = _handoffs(filters)
+	sent = _next_sent({h.order_coordination for h in handoffs})
+	groups = defaultdict(lambda: {"handoffs": 0, "accepted": 0, "rejected": 0, "on_time": 0, "accept": [], "complete": []})
+	for h in handoffs:
+		g = groups[(h.from_department, h.to_department)]
+		g["handoffs"] += 1
+		if h.status == C.HANDOFF_REJECTED:
+			g["rejected"] += 1
+		if h.status != C.HANDOFF_ACCEPTED:
+			continue
+		g["accepted"] += 1
+		g["on_time"] += h.on_time or 0
+		g["accept"].append(h.response_hours or 0)
+		accepted_at = get_datetime(h.responded_on)
+		later = [t for t in sent[h.order_coordination][h.to_department] if t >= accepted_at]
+		if later:
+			g["complete"].append(working_hours_between(accepted_at, later[0], calendar_for(h.company)))
+	rows = []
+	for (from_department, to_department), g in sorted(groups.items()):
+		rows.append(
+			{
+				"from_department": from_department,
+				"to_department": to_department,
+				"handoffs": g["handoffs"],
+				"accepted": g["accepted"],
+				"rejected": g["rejected"],
+				"accepted_on_time": g["on_time"],
+				"median_accept_hours": median(g["accept"]),
+				"p90_accept_hours": percentile(g["accept"], 90),
+				"median_complete_hours": median(g["complete"]),
+				"p90_complete_hours": percentile(g["complete"], 90),
+			}
+		)
+	return rows

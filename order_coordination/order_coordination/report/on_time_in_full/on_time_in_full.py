@@ -1,0 +1,87 @@
+# Copyright (c) 2026, order_coordination contributors
+# For license information, please see license.txt
+
+"""On-Time In-Full by customer and month of the promised delivery date.
+
+An order due in the period is On Time when its first delivery left by the delivery date, In Full when
+everything ordered was delivered, and OTIF when its last delivery, completing it, left by that date."""
+
+from collections import defaultdict
+
+import frappe
+from frappe import _
+from frappe.utils import flt, getdate, nowdate
+
+from order_coordination.core import constants as C
+from order_coordination.reporting import date_range, order_conditions, where
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	rows = data(filters)
+	return columns(), rows, None, chart(rows)
+
+
+def columns():
+	return [
+		{"fieldname": "customer", "label": _("Customer"), "fieldtype": "Link", "options": "Customer", "width": 180},
+		{"fieldname": "month", "label": _("Month"), "fieldtype": "Data", "width": 90},
+		{"fieldname": "orders", "label": _("Orders Due"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "on_time", "label": _("On Time"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "in_full", "label": _("In Full"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "otif", "label": _("On Time In Full"), "fieldtype": "Int", "width": 120},
+		{"fieldname": "otif_percent", "label": _("OTIF %"), "fieldtype": "Percent", "width": 90},
+	]
+
+
+def orders(filters):
+	from_date, to_date = date_range(filters, default_days=365)
+	conditions, values = order_conditions(filters)
+	conditions += ["oc.delivery_date between %(from_date)s and %(to_date)s", "oc.status != %(cancelled)s"]
+	values.update(from_date=from_date, to_date=min(to_date, getdate(nowdate())), cancelled=C.STATUS_CANCELLED)
+	return frappe.db.sql(
+		f"""select oc.name, oc.customer, oc.delivery_date, so.per_delivered,
+			(select min(dn.posting_date) from `tabDelivery Note` dn
+			where dn.docstatus = 1 and dn.is_return = 0 and dn.name in (
+				select dni.parent from `tabDelivery Note Item` dni where dni.against_sales_order = oc.name)) as first_delivery,
+			(select max(dn.posting_date) from `tabDelivery Note` dn
+			where dn.docstatus = 1 and dn.is_return = 0 and dn.name in (
+				select dni.parent from `tabDelivery Note Item` dni where dni.against_sales_order = oc.name)) as last_delivery
+		from `tabOrder Coordination` oc join `tabSales Order` so on so.name = oc.sales_order
+		{where(conditions)}""",
+		values,
+		as_dict=True,
+	)
+
+
+def data(filters):
+	groups = defaultdict(lambda: {"orders": 0, "on_time": 0, "in_full": 0, "otif": 0})
+	for order in orders(filters):
+		due = getdate(order.delivery_date)
+		g = groups[(order.customer, due.strftime("%Y-%m"))]
+		g["orders"] += 1
+		on_time = bool(order.first_delivery) and getdate(order.first_delivery) <= due
+		in_full = flt(order.per_delivered) >= 100
+		g["on_time"] += on_time
+		g["in_full"] += in_full
+		g["otif"] += in_full and bool(order.last_delivery) and getdate(order.last_delivery) <= due
+	return [
+		{"customer": customer, "month": month, **g, "otif_percent": 100.0 * g["otif"] / g["orders"]}
+		for (customer, month), g in sorted(groups.items())
+	]
+
+
+def chart(rows):
+	months = sorted({r["month"] for r in rows})
+	due = {m: sum(r["orders"] for r in rows if r["month"] == m) for m in months}
+	otif = {m: sum(r["otif"] for r in rows if r["month"] == m) for m in months}
+	return {
+		"data": {
+			"labels": months,
+			"datasets": [
+				{"name": _("Orders Due"), "values": [due[m] for m in months]},
+				{"name": _("On Time In Full"), "values": [otif[m] for m in months]},
+			],
+		},
+		"type": "bar",
+	}
