@@ -7,6 +7,7 @@ transaction; notifications and realtime updates are queued to run after commit.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from contextlib import contextmanager
 from datetime import time
@@ -73,6 +74,35 @@ def clear_policy_cache(doc=None, method=None):
 
 def _forget_policies():
 	frappe.cache.delete_value(POLICY_CACHE)
+
+
+SNAPSHOT_CACHE = "order_coordination:policy_by_snapshot"
+
+
+def snapshot_name(snapshot: dict, company: str | None) -> str:
+	"""The stored, frozen copy of a policy version: one row per distinct version, named by its hash."""
+	text = json.dumps(snapshot, sort_keys=True)
+	name = hashlib.sha1(text.encode()).hexdigest()[:20]
+	if frappe.cache.hget(SNAPSHOT_CACHE, name) is None:
+		if not frappe.db.exists(C.DT_POLICY_SNAPSHOT, name):
+			row = frappe.new_doc(C.DT_POLICY_SNAPSHOT)
+			row.update({"name": name, "company": company, "policy": snapshot.get("name"), "snapshot": text})
+			_insert(row)
+			frappe.db.after_rollback.add(lambda: frappe.cache.hdel(SNAPSHOT_CACHE, name))
+		frappe.db.after_commit.add(lambda: frappe.cache.hset(SNAPSHOT_CACHE, name, snapshot))
+	return name
+
+
+def policy_of_order(row) -> Policy:
+	"""The policy an order started under (frozen versions never change, so they are cached for good)."""
+	name = row.get("policy_snapshot")
+	snapshot = frappe.cache.hget(SNAPSHOT_CACHE, name) if name else None
+	if snapshot is None and name:
+		text = frappe.db.get_value(C.DT_POLICY_SNAPSHOT, name, "snapshot")
+		if text:
+			snapshot = json.loads(text)
+			frappe.cache.hset(SNAPSHOT_CACHE, name, snapshot)
+	return policy_from(snapshot or policy_snapshot(row.get("company")))
 
 
 def _policy_snapshot(company: str | None) -> dict:
@@ -158,8 +188,7 @@ def load(sales_order: str, lock: bool = True) -> Order | None:
 		return None
 	doc = frappe.get_doc({"doctype": C.DT_ORDER_COORDINATION, **row})
 	state = state_from(doc.name, row, json.loads(row.facts or "{}"))
-	snapshot = json.loads(row.policy_snapshot or "{}") or policy_snapshot(row.company)
-	return Order(doc, state, policy_from(snapshot))
+	return Order(doc, state, policy_of_order(row))
 
 
 # --- the two entry points ---------------------------------------------------------------------------
@@ -180,7 +209,7 @@ def start(sales_order_doc, event: Event) -> Order:
 			"customer": sales_order_doc.customer,
 			"ownership_model": snapshot["model"],
 			"policy": snapshot["name"],
-			"policy_snapshot": json.dumps(snapshot, sort_keys=True),
+			"policy_snapshot": snapshot_name(snapshot, sales_order_doc.company),
 		}
 	)
 	order = Order(doc, decision.state, policy)
@@ -323,7 +352,12 @@ LOG_FIELDS = (
 
 
 def _write_logs(order: Order, logs: list[lifecycle.Log]) -> None:
-	if not logs:
+	_write_logs_rows([(order.doc.name, order.doc.sales_order, log) for log in logs])
+
+
+def _write_logs_rows(entries: list[tuple[str, str, lifecycle.Log]]) -> None:
+	"""Append timeline rows, (order, sales order, log) each, in one statement."""
+	if not entries:
 		return
 	now, user = now_datetime(), frappe.session.user
 	rows = [
@@ -334,8 +368,8 @@ def _write_logs(order: Order, logs: list[lifecycle.Log]) -> None:
 			now,
 			user,
 			user,
-			order.doc.name,
-			order.doc.sales_order,
+			order,
+			sales_order,
 			log.at,
 			log.action,
 			log.stage_from,
@@ -346,7 +380,7 @@ def _write_logs(order: Order, logs: list[lifecycle.Log]) -> None:
 			log.ref_name,
 			log.note,
 		)
-		for idx, log in enumerate(logs, 1)
+		for idx, (order, sales_order, log) in enumerate(entries, 1)
 	]
 	frappe.db.bulk_insert(C.DT_TIMELINE, LOG_FIELDS, rows)
 
@@ -456,31 +490,38 @@ def _after_commit(order: Order, notices: list[lifecycle.Notify]) -> None:
 		after_commit=True,
 	)
 	if notices:
-		items = [
-			{"departments": list(n.departments), "subject": n.subject, "args": [str(a) for a in n.args]}
-			for n in notices
-		]
-		frappe.db.after_commit.add(lambda: _queue_notifications(order.doc.sales_order, items))
+		queue_notifications(
+			[
+				{
+					"sales_order": order.doc.sales_order,
+					"departments": list(n.departments),
+					"users": [],
+					"subject": n.subject,
+					"args": [str(a) for a in n.args],
+				}
+				for n in notices
+			]
+		)
 
 
-def _queue_notifications(sales_order: str, items: list[dict]) -> None:
+def queue_notifications(items: list[dict]) -> None:
+	"""Send notifications after commit, on the short queue."""
+	frappe.db.after_commit.add(lambda: _enqueue_notifications(items))
+
+
+def _enqueue_notifications(items: list[dict]) -> None:
 	# Runs after commit: a queue that is down must never undo or block the ERPNext document.
 	try:
-		frappe.enqueue(
-			"order_coordination.coordination.send_notifications",
-			queue="short",
-			sales_order=sales_order,
-			items=items,
-		)
+		frappe.enqueue("order_coordination.coordination.send_notifications", queue="short", items=items)
 	except Exception:
 		frappe.log_error(title="Order Coordination: notifications not queued")
 
 
-def send_notifications(sales_order: str, items: list[dict]) -> None:
+def send_notifications(items: list[dict]) -> None:
 	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 
 	for item in items:
-		users = department_users(item["departments"])
+		users = list(dict.fromkeys((item.get("users") or []) + department_users(item.get("departments") or [])))
 		if not users:
 			continue
 		subject = _(item["subject"]).format(*[_(a) for a in item["args"]])
@@ -489,7 +530,7 @@ def send_notifications(sales_order: str, items: list[dict]) -> None:
 				"subject": subject,
 				"type": "Alert",
 				"document_type": C.DT_ORDER_COORDINATION,
-				"document_name": sales_order,
+				"document_name": item["sales_order"],
 				"email_content": subject,
 				"from_user": "Administrator",
 			},

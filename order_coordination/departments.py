@@ -45,6 +45,8 @@ def check_acts_for(*departments: str, user: str | None = None) -> str:
 
 def department_users(departments: list[str]) -> list[str]:
 	"""Enabled desk users holding any role of the given departments."""
+	if not departments:
+		return []
 	roles = frappe.db.sql_list(
 		"""select distinct role from `tabCoordination Department Role`
 		where parenttype = %s and parent in %s""",

@@ -27,3 +27,10 @@ doc_events = {
 	"Delivery Trip": {"on_change": "order_coordination.erpnext.delivery_trip.on_change"},
 	"Shipment": {"on_change": "order_coordination.erpnext.shipment.on_change"},
 }
+
+scheduler_events = {
+	"cron": {
+		# Escalate overdue handoffs and recompute At Risk / Overdue as time passes.
+		"*/15 * * * *": ["order_coordination.sweep.run"],
+	},
+}

@@ -32,6 +32,10 @@ def _python_strings(path: Path) -> set[str]:
 	tree = ast.parse(path.read_text())
 	core = "core" in path.parts
 	for node in ast.walk(tree):
+		if isinstance(node, ast.Dict):
+			for key, value in zip(node.keys, node.values, strict=True):
+				if getattr(key, "value", None) == "subject" and isinstance(value, ast.Constant):
+					found.add(value.value)
 		if not isinstance(node, ast.Call) or not node.args:
 			continue
 		name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)

@@ -119,6 +119,7 @@ DT_TIMELINE = "Order Timeline Entry"
 DT_MATRIX_ROW = "Coordination Matrix Row"
 DT_STAGE_SLA = "Coordination Stage SLA"
 DT_DEPARTMENT_ROLE = "Coordination Department Role"
+DT_POLICY_SNAPSHOT = "Coordination Policy Snapshot"
 
 # Custom field names on ERPNext doctypes.
 FIELD_COORDINATION = "oc_order_coordination"
@@ -136,6 +137,7 @@ LOG_HANDOFF_SENT = "Handoff Sent"
 LOG_HANDOFF_ACCEPTED = "Handoff Accepted"
 LOG_HANDOFF_REJECTED = "Handoff Rejected"
 LOG_HANDOFF_CANCELLED = "Handoff Cancelled"
+LOG_HANDOFF_ESCALATED = "Handoff Escalated"
 LOG_EXCEPTION_RAISED = "Exception Raised"
 LOG_EXCEPTION_RESOLVED = "Exception Resolved"
 LOG_DELIVERY_CONFIRMED = "Delivery Confirmed"
@@ -149,6 +151,7 @@ LOG_ACTIONS = (
 	LOG_HANDOFF_ACCEPTED,
 	LOG_HANDOFF_REJECTED,
 	LOG_HANDOFF_CANCELLED,
+	LOG_HANDOFF_ESCALATED,
 	LOG_EXCEPTION_RAISED,
 	LOG_EXCEPTION_RESOLVED,
 	LOG_DELIVERY_CONFIRMED,

@@ -17,8 +17,14 @@ class TestNotifications(FrappeTestCase):
 		self.assertIn(PLANNER, department_users([C.PRODUCTION]))
 		self.assertNotIn(PLANNER, department_users([C.SALES]))
 		coordination.send_notifications(
-			"SO-TEST-0001",
-			[{"departments": [C.PRODUCTION], "subject": "Order {0} was handed off to {1}", "args": ["SO-TEST-0001", "Production"]}],
+			[
+				{
+					"sales_order": "SO-TEST-0001",
+					"departments": [C.PRODUCTION],
+					"subject": "Order {0} was handed off to {1}",
+					"args": ["SO-TEST-0001", "Production"],
+				}
+			]
 		)
 		log = frappe.get_all(
 			"Notification Log", filters={"for_user": PLANNER}, fields=["subject", "document_name"], limit=1, order_by="creation desc"

@@ -25,7 +25,7 @@ class OrderCoordination(Document):
 		per_delivered: DF.Percent
 		per_produced: DF.Percent
 		policy: DF.Link
-		policy_snapshot: DF.JSON
+		policy_snapshot: DF.Link
 		responsible_department: DF.Link
 		sales_order: DF.Link
 		stage: DF.Literal["Order Received", "Production Planning", "In Production", "Ready to Ship", "Partially Shipped", "Shipped", "Delivered", "Completed"]

@@ -15,6 +15,7 @@ class OrderHandoff(Document):
 
 		due_by: DF.Datetime
 		escalated_on: DF.Datetime
+		escalation_run: DF.Data
 		from_department: DF.Link
 		note: DF.SmallText
 		on_time: DF.Check

@@ -1,0 +1,142 @@
+"""The scheduled sweep: escalate handoffs that passed their due time, once per breach, and recompute
+the status of open orders as time passes without events (At Risk, Overdue).
+
+Built for many thousands of open orders: a handful of set-based queries, no document loads. Two sweeps
+running at once (two workers, two machines) claim overdue handoffs with one UPDATE each, so every breach
+is escalated by exactly one of them.
+"""
+
+import json
+from collections import defaultdict
+
+import frappe
+from frappe.utils import now_datetime
+
+from order_coordination.coordination import _write_logs_rows, policy_of_order, queue_notifications
+from order_coordination.core import constants as C
+from order_coordination.core import lifecycle
+from order_coordination.core.serialize import state_from
+
+CHUNK = 5000
+
+
+def run():
+	"""Scheduler entry point (every 15 minutes)."""
+	escalate_overdue_handoffs()
+	refresh_open_orders()
+
+
+def escalation_chain(department: str) -> list[str]:
+	"""The escalation users of a department and of the departments above it, nearest first."""
+	users, seen = [], set()
+	while department and department not in seen:
+		seen.add(department)
+		user, parent = frappe.db.get_value(
+			C.DT_DEPARTMENT, department, ["escalation_user", "parent_coordination_department"]
+		) or (None, None)
+		if user and user not in users:
+			users.append(user)
+		department = parent
+	return users
+
+
+def escalate_overdue_handoffs(now=None) -> list[str]:
+	now = now or now_datetime()
+	run_id = frappe.generate_hash(length=20)
+	# One statement claims every unclaimed breach; a concurrent sweep waits on the rows, then finds them claimed.
+	frappe.db.sql(
+		"""update `tabOrder Handoff` set escalated_on = %(now)s, escalation_run = %(run)s
+		where status = %(pending)s and due_by < %(now)s and escalated_on is null""",
+		{"now": now, "run": run_id, "pending": C.HANDOFF_PENDING},
+	)
+	claimed = frappe.db.sql(
+		"""select name, order_coordination, sales_order, from_department, to_department, due_by
+		from `tabOrder Handoff` where escalation_run = %s""",
+		run_id,
+		as_dict=True,
+	)
+	if not claimed:
+		return []
+	chains = {}
+	logs, notices = [], []
+	for h in claimed:
+		if h.to_department not in chains:
+			chains[h.to_department] = escalation_chain(h.to_department)
+		logs.append(
+			(
+				h.order_coordination,
+				h.sales_order,
+				lifecycle.Log(
+					C.LOG_HANDOFF_ESCALATED,
+					now,
+					"Administrator",
+					h.to_department,
+					note=f"{h.from_department} → {h.to_department}",
+					ref_doctype=C.DT_ORDER_HANDOFF,
+					ref_name=h.name,
+				),
+			)
+		)
+		notices.append(
+			{
+				"sales_order": h.sales_order,
+				"users": chains[h.to_department],
+				"departments": [],
+				"subject": "Handoff of order {0} to {1} is overdue",
+				"args": [h.sales_order, h.to_department],
+			}
+		)
+	_write_logs_rows(logs)
+	queue_notifications(notices)
+	return [h.name for h in claimed]
+
+
+def refresh_open_orders(now=None) -> int:
+	"""Recompute At Risk / Overdue for open orders; returns how many changed."""
+	now = now or now_datetime()
+	changed = 0
+	last = ""
+	while True:
+		read_at = now_datetime()
+		rows = frappe.db.sql(
+			"""select name, company, stage, status, responsible_department, accountable_department, stage_since,
+				delivery_date, needs_manufacturing, per_produced, per_delivered, last_outcome, facts, policy_snapshot
+			from `tabOrder Coordination`
+			where status not in %(closed)s and name > %(last)s order by name limit %(chunk)s""",
+			{"closed": (C.STATUS_COMPLETED, C.STATUS_CANCELLED), "last": last, "chunk": CHUNK},
+			as_dict=True,
+		)
+		if not rows:
+			return changed
+		last = rows[-1].name
+		moves = defaultdict(list)
+		logs = []
+		for row in rows:
+			state = state_from(row.name, row, json.loads(row.facts or "{}"))
+			status = lifecycle.derive_status(state, now, policy_of_order(row))
+			if status != row.status:
+				moves[(row.status, status)].append(row.name)
+				logs.append(
+					(
+						row.name,
+						row.name,
+						lifecycle.Log(
+							C.LOG_STATUS, now, "Administrator", row.responsible_department, note=f"{row.status} → {status}"
+						),
+					)
+				)
+		for (old, new), names in moves.items():
+			# Only rows still as they were read: an event that wrote since then knows better.
+			frappe.db.sql(
+				"""update `tabOrder Coordination` set status = %(new)s, modified = %(at)s
+				where name in %(names)s and status = %(old)s and modified <= %(read_at)s""",
+				{"new": new, "old": old, "names": tuple(names), "at": now_datetime(), "read_at": read_at},
+			)
+			frappe.db.sql(
+				f"""update `tabSales Order` set `{C.FIELD_STATUS}` = %(new)s where name in %(names)s""",
+				{"new": new, "names": tuple(names)},
+			)
+			changed += len(names)
+		_write_logs_rows(logs)
+		if len(rows) < CHUNK:
+			return changed

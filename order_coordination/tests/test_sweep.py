@@ -1,0 +1,74 @@
+from datetime import timedelta
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, get_datetime, now_datetime, nowdate
+
+from order_coordination import sweep
+from order_coordination.core import constants as C
+from order_coordination.tests.utils import make_order, make_user, pending_handoff, record, timeline
+
+test_dependencies = ["Sales Order"]
+
+
+class TestSweep(FrappeTestCase):
+	def test_an_overdue_handoff_is_escalated_once_up_the_department_tree(self):
+		boss = make_user("oc-production-head@example.com", "Manufacturing Manager")
+		director = make_user("oc-operations-director@example.com", "System Manager")
+		operations = frappe.get_doc(
+			{"doctype": C.DT_DEPARTMENT, "department_name": "Operations", "escalation_user": director}
+		).insert()
+		frappe.db.set_value(
+			C.DT_DEPARTMENT, C.PRODUCTION, {"escalation_user": boss, "parent_coordination_department": operations.name}
+		)
+		so = make_order()
+		handoff = pending_handoff(so.name).name
+		later = get_datetime(frappe.db.get_value(C.DT_ORDER_HANDOFF, handoff, "due_by")) + timedelta(minutes=1)
+
+		queued = []
+		self.patch_queue(queued)
+		self.assertIn(handoff, sweep.escalate_overdue_handoffs(later))
+		self.assertEqual(sweep.escalate_overdue_handoffs(later + timedelta(hours=1)), [])
+		(notice,) = [n for n in queued[0] if n["sales_order"] == so.name]
+		self.assertEqual(notice["users"], [boss, director])
+		self.assertTrue(frappe.db.get_value(C.DT_ORDER_HANDOFF, handoff, "escalated_on"))
+		escalations = [r for r in timeline(so.name) if r.action == C.LOG_HANDOFF_ESCALATED]
+		self.assertEqual(len(escalations), 1)
+
+	def test_a_handoff_not_yet_due_is_left_alone(self):
+		so = make_order()
+		handoff = pending_handoff(so.name).name
+		due = get_datetime(frappe.db.get_value(C.DT_ORDER_HANDOFF, handoff, "due_by"))
+		self.assertNotIn(handoff, sweep.escalate_overdue_handoffs(due - timedelta(minutes=1)))
+
+	def test_statuses_follow_the_clock(self):
+		so = make_order(delivery_date=add_days(nowdate(), 60))
+		self.assertEqual(record(so.name).status, C.STATUS_OPEN)
+		sweep.refresh_open_orders(get_datetime(add_days(nowdate(), 59)))
+		self.assertEqual(record(so.name).status, C.STATUS_AT_RISK)
+		sweep.refresh_open_orders(get_datetime(add_days(nowdate(), 61)))
+		self.assertEqual(record(so.name).status, C.STATUS_OVERDUE)
+		self.assertEqual(frappe.db.get_value("Sales Order", so.name, C.FIELD_STATUS), C.STATUS_OVERDUE)
+		changes = [r.note for r in timeline(so.name) if r.action == C.LOG_STATUS]
+		self.assertEqual(changes, ["Open → At Risk", "At Risk → Overdue"])
+		self.assertEqual(sweep.refresh_open_orders(get_datetime(add_days(nowdate(), 61))), 0)
+
+	def test_the_sweep_runs_a_constant_number_of_queries(self):
+		for _ in range(3):
+			make_order(delivery_date=add_days(nowdate(), 60))
+		counts = []
+		for extra in (0, 4):
+			for _ in range(extra):
+				make_order(delivery_date=add_days(nowdate(), 60))
+			before = frappe.db.sql("show session status like 'Questions'")[0][1]
+			sweep.refresh_open_orders(now_datetime() + timedelta(days=61))
+			counts.append(int(frappe.db.sql("show session status like 'Questions'")[0][1]) - int(before))
+			frappe.db.sql("update `tabOrder Coordination` set status = 'Open'")
+		self.assertEqual(counts[0], counts[1])
+
+	def patch_queue(self, queued):
+		from order_coordination import sweep as module
+
+		original = module.queue_notifications
+		module.queue_notifications = queued.append
+		self.addCleanup(setattr, module, "queue_notifications", original)
