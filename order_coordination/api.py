@@ -7,13 +7,14 @@ longer pending.
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime
+from frappe.utils import get_datetime, now_datetime
 
 from order_coordination import coordination
 from order_coordination.core import constants as C
 from order_coordination.core import events as ev
 from order_coordination.core import lifecycle
 from order_coordination.core.responsibility import responsible_for
+from order_coordination.core.sla import sla_state
 from order_coordination.departments import check_acts_for, user_departments
 
 MAX_TEXT = 2000
@@ -114,7 +115,14 @@ def get_order_status(sales_order):
 		],
 		order_by="creation asc",
 	)
+	order = coordination.load(name, lock=False)
+	now = now_datetime()
+	for h in handoffs:
+		if h.status == C.HANDOFF_PENDING:
+			h["sla"] = sla_state(get_datetime(h.due_by), now, order.policy.calendar)
 	return {
+		"actions": allowed_actions(order, exceptions),
+		"stages": C.STAGES,
 		"sales_order": name,
 		"stage": doc.stage,
 		"status": doc.status,
@@ -131,6 +139,45 @@ def get_order_status(sales_order):
 		"exceptions": exceptions,
 		"my_departments": user_departments(),
 	}
+
+
+def allowed_actions(order: coordination.Order, exceptions: list) -> list[dict]:
+	"""What this user may do on the order right now: the buttons the desk shows, and no others."""
+	state, mine = order.state, set(user_departments())
+	actions = []
+	if not mine:
+		return actions
+	pending = state.pending
+	if pending and pending.to_department in mine:
+		actions += [{"action": "accept", "handoff": pending.name}, {"action": "reject", "handoff": pending.name}]
+	if pending and pending.from_department in mine:
+		actions.append({"action": "cancel_handoff", "handoff": pending.name})
+	if state.is_active and not pending and {state.responsible, state.accountable} & mine:
+		targets = [d for d in coordination.all_departments() if d != state.responsible]
+		actions.append({"action": "hand_off", "departments": targets})
+	if state.so_state != C.SO_CANCELLED:
+		actions.append({"action": "raise_exception"})
+	for e in exceptions:
+		if {e.responsible_department, e.raised_by_department} & mine:
+			actions.append({"action": "resolve_exception", "exception": e.name})
+	if state.per_delivered > 0 and state.is_active and responsible_for(order.policy.matrix, C.SHIPPED) in mine:
+		actions.append({"action": "confirm_delivery"})
+	return actions
+
+
+@frappe.whitelist()
+def orders_for_document(doctype, name):
+	"""The coordinated Sales Orders a Work Order or Delivery Note serves, for their forms' panels."""
+	from order_coordination.erpnext import delivery_note, work_order
+
+	doctype, name = _text(doctype, "Document Type", True), _text(name, "Document", True)
+	if doctype not in ("Work Order", "Delivery Note"):
+		frappe.throw(_("{0} has no coordination panel").format(doctype), frappe.ValidationError)
+	if not frappe.has_permission(doctype, "read", name):
+		frappe.throw(_("You may not see {0} {1}").format(_(doctype), name), frappe.PermissionError)
+	doc = frappe.get_doc(doctype, name)
+	orders = work_order.sales_orders_of(doc) if doctype == "Work Order" else delivery_note.sales_orders_of(doc)
+	return [so for so in orders if coordination.exists(so)]
 
 
 @frappe.whitelist(methods=["POST"])

@@ -17,7 +17,7 @@ from frappe import _
 from frappe.utils import getdate, now_datetime
 
 from order_coordination.core import constants as C
-from order_coordination.departments import all_departments, department_users
+from order_coordination.departments import all_departments, department_users  # noqa: F401 (re-exported)
 from order_coordination.core import lifecycle
 from order_coordination.core.errors import CoordinationError
 from order_coordination.core.events import Event

@@ -182,3 +182,49 @@ class TestConcurrentAcceptance(FrappeTestCase):
 		frappe.db.delete("Sales Order Item", {"parent": name})
 		frappe.db.delete("Sales Order", {"name": name})
 		frappe.db.commit()
+
+
+class TestButtons(FrappeTestCase):
+	"""Which actions each role is offered; a user outside every department sees the panel, no buttons."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		for user, role in ((SALES_USER, "Sales User"), (PLANNER, "Manufacturing User"), (CLERK, "Stock User"), (OUTSIDER, "Accounts User")):
+			make_user(user, role)
+
+	def actions(self, user, so_name):
+		with self.set_user(user):
+			return sorted(a["action"] for a in api.get_order_status(so_name)["actions"])
+
+	def test_buttons_per_role(self):
+		from order_coordination.tests.utils import add_stock, deliver
+
+		so = make_order(item_code=STOCKED, qty=2)
+		self.assertEqual(self.actions(SALES_USER, so.name), ["cancel_handoff", "raise_exception"])
+		self.assertEqual(self.actions(CLERK, so.name), ["accept", "raise_exception", "reject"])
+		self.assertEqual(self.actions(PLANNER, so.name), ["raise_exception"])
+		self.assertEqual(self.actions(OUTSIDER, so.name), [])
+		with self.set_user(OUTSIDER):
+			self.assertEqual(api.get_order_status(so.name)["stage"], C.ORDER_RECEIVED)  # sees the panel
+
+		with self.set_user(CLERK):
+			api.accept_handoff(pending_handoff(so.name).name)
+		self.assertEqual(self.actions(CLERK, so.name), ["hand_off", "raise_exception"])
+		self.assertEqual(self.actions(SALES_USER, so.name), ["hand_off", "raise_exception"])  # Sales is accountable
+		self.assertEqual(self.actions(PLANNER, so.name), ["raise_exception"])
+
+		add_stock(STOCKED, 2)
+		deliver(so)
+		self.assertIn("confirm_delivery", self.actions(CLERK, so.name))
+		self.assertNotIn("confirm_delivery", self.actions(SALES_USER, so.name))
+		with self.set_user(CLERK):
+			exception = api.raise_exception(so.name, C.QUALITY_ISSUE, "Scratched")
+		self.assertIn("resolve_exception", self.actions(CLERK, so.name))
+		self.assertNotIn("resolve_exception", self.actions(PLANNER, so.name))
+		self.assertTrue(exception)
+
+	def test_pending_handoffs_carry_their_sla_state(self):
+		so = make_order()
+		(handoff,) = api.get_order_status(so.name)["handoffs"]
+		self.assertIn(handoff["sla"], ("On Time", "Due Soon", "Overdue"))
