@@ -10,6 +10,16 @@ required_apps = ["frappe/erpnext"]
 
 export_python_type_annotations = True
 
+app_include_js = "order_coordination.bundle.js"
+app_include_css = "order_coordination.bundle.css"
+
+# One file per ERPNext doctype whose form shows the coordination panel.
+doctype_js = {
+	"Sales Order": "public/js/erpnext/sales_order.js",
+	"Work Order": "public/js/erpnext/work_order.js",
+	"Delivery Note": "public/js/erpnext/delivery_note.js",
+}
+
 after_install = "order_coordination.setup.install.after_install"
 after_migrate = "order_coordination.setup.install.after_migrate"
 before_uninstall = "order_coordination.setup.install.before_uninstall"

@@ -70,6 +70,8 @@ def strings() -> set[str]:
 			continue
 		found |= _python_strings(path)
 	for path in APP.rglob("*.js"):
+		if "dist" in path.parts or "node_modules" in path.parts:
+			continue  # built bundles repeat the sources
 		found |= {m.group(2) for m in JS_CALL.finditer(path.read_text())}
 	for path in (APP / "order_coordination").rglob("*.json"):
 		data = json.loads(path.read_text())

@@ -1,5 +1,7 @@
 """Install and uninstall: custom fields as code, the default departments, and the backfill."""
 
+import json
+
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
@@ -10,6 +12,7 @@ from order_coordination.setup.custom_fields import CUSTOM_FIELDS
 def after_install():
 	make_custom_fields()
 	make_default_departments()
+	make_kanban_board()
 	frappe.enqueue(
 		"order_coordination.setup.backfill.backfill_open_orders",
 		queue="long",
@@ -22,6 +25,7 @@ def after_install():
 def after_migrate():
 	make_custom_fields()
 	make_default_departments()
+	make_kanban_board()
 
 
 def make_custom_fields():
@@ -40,6 +44,27 @@ def make_default_departments():
 		doc.insert(ignore_permissions=True)
 
 
+KANBAN_BOARD = "Orders by Stage"
+STAGE_INDICATORS = ("Gray", "Blue", "Blue", "Orange", "Yellow", "Purple", "Green", "Green")
+
+
+def make_kanban_board():
+	"""The board of orders by stage. Cards move with the orders' documents, not by dragging: nobody may
+	edit a coordination record directly."""
+	if frappe.db.exists("Kanban Board", KANBAN_BOARD):
+		return
+	board = frappe.new_doc("Kanban Board")
+	board.kanban_board_name = KANBAN_BOARD
+	board.reference_doctype = C.DT_ORDER_COORDINATION
+	board.field_name = "stage"
+	board.private = 0
+	board.show_labels = 1
+	board.fields = json.dumps(["customer", "status", "responsible_department", "delivery_date"])
+	for stage, indicator in zip(C.STAGES, STAGE_INDICATORS, strict=True):
+		board.append("columns", {"column_name": stage, "status": "Active", "indicator": indicator})
+	board.insert(ignore_permissions=True)
+
+
 def before_uninstall():
 	"""Remove our fields from ERPNext doctypes; ERPNext's documents themselves stay as they are."""
 	for doctype, fields in CUSTOM_FIELDS.items():
@@ -48,6 +73,7 @@ def before_uninstall():
 			if name:
 				frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
 		frappe.clear_cache(doctype=doctype)
+	frappe.delete_doc_if_exists("Kanban Board", KANBAN_BOARD)
 
 
 def before_tests():

@@ -1,0 +1,261 @@
+// The coordination panel: the order's stage as a pipeline, who holds it, the pending handoff against
+// its SLA, open exceptions, and the buttons this user may use now (the server decides which).
+frappe.provide("order_coordination");
+
+const API = "order_coordination.api.";
+const SLA_COLOURS = { "On Time": "green", "Due Soon": "orange", Overdue: "red" };
+const STATUS_COLOURS = {
+	Open: "blue",
+	"At Risk": "orange",
+	Overdue: "red",
+	"On Hold": "yellow",
+	Completed: "green",
+	Cancelled: "grey",
+};
+const OUTCOMES = ["Delivered", "Partially Delivered", "Refused", "Damaged"];
+const EXCEPTION_TYPES = [
+	"Material Shortage",
+	"Production Delay",
+	"Quality Issue",
+	"Delivery Failed",
+	"Customer Change",
+	"Damaged in Transit",
+	"Other",
+];
+const esc = (value) => frappe.utils.escape_html(value == null ? "" : String(value));
+
+order_coordination.status_colour = (status) => STATUS_COLOURS[status] || "grey";
+
+order_coordination.panels = {};
+
+order_coordination.Panel = class Panel {
+	constructor(wrapper, sales_order, { show_timeline = false } = {}) {
+		this.$wrapper = $(wrapper);
+		this.sales_order = sales_order;
+		this.show_timeline = show_timeline;
+		order_coordination.panels[sales_order] = order_coordination.panels[sales_order] || new Set();
+		order_coordination.panels[sales_order].add(this);
+		frappe.realtime.doc_subscribe && frappe.realtime.doc_subscribe("Order Coordination", sales_order);
+		this.refresh();
+	}
+
+	refresh() {
+		return frappe
+			.call({ method: API + "get_order_status", args: { sales_order: this.sales_order } })
+			.then((r) => {
+				this.status = r.message;
+				this.render();
+			});
+	}
+
+	render() {
+		const s = this.status;
+		this.$wrapper.html(`
+			<div class="oc-panel" data-sales-order="${esc(s.sales_order)}">
+				${this.pipeline_html(s)}
+				<div class="oc-facts">
+					<span class="indicator-pill ${order_coordination.status_colour(s.status)}">${esc(__(s.status))}</span>
+					<span>${__("Held by")} <b>${esc(__(s.responsible_department))}</b></span>
+					<span>${__("Accountable")}: <b>${esc(__(s.accountable_department))}</b></span>
+					<span>${__("Delivery Date")}: <b>${esc(frappe.datetime.str_to_user(s.delivery_date))}</b></span>
+					${s.expected_finish ? `<span>${__("Expected Delivery")}: <b>${esc(frappe.datetime.str_to_user(s.expected_finish))}</b></span>` : ""}
+					<a class="oc-open-record" href="/app/order-coordination/${encodeURIComponent(s.sales_order)}">${__("Open coordination record")}</a>
+				</div>
+				${this.handoff_html(s)}
+				${this.exceptions_html(s)}
+				<div class="oc-actions"></div>
+				${this.show_timeline ? this.timeline_html(s) : ""}
+			</div>`);
+		this.render_actions(s.actions || []);
+	}
+
+	pipeline_html(s) {
+		const current = s.stages.indexOf(s.stage);
+		const steps = s.stages
+			.map((stage, i) => {
+				const state = i < current ? "done" : i === current ? "current" : "ahead";
+				return `<div class="oc-step oc-${state}" title="${esc(__(stage))}">${esc(__(stage))}</div>`;
+			})
+			.join("");
+		return `<div class="oc-pipeline">${steps}</div>`;
+	}
+
+	handoff_html(s) {
+		const pending = (s.handoffs || []).filter((h) => h.status === "Pending");
+		if (!pending.length) return "";
+		return pending
+			.map(
+				(h) => `<div class="oc-handoff">
+					<span class="indicator-pill ${SLA_COLOURS[h.sla] || "grey"}">${esc(__(h.sla))}</span>
+					${__("Handoff {0} → {1} waiting for acceptance", [esc(__(h.from_department)), esc(__(h.to_department))])}
+					· ${__("Due By")} <b>${esc(frappe.datetime.str_to_user(h.due_by))}</b>
+					${h.note ? `<div class="text-muted small">${esc(h.note)}</div>` : ""}
+				</div>`
+			)
+			.join("");
+	}
+
+	exceptions_html(s) {
+		if (!(s.exceptions || []).length) return "";
+		const rows = s.exceptions
+			.map(
+				(e) => `<li><span class="indicator-pill red">${esc(__(e.exception_type))}</span>
+					${esc(e.description)} <span class="text-muted">(${esc(__(e.responsible_department))})</span></li>`
+			)
+			.join("");
+		return `<div class="oc-exceptions"><b>${__("Open Exceptions")}</b><ul>${rows}</ul></div>`;
+	}
+
+	timeline_html(s) {
+		const rows = (s.timeline || [])
+			.map((t) => {
+				const ref = t.reference_doctype && t.reference_name
+					? `<a href="/app/${frappe.router.slug(t.reference_doctype)}/${encodeURIComponent(t.reference_name)}">${esc(__(t.reference_doctype))} ${esc(t.reference_name)}</a>`
+					: "";
+				const stages = t.stage_to ? `${esc(__(t.stage_from || ""))} → ${esc(__(t.stage_to))}` : "";
+				return `<tr><td>${esc(frappe.datetime.str_to_user(t.at))}</td><td>${esc(__(t.action))}</td>
+					<td>${stages}</td><td>${esc(__(t.department || ""))}</td><td>${esc(t.note || "")}</td>
+					<td>${esc(t.user || "")}</td><td>${ref}</td></tr>`;
+			})
+			.join("");
+		return `<div class="oc-timeline"><b>${__("Timeline")}</b>
+			<table class="table table-sm table-bordered"><thead><tr>
+				<th>${__("At")}</th><th>${__("Action")}</th><th>${__("Stage")}</th><th>${__("Department")}</th>
+				<th>${__("Note")}</th><th>${__("User")}</th><th>${__("Caused By")}</th>
+			</tr></thead><tbody>${rows}</tbody></table></div>`;
+	}
+
+	render_actions(actions) {
+		const $actions = this.$wrapper.find(".oc-actions");
+		const labels = {
+			accept: __("Accept"),
+			reject: __("Reject"),
+			cancel_handoff: __("Withdraw Handoff"),
+			hand_off: __("Hand Off"),
+			raise_exception: __("Raise Exception"),
+			resolve_exception: __("Resolve Exception"),
+			confirm_delivery: __("Confirm Delivery"),
+		};
+		actions.forEach((action) => {
+			const primary = ["accept", "confirm_delivery"].includes(action.action);
+			$(`<button class="btn btn-xs ${primary ? "btn-primary" : "btn-default"}" data-action="${action.action}">
+					${labels[action.action]}</button>`)
+				.appendTo($actions)
+				.on("click", () => this[action.action](action));
+		});
+	}
+
+	call(method, args) {
+		return frappe.call({ method: API + method, args, freeze: true }).then(() => this.refresh_all());
+	}
+
+	refresh_all() {
+		(order_coordination.panels[this.sales_order] || []).forEach((panel) => panel.refresh());
+	}
+
+	accept(action) {
+		return this.call("accept_handoff", { handoff: action.handoff });
+	}
+
+	reject(action) {
+		frappe.prompt(
+			{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
+			(v) => this.call("reject_handoff", { handoff: action.handoff, reason: v.reason }),
+			__("Reject Handoff"),
+			__("Reject")
+		);
+	}
+
+	cancel_handoff(action) {
+		frappe.confirm(__("Withdraw this handoff?"), () => this.call("cancel_handoff", { handoff: action.handoff }));
+	}
+
+	hand_off(action) {
+		frappe.prompt(
+			[
+				{
+					fieldname: "to_department",
+					fieldtype: "Select",
+					label: __("To Department"),
+					options: action.departments,
+					reqd: 1,
+				},
+				{ fieldname: "note", fieldtype: "Small Text", label: __("Note") },
+			],
+			(v) => this.call("hand_off", { sales_order: this.sales_order, ...v }),
+			__("Hand Off"),
+			__("Hand Off")
+		);
+	}
+
+	raise_exception() {
+		frappe.prompt(
+			[
+				{
+					fieldname: "exception_type",
+					fieldtype: "Select",
+					label: __("Exception Type"),
+					options: EXCEPTION_TYPES,
+					reqd: 1,
+				},
+				{ fieldname: "description", fieldtype: "Small Text", label: __("Description"), reqd: 1 },
+				{
+					fieldname: "responsible_department",
+					fieldtype: "Link",
+					label: __("Responsible Department"),
+					options: "Coordination Department",
+				},
+			],
+			(v) => this.call("raise_exception", { sales_order: this.sales_order, ...v }),
+			__("Raise Exception"),
+			__("Raise")
+		);
+	}
+
+	resolve_exception(action) {
+		frappe.prompt(
+			{ fieldname: "resolution", fieldtype: "Small Text", label: __("Resolution"), reqd: 1 },
+			(v) => this.call("resolve_exception", { exception: action.exception, resolution: v.resolution }),
+			__("Resolve Exception"),
+			__("Resolve")
+		);
+	}
+
+	confirm_delivery() {
+		frappe.prompt(
+			[
+				{ fieldname: "outcome", fieldtype: "Select", label: __("Outcome"), options: OUTCOMES, reqd: 1 },
+				{ fieldname: "note", fieldtype: "Small Text", label: __("Note") },
+			],
+			(v) => this.call("confirm_delivery", { sales_order: this.sales_order, ...v }),
+			__("Confirm Delivery"),
+			__("Confirm")
+		);
+	}
+};
+
+// One panel per coordinated order in a form's dashboard, above the fields.
+order_coordination.show_panels = (frm, sales_orders) => {
+	frm.dashboard.$wrapper.find(".oc-dashboard").remove();
+	(sales_orders || []).forEach((sales_order) => {
+		const $section = $(`<div class="form-dashboard-section oc-dashboard"></div>`).prependTo(frm.dashboard.$wrapper);
+		if (sales_orders.length > 1) $section.append(`<div class="text-muted small">${esc(sales_order)}</div>`);
+		new order_coordination.Panel($("<div>").appendTo($section), sales_order);
+	});
+	frm.dashboard.show();
+};
+
+frappe.realtime.on("order_coordination_update", (data) => {
+	(order_coordination.panels[data.sales_order] || []).forEach((panel) => {
+		if (document.body.contains(panel.$wrapper[0])) panel.refresh();
+		else order_coordination.panels[data.sales_order].delete(panel);
+	});
+});
+
+// Work Order and Delivery Note forms: the panels of the Sales Orders the document serves.
+order_coordination.show_panels_for_document = (frm) => {
+	if (frm.is_new()) return;
+	frappe
+		.call("order_coordination.api.orders_for_document", { doctype: frm.doctype, name: frm.doc.name })
+		.then((r) => order_coordination.show_panels(frm, r.message));
+};

@@ -1,0 +1,2 @@
+import "./coordination_panel.js";
+import "./report_filters.js";

@@ -1,0 +1,60 @@
+// The filters every coordination report takes: company, date range, department, customer.
+frappe.provide("order_coordination");
+
+order_coordination.report_filters = ({
+	dates = true,
+	months = 3,
+	company = true,
+	customer = true,
+	stage = false,
+	my_department = false,
+} = {}) => {
+	const filters = [];
+	if (company) {
+		filters.push({
+			fieldname: "company",
+			label: __("Company"),
+			fieldtype: "Link",
+			options: "Company",
+			default: frappe.defaults.get_user_default("Company"),
+		});
+	}
+	if (dates) {
+		filters.push(
+			{
+				fieldname: "from_date",
+				label: __("From Date"),
+				fieldtype: "Date",
+				default: frappe.datetime.add_months(frappe.datetime.get_today(), -months),
+			},
+			{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date", default: frappe.datetime.get_today() }
+		);
+	}
+	filters.push({
+		fieldname: "department",
+		label: my_department ? __("My Department") : __("Department"),
+		fieldtype: "Link",
+		options: "Coordination Department",
+	});
+	if (customer) {
+		filters.push({ fieldname: "customer", label: __("Customer"), fieldtype: "Link", options: "Customer" });
+	}
+	if (stage) {
+		filters.push({
+			fieldname: "stage",
+			label: __("Stage"),
+			fieldtype: "Select",
+			options: [
+				"",
+				"Order Received",
+				"Production Planning",
+				"In Production",
+				"Ready to Ship",
+				"Partially Shipped",
+				"Shipped",
+				"Delivered",
+			],
+		});
+	}
+	return filters;
+};
