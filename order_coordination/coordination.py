@@ -318,7 +318,7 @@ def _with_exception_name(state, exception, name):
 def _expected_finish(state, policy):
 	from order_coordination.core.jeopardy import expected_finish
 
-	if not state.is_active:
+	if not state.is_active or lifecycle.is_shipped(state):
 		return None
 	return expected_finish(
 		state.stage,

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, getdate, now_datetime, nowdate
+from frappe.utils import add_days, formatdate, getdate, now_datetime, nowdate
 
 from order_coordination.core import constants as C
 from order_coordination.core.stats import median
@@ -44,7 +44,7 @@ def median_acceptance_by_week(to_date=None):
 		hours[(row.to_department, _week_start(row.sent_on))].append(row.response_hours or 0)
 	departments = sorted({d for d, _w in hours})
 	return {
-		"labels": [frappe.format(w, "Date") for w in weeks],
+		"labels": [formatdate(w, "MMM d") for w in weeks],
 		"datasets": [
 			{"name": _(d), "values": [round(median(hours.get((d, w), [])) or 0, 1) for w in weeks]}
 			for d in departments
@@ -75,7 +75,7 @@ def on_time_deliveries_by_week(to_date=None):
 		else:
 			late[week] += 1
 	return {
-		"labels": [frappe.format(w, "Date") for w in weeks],
+		"labels": [formatdate(w, "MMM d") for w in weeks],
 		"datasets": [
 			{"name": _("On Time"), "values": [on_time[w] for w in weeks]},
 			{"name": _("Late"), "values": [late[w] for w in weeks]},

@@ -1,4 +1,8 @@
-"""What the script reports share: their filters, as SQL, and the working-time calendar of a company."""
+"""What the script reports share: their filters, as SQL, and the working-time calendar of a company.
+
+Report columns link orders to Order Coordination (named as the Sales Order) and show customers as text:
+Frappe checks read permission on every doctype a report column links to, and a production planner may
+read neither Sales Orders nor Customers, only their coordination records."""
 
 import frappe
 from frappe import _

@@ -229,3 +229,12 @@ def test_handoff_withdrawn_by_sender():
 	state = name_new(lc.cancel_handoff(state, state.pending.name, P, T0))
 	assert state.pending is None and state.responsible == SALES
 	assert replace(state, pending=None) == state
+
+
+def test_an_order_shipped_in_full_is_not_overdue_while_delivery_awaits_confirmation():
+	state = submitted(P, needs_manufacturing=False, delivery_date=date(2026, 11, 25))
+	state, _ = step(state, dn(ev.DELIVERY_NOTE_SUBMITTED, 100), P)
+	assert lc.refresh(state, datetime(2026, 12, 10, 10), P).state.status == STATUS_OPEN
+	partial = submitted(P, needs_manufacturing=False, delivery_date=date(2026, 11, 25), name="SO-2")
+	partial, _ = step(partial, dn(ev.DELIVERY_NOTE_SUBMITTED, 50), P)
+	assert lc.refresh(partial, datetime(2026, 12, 10, 10), P).state.status == STATUS_OVERDUE

@@ -1,7 +1,7 @@
 """Is an order going to make its delivery date?
 
 An order is At Risk when its expected finish falls after its delivery date, and Overdue once that date
-has passed with the order not yet delivered. The expected finish is the latest planned end of its open
+has passed with goods still to ship (an order shipped in full has kept its date, confirmed or not). The expected finish is the latest planned end of its open
 Work Orders (while production is ahead) plus the typical working time of the stages still ahead.
 """
 

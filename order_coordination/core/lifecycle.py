@@ -21,6 +21,7 @@ from .constants import (
 	COMPLETED,
 	DELIVERED,
 	DELIVERY_FAILED,
+	DT_ORDER_HANDOFF,
 	DAMAGED_IN_TRANSIT,
 	DELIVERY_OUTCOMES,
 	EXCEPTION_TYPES,
@@ -237,7 +238,12 @@ def derive_status(state: OrderState, now: datetime, policy: Policy) -> str:
 		state.needs_manufacturing,
 		[wo.planned_end for wo in state.work_orders.values() if wo.state != WO_COMPLETED and wo.planned_end],
 	)
-	return jeopardy(state.delivery_date, finish, now, STAGES.index(state.stage) >= STAGES.index(DELIVERED))
+	return jeopardy(state.delivery_date, finish, now, is_shipped(state))
+
+
+def is_shipped(state: OrderState) -> bool:
+	"""Everything ordered has left: the promise is kept as far as the date goes, confirmed or not."""
+	return STAGES.index(state.stage) >= STAGES.index(SHIPPED)
 
 
 def wanted_holder(state: OrderState, policy: Policy) -> str | None:
@@ -296,6 +302,8 @@ class _Draft:
 	def answer(self, status: str, reason: str | None = None, note: str | None = None):
 		handoff = self.state.pending
 		self.effects.append(AnswerHandoff(handoff, status, self.at, self.user, reason))
+		if not self.ref_doctype:  # a department's own action: the handoff itself is what it acted on
+			self.ref_doctype, self.ref_name = DT_ORDER_HANDOFF, handoff.name
 		changes = {"pending": None}
 		if status == HANDOFF_ACCEPTED:
 			changes["responsible"] = handoff.to_department

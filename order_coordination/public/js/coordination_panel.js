@@ -29,10 +29,11 @@ order_coordination.status_colour = (status) => STATUS_COLOURS[status] || "grey";
 order_coordination.panels = {};
 
 order_coordination.Panel = class Panel {
-	constructor(wrapper, sales_order, { show_timeline = false } = {}) {
+	constructor(wrapper, sales_order, { show_timeline = false, timeline_wrapper = null } = {}) {
 		this.$wrapper = $(wrapper);
 		this.sales_order = sales_order;
 		this.show_timeline = show_timeline;
+		this.$timeline = timeline_wrapper ? $(timeline_wrapper) : null;
 		order_coordination.panels[sales_order] = order_coordination.panels[sales_order] || new Set();
 		order_coordination.panels[sales_order].add(this);
 		frappe.realtime.doc_subscribe && frappe.realtime.doc_subscribe("Order Coordination", sales_order);
@@ -67,6 +68,7 @@ order_coordination.Panel = class Panel {
 				${this.show_timeline ? this.timeline_html(s) : ""}
 			</div>`);
 		this.render_actions(s.actions || []);
+		if (this.$timeline) this.$timeline.html(`<div class="oc-panel">${this.timeline_html(s)}</div>`);
 	}
 
 	pipeline_html(s) {
@@ -74,7 +76,7 @@ order_coordination.Panel = class Panel {
 		const steps = s.stages
 			.map((stage, i) => {
 				const state = i < current ? "done" : i === current ? "current" : "ahead";
-				return `<div class="oc-step oc-${state}" title="${esc(__(stage))}">${esc(__(stage))}</div>`;
+				return `<div class="oc-step oc-${state}" data-stage="${esc(stage)}" title="${esc(__(stage))}">${esc(__(stage))}</div>`;
 			})
 			.join("");
 		return `<div class="oc-pipeline">${steps}</div>`;
@@ -234,15 +236,20 @@ order_coordination.Panel = class Panel {
 	}
 };
 
-// One panel per coordinated order in a form's dashboard, above the fields.
+// One panel per coordinated order at the top of the form, above its tabs, so that it shows whichever
+// tab is open (a tabbed form keeps its dashboard in the Connections tab).
 order_coordination.show_panels = (frm, sales_orders) => {
-	frm.dashboard.$wrapper.find(".oc-dashboard").remove();
-	(sales_orders || []).forEach((sales_order) => {
-		const $section = $(`<div class="form-dashboard-section oc-dashboard"></div>`).prependTo(frm.dashboard.$wrapper);
-		if (sales_orders.length > 1) $section.append(`<div class="text-muted small">${esc(sales_order)}</div>`);
-		new order_coordination.Panel($("<div>").appendTo($section), sales_order);
+	let $host = frm.layout.wrapper.children(".oc-form-panels");
+	if (!$host.length) $host = $(`<div class="oc-form-panels"></div>`).prependTo(frm.layout.wrapper);
+	$host.empty().toggleClass("hidden", !(sales_orders || []).length);
+	// The form's Coordination tab holds the timeline of the (first) order.
+	const $tab = frm.fields_dict.oc_panel ? frm.fields_dict.oc_panel.$wrapper.empty() : null;
+	(sales_orders || []).forEach((sales_order, i) => {
+		if (sales_orders.length > 1) $host.append(`<div class="text-muted small">${esc(sales_order)}</div>`);
+		new order_coordination.Panel($("<div>").appendTo($host), sales_order, {
+			timeline_wrapper: i === 0 ? $tab : null,
+		});
 	});
-	frm.dashboard.show();
 };
 
 frappe.realtime.on("order_coordination_update", (data) => {

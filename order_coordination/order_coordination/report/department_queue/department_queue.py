@@ -26,8 +26,8 @@ def execute(filters=None):
 def columns():
 	return [
 		{"fieldname": "queue", "label": _("Queue"), "fieldtype": "Data", "width": 160},
-		{"fieldname": "sales_order", "label": _("Sales Order"), "fieldtype": "Link", "options": "Sales Order", "width": 170},
-		{"fieldname": "customer", "label": _("Customer"), "fieldtype": "Link", "options": "Customer", "width": 150},
+		{"fieldname": "sales_order", "label": _("Sales Order"), "fieldtype": "Link", "options": "Order Coordination", "width": 170},
+		{"fieldname": "customer", "label": _("Customer"), "fieldtype": "Data", "width": 150},
 		{"fieldname": "department", "label": _("Department"), "fieldtype": "Link", "options": C.DT_DEPARTMENT, "width": 110},
 		{"fieldname": "stage", "label": _("Stage"), "fieldtype": "Data", "width": 130},
 		{"fieldname": "status", "label": _("Status"), "fieldtype": "Data", "width": 90},

@@ -24,7 +24,7 @@ def execute(filters=None):
 
 def columns():
 	return [
-		{"fieldname": "customer", "label": _("Customer"), "fieldtype": "Link", "options": "Customer", "width": 180},
+		{"fieldname": "customer", "label": _("Customer"), "fieldtype": "Data", "width": 180},
 		{"fieldname": "month", "label": _("Month"), "fieldtype": "Data", "width": 90},
 		{"fieldname": "orders", "label": _("Orders Due"), "fieldtype": "Int", "width": 100},
 		{"fieldname": "on_time", "label": _("On Time"), "fieldtype": "Int", "width": 90},

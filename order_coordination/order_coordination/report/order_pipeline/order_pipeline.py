@@ -20,8 +20,8 @@ def execute(filters=None):
 
 def columns():
 	return [
-		{"fieldname": "sales_order", "label": _("Sales Order"), "fieldtype": "Link", "options": "Sales Order", "width": 170},
-		{"fieldname": "customer", "label": _("Customer"), "fieldtype": "Link", "options": "Customer", "width": 160},
+		{"fieldname": "sales_order", "label": _("Sales Order"), "fieldtype": "Link", "options": "Order Coordination", "width": 170},
+		{"fieldname": "customer", "label": _("Customer"), "fieldtype": "Data", "width": 160},
 		{"fieldname": "stage", "label": _("Stage"), "fieldtype": "Data", "width": 140},
 		{"fieldname": "status", "label": _("Status"), "fieldtype": "Data", "width": 90},
 		{"fieldname": "responsible_department", "label": _("Responsible Department"), "fieldtype": "Link", "options": C.DT_DEPARTMENT, "width": 120},

@@ -1,0 +1,166 @@
+// Walks one make-to-order order through the ERPNext desk as Sales, Production and Logistics, accepting
+// handoffs with the panel's buttons, and saves screenshots of what each department sees.
+//
+//   bench serve --port 8000            (on a development site with allow_tests and ERPNext test records)
+//   cd browser && npm install && node walk.mjs
+//
+// Environment: OC_URL (default http://127.0.0.1:8000), OC_ADMIN_PASSWORD (default admin),
+// CHROMIUM (default /usr/bin/chromium), OC_SCREENSHOTS (default ../docs/screenshots).
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BASE = process.env.OC_URL || "http://127.0.0.1:8000";
+const SHOTS = resolve(here, process.env.OC_SCREENSHOTS || "../docs/screenshots");
+const FIXTURES = "order_coordination.tests.browser_fixtures.";
+mkdirSync(SHOTS, { recursive: true });
+
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+	args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run"],
+});
+
+async function session(usr, pwd) {
+	const context = await browser.newContext({ viewport: { width: 1440, height: 960 }, baseURL: BASE });
+	const response = await context.request.post("/api/method/login", { form: { usr, pwd } });
+	if (!response.ok()) throw new Error(`login failed for ${usr}: ${response.status()}`);
+	const page = await context.newPage();
+	page.on("pageerror", (error) => console.error(`[${usr}] page error:`, error.message));
+	return { page, context, usr };
+}
+
+async function call(who, method, args = {}) {
+	const response = await who.context.request.post(`/api/method/${method}`, {
+		data: args,
+		headers: { "X-Frappe-CSRF-Token": "None" },
+	});
+	const body = await response.json();
+	if (!response.ok()) throw new Error(`${method}: ${JSON.stringify(body).slice(0, 400)}`);
+	return body.message;
+}
+
+async function open_form(who, doctype_slug, name) {
+	await who.page.goto(`/app/${doctype_slug}/${encodeURIComponent(name)}`);
+	await who.page.waitForFunction((n) => window.cur_frm && cur_frm.doc && cur_frm.doc.name === n, name, {
+		timeout: 60000,
+	});
+}
+
+async function panel(who) {
+	await who.page.waitForSelector(".oc-panel .oc-pipeline", { timeout: 30000 });
+	await who.page.waitForTimeout(500);
+}
+
+async function shot(who, file, note) {
+	await who.page.screenshot({ path: `${SHOTS}/${file}` });
+	console.log(`${file}  ${who.usr}: ${note}`);
+}
+
+async function click_action(who, action) {
+	const button = who.page.locator(`.oc-panel button[data-action=${action}]`).first();
+	await button.waitFor({ timeout: 30000 });
+	await button.click();
+}
+
+async function wait_stage(who, stage) {
+	await who.page.waitForFunction(
+		(s) => [...document.querySelectorAll(".oc-panel")].some((p) => p.querySelector(".oc-current")?.dataset.stage === s),
+		stage,
+		{ timeout: 30000 }
+	);
+}
+
+const admin = await session("Administrator", process.env.OC_ADMIN_PASSWORD || "admin");
+const data = await call(admin, FIXTURES + "prepare");
+const so = data.sales_order;
+console.log(`walking ${so}`);
+const sales = await session(data.users.sales, data.password);
+const production = await session(data.users.production, data.password);
+const logistics = await session(data.users.logistics, data.password);
+
+// Sales submits the order: the coordination record starts, and Production is asked to take it.
+await open_form(sales, "sales-order", so);
+await sales.page.locator(".page-actions .primary-action").click();
+await sales.page.locator(".modal.show .btn-primary").click();
+await sales.page.waitForFunction(() => cur_frm.doc.docstatus === 1, null, { timeout: 60000 });
+await sales.page.reload();
+await sales.page.waitForFunction((n) => window.cur_frm && cur_frm.doc.name === n, so);
+await panel(sales);
+await shot(sales, "01-sales-submits-order.png", "order received, handoff to Production pending");
+
+// Production (desk in Chinese) sees it in its queue and accepts it on the coordination record.
+await production.page.goto("/app/query-report/Department Queue");
+await production.page.waitForSelector(".dt-row", { timeout: 60000 });
+await production.page.waitForTimeout(800);
+await shot(production, "02-production-queue.png", "the department queue, in Chinese");
+await open_form(production, "order-coordination", so);
+await panel(production);
+await click_action(production, "accept");
+await production.page.waitForFunction(() => !document.querySelector(".oc-panel button[data-action=accept]"));
+await production.page.waitForTimeout(500);
+await shot(production, "03-production-accepts.png", "Production holds the order");
+
+// Production plans and makes it in ERPNext: the order moves by itself and is handed to Logistics.
+const wo = await call(admin, FIXTURES + "produce_order", { sales_order: so });
+await open_form(production, "work-order", wo);
+await panel(production);
+await wait_stage(production, "Ready to Ship");
+await shot(production, "04-work-order-ready-to-ship.png", "Work Order completed, handoff to Logistics pending");
+
+// Logistics accepts on the Sales Order, ships it, and confirms the delivery on the Delivery Note.
+await open_form(logistics, "sales-order", so);
+await panel(logistics);
+await shot(logistics, "05-logistics-to-accept.png", "Accept / Reject offered to Logistics");
+await click_action(logistics, "accept");
+await logistics.page.waitForFunction(() => !document.querySelector(".oc-panel button[data-action=accept]"));
+const dn = await call(admin, FIXTURES + "ship_order", { sales_order: so });
+await open_form(logistics, "delivery-note", dn);
+await panel(logistics);
+await wait_stage(logistics, "Shipped");
+await shot(logistics, "06-delivery-note-shipped.png", "shipped; Confirm Delivery offered");
+await click_action(logistics, "confirm_delivery");
+await logistics.page.locator(".modal.show select[data-fieldname=outcome]").selectOption("Delivered");
+await logistics.page.locator(".modal.show textarea[data-fieldname=note]").fill("Signed by the customer at the gate");
+await logistics.page.locator(".modal.show .btn-primary").click();
+await wait_stage(logistics, "Delivered");
+await logistics.page.waitForTimeout(500);
+await shot(logistics, "07-delivered.png", "delivered; Sales and Production notified");
+
+// Sales sees the whole story on the coordination record.
+await open_form(sales, "order-coordination", so);
+await sales.page.waitForSelector(".oc-timeline tbody tr", { timeout: 30000 });
+await sales.page.waitForTimeout(500);
+await sales.page.screenshot({ path: `${SHOTS}/08-coordination-record.png`, fullPage: true });
+console.log("08-coordination-record.png  timeline, newest first");
+
+// The manager's views: workspace, board, reports.
+await admin.page.goto("/app/coordination");
+await admin.page.waitForSelector(".number-card-container, .widget.number-widget-box", { timeout: 60000 });
+await admin.page.waitForTimeout(3000);
+await admin.page.screenshot({ path: `${SHOTS}/09-workspace.png`, fullPage: true });
+console.log("09-workspace.png  number cards, charts, shortcuts");
+await admin.page.goto("/app/order-coordination/view/kanban/Orders by Stage");
+await admin.page.waitForSelector(".kanban-card", { timeout: 60000 });
+await admin.page.waitForTimeout(1000);
+await shot(admin, "10-kanban-by-stage.png", "orders by stage");
+for (const [file, report] of [
+	["11-order-pipeline.png", "Order Pipeline"],
+	["12-handoff-lead-time.png", "Handoff Lead Time"],
+	["13-department-dwell-time.png", "Department Dwell Time"],
+	["14-on-time-in-full.png", "On-Time In-Full"],
+]) {
+	await admin.page.goto(`/app/query-report/${report}?company=${encodeURIComponent(data.company)}`);
+	await admin.page
+		.waitForSelector(".dt-scrollable .dt-row", { state: "attached", timeout: 60000 })
+		.catch(async (error) => {
+			await admin.page.screenshot({ path: "/tmp/walk-failure.png" });
+			throw new Error(`${report} (${admin.page.url()}): ${error.message}`);
+		});
+	await admin.page.waitForTimeout(2000);
+	await shot(admin, file, report);
+}
+
+await browser.close();
+console.log("walk complete");

@@ -1,0 +1,118 @@
+"""Data for the browser walk (browser/walk.mjs) on a development site with test records.
+
+Only on a site that allows tests, only for a System Manager: it commits users and documents."""
+
+import frappe
+from frappe.utils import add_days, nowdate
+from frappe.utils.password import update_password
+
+from order_coordination.tests.utils import (
+	MADE,
+	RAW,
+	STOCKED,
+	WAREHOUSE,
+	add_stock,
+	deliver,
+	make_order,
+	make_work_orders_for,
+	produce,
+)
+
+PASSWORD = "Coordination-Walk-2026"
+USERS = {
+	"sales": ("oc.sales@example.com", "Sofia", ["Sales User"], "en"),
+	"production": ("oc.planner@example.com", "Wei", ["Manufacturing User"], "zh"),
+	"logistics": ("oc.clerk@example.com", "Lars", ["Stock User", "Delivery User"], "en"),
+}
+
+
+def _guard():
+	frappe.only_for("System Manager")
+	if not frappe.conf.allow_tests:
+		frappe.throw("The browser walk runs only on a site with allow_tests", frappe.PermissionError)
+
+
+def _user(email, first_name, roles, language):
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": first_name, "send_welcome_email": 0}
+		).insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	user.language = language
+	user.set("roles", [])
+	user.add_roles(*roles)
+	user.save(ignore_permissions=True)
+	update_password(email, PASSWORD)
+
+
+@frappe.whitelist()
+def prepare():
+	_guard()
+	for email, first_name, roles, language in USERS.values():
+		_user(email, first_name, roles, language)
+	add_stock(RAW, 50)
+	so = make_order(item_code=MADE, qty=5, delivery_date=add_days(nowdate(), 21), do_not_submit=True)
+	# A little history, so that reports and the workspace show more than one order.
+	for qty in (2, 3):
+		older = make_order(item_code=MADE, qty=qty, delivery_date=add_days(nowdate(), 10 + qty))
+		(wo,) = make_work_orders_for(older)
+		produce(wo, qty)
+	_delivered_history()
+	frappe.db.commit()
+	return {
+		"sales_order": so.name,
+		"company": so.company,
+		"password": PASSWORD,
+		"users": {k: v[0] for k, v in USERS.items()},
+	}
+
+
+def _delivered_history():
+	"""Orders due in the last two months, shipped on time, late or in part: for On-Time In-Full."""
+	start = add_days(nowdate(), -60)
+	frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Material Receipt",
+			"company": "_Test Company",
+			"set_posting_time": 1,
+			"posting_date": add_days(start, -1),
+			"items": [{"item_code": STOCKED, "qty": 100, "t_warehouse": WAREHOUSE, "basic_rate": 10}],
+		}
+	).submit()
+	for i, (customer, shipped_after_due, part) in enumerate(
+		[
+			("_Test Customer", -1, None),
+			("_Test Customer", 2, None),
+			("_Test Customer 1", 0, None),
+			("_Test Customer 1", -2, 1),
+			("_Test Customer", -3, None),
+		]
+	):
+		ordered_on = add_days(start, 7 * i)
+		so = make_order(item_code=STOCKED, qty=2, customer=customer, transaction_date=ordered_on)
+		dn = deliver(so, qty=part, submit=False)
+		dn.set_posting_time = 1
+		dn.posting_date = add_days(so.delivery_date, shipped_after_due)
+		dn.save()
+		dn.submit()
+
+
+@frappe.whitelist()
+def produce_order(sales_order):
+	"""What Production does in ERPNext for the walk's order: a Work Order, its material, its output."""
+	_guard()
+	so = frappe.get_doc("Sales Order", sales_order)
+	(wo,) = make_work_orders_for(so)
+	produce(wo, wo.qty)
+	frappe.db.commit()
+	return wo.name
+
+
+@frappe.whitelist()
+def ship_order(sales_order):
+	"""What the warehouse does in ERPNext for the walk's order: a Delivery Note for all of it."""
+	_guard()
+	dn = deliver(frappe.get_doc("Sales Order", sales_order))
+	frappe.db.commit()
+	return dn.name
