@@ -1,7 +1,8 @@
 // Walks one make-to-order order through the ERPNext desk as Sales, Production and Logistics, accepting
 // handoffs with the panel's buttons, and saves screenshots of what each department sees.
 //
-//   bench serve --port 8000            (on a development site with allow_tests and ERPNext test records)
+//   DEV_SERVER=1 bench serve --port 8000 and bench socketio   (a development site with allow_tests and
+//   ERPNext test records; DEV_SERVER points the desk at the realtime server on its own port)
 //   cd browser && npm install && node walk.mjs
 //
 // Environment: OC_URL (default http://127.0.0.1:8000), OC_ADMIN_PASSWORD (default admin),
@@ -115,7 +116,10 @@ await panel(logistics);
 await shot(logistics, "05-logistics-to-accept.png", "Accept / Reject offered to Logistics");
 await click_action(logistics, "accept");
 await logistics.page.waitForFunction(() => !document.querySelector(".oc-panel button[data-action=accept]"));
+// The warehouse ships while Logistics watches the order: its panel follows without a reload.
 const dn = await call(admin, FIXTURES + "ship_order", { sales_order: so });
+await wait_stage(logistics, "Shipped");
+console.log("realtime: the open Sales Order's panel moved to Shipped without a reload");
 await open_form(logistics, "delivery-note", dn);
 await panel(logistics);
 await wait_stage(logistics, "Shipped");

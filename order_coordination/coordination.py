@@ -476,17 +476,17 @@ def _after_commit(order: Order, notices: list[lifecycle.Notify]) -> None:
 		"status": order.state.status,
 		"responsible_department": order.state.responsible,
 	}
+	# Open panels of this order (they subscribe to its record's room), and open lists and boards.
 	frappe.publish_realtime(
 		"order_coordination_update",
 		payload,
 		doctype=C.DT_ORDER_COORDINATION,
+		docname=order.doc.name,
 		after_commit=True,
 	)
 	frappe.publish_realtime(
-		"order_coordination_update",
-		payload,
-		doctype="Sales Order",
-		docname=order.doc.sales_order,
+		"list_update",
+		{"doctype": C.DT_ORDER_COORDINATION, "name": order.doc.name, "user": frappe.session.user},
 		after_commit=True,
 	)
 	if notices:

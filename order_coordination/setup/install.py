@@ -59,7 +59,7 @@ def make_kanban_board():
 	board.field_name = "stage"
 	board.private = 0
 	board.show_labels = 1
-	board.fields = json.dumps(["customer", "status", "responsible_department", "delivery_date"])
+	board.fields = json.dumps(["sales_order", "status", "responsible_department", "delivery_date"])
 	for stage, indicator in zip(C.STAGES, STAGE_INDICATORS, strict=True):
 		board.append("columns", {"column_name": stage, "status": "Active", "indicator": indicator})
 	board.insert(ignore_permissions=True)
