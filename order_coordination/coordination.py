@@ -505,16 +505,46 @@ def _after_commit(order: Order, notices: list[lifecycle.Notify]) -> None:
 
 
 def queue_notifications(items: list[dict]) -> None:
-	"""Send notifications after commit, on the short queue."""
-	frappe.db.after_commit.add(lambda: _enqueue_notifications(items))
+	"""Keep the notifications in the outbox, in this transaction, and send them after commit. If the queue
+	is down then, the sweep sends them later; the outbox row makes sure nobody gets one twice."""
+	row = frappe.new_doc(C.DT_OUTBOX)
+	row.update(
+		{
+			"sales_order": items[0].get("sales_order") if len(items) == 1 else None,
+			"status": C.OUTBOX_PENDING,
+			"payload": json.dumps(items),
+		}
+	)
+	_insert(row)
+	frappe.db.after_commit.add(lambda: _enqueue_delivery(row.name))
 
 
-def _enqueue_notifications(items: list[dict]) -> None:
+def _enqueue_delivery(name: str) -> None:
 	# Runs after commit: a queue that is down must never undo or block the ERPNext document.
 	try:
-		frappe.enqueue("order_coordination.coordination.send_notifications", queue="short", items=items)
+		frappe.enqueue("order_coordination.coordination.deliver_outbox", queue="short", names=[name])
 	except Exception:
-		frappe.log_error(title="Order Coordination: notifications not queued")
+		frappe.log_error(title="Order Coordination: notifications left in the outbox for the sweep")
+
+
+def deliver_outbox(names: list[str] | None = None) -> int:
+	"""Send pending notifications. Claiming, sending and marking happen in one transaction: a second
+	deliverer waits on the rows and then finds them sent; a crash leaves them pending."""
+	condition = "and name in %(names)s" if names else ""
+	rows = frappe.db.sql(
+		f"""select name, payload from `tabCoordination Outbox`
+		where status = %(pending)s {condition} order by creation limit 500 for update""",
+		{"pending": C.OUTBOX_PENDING, "names": tuple(names or ())},
+		as_dict=True,
+	)
+	for row in rows:
+		send_notifications(json.loads(row.payload or "[]"))
+		frappe.db.sql(
+			"""update `tabCoordination Outbox` set status = %s, sent_on = %s, attempts = attempts + 1
+			where name = %s""",
+			(C.OUTBOX_SENT, now_datetime(), row.name),
+		)
+	return len(rows)
 
 
 def send_notifications(items: list[dict]) -> None:

@@ -12,7 +12,7 @@ from collections import defaultdict
 import frappe
 from frappe.utils import now_datetime
 
-from order_coordination.coordination import _write_logs_rows, policy_of_order, queue_notifications
+from order_coordination.coordination import _write_logs_rows, deliver_outbox, policy_of_order, queue_notifications
 from order_coordination.core import constants as C
 from order_coordination.core import lifecycle
 from order_coordination.core.serialize import state_from
@@ -24,6 +24,7 @@ def run():
 	"""Scheduler entry point (every 15 minutes)."""
 	escalate_overdue_handoffs()
 	refresh_open_orders()
+	deliver_outbox()  # what a queue outage held back
 
 
 def escalation_chain(department: str) -> list[str]:

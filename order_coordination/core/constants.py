@@ -120,6 +120,9 @@ DT_MATRIX_ROW = "Coordination Matrix Row"
 DT_STAGE_SLA = "Coordination Stage SLA"
 DT_DEPARTMENT_ROLE = "Coordination Department Role"
 DT_POLICY_SNAPSHOT = "Coordination Policy Snapshot"
+DT_OUTBOX = "Coordination Outbox"
+OUTBOX_PENDING = "Pending"
+OUTBOX_SENT = "Sent"
 
 # Custom field names on ERPNext doctypes.
 FIELD_COORDINATION = "oc_order_coordination"

@@ -65,7 +65,7 @@ order_coordination.Panel = class Panel {
 				${this.handoff_html(s)}
 				${this.exceptions_html(s)}
 				<div class="oc-actions"></div>
-				${this.show_timeline ? this.timeline_html(s) : ""}
+				${this.show_timeline ? this.handoffs_html(s) + this.timeline_html(s) : ""}
 			</div>`);
 		this.render_actions(s.actions || []);
 		if (this.$timeline) this.$timeline.html(`<div class="oc-panel">${this.timeline_html(s)}</div>`);
@@ -106,6 +106,26 @@ order_coordination.Panel = class Panel {
 			)
 			.join("");
 		return `<div class="oc-exceptions"><b>${__("Open Exceptions")}</b><ul>${rows}</ul></div>`;
+	}
+
+	handoffs_html(s) {
+		const rows = (s.handoffs || [])
+			.map(
+				(h) => `<tr><td><a href="/app/order-handoff/${encodeURIComponent(h.name)}">${esc(h.name)}</a></td>
+					<td>${esc(__(h.from_department))} → ${esc(__(h.to_department))}</td><td>${esc(__(h.stage))}</td>
+					<td>${esc(__(h.status))}</td><td>${esc(frappe.datetime.str_to_user(h.sent_on))}</td>
+					<td>${esc(frappe.datetime.str_to_user(h.due_by))}</td>
+					<td>${h.responded_on ? esc(frappe.datetime.str_to_user(h.responded_on)) : ""}</td>
+					<td>${h.status === "Accepted" || h.status === "Rejected" ? (h.on_time ? __("On Time") : __("Late")) : ""}</td>
+					<td>${esc(h.reason || h.note || "")}</td></tr>`
+			)
+			.join("");
+		return `<div class="oc-timeline"><b>${__("Handoffs")}</b>
+			<table class="table table-sm table-bordered"><thead><tr>
+				<th>${__("Order Handoff")}</th><th>${__("Departments")}</th><th>${__("Stage")}</th><th>${__("Status")}</th>
+				<th>${__("Sent On")}</th><th>${__("Due By")}</th><th>${__("Responded On")}</th><th>${__("SLA")}</th>
+				<th>${__("Reason")}</th>
+			</tr></thead><tbody>${rows}</tbody></table></div>`;
 	}
 
 	timeline_html(s) {

@@ -4,6 +4,7 @@ frappe.provide("order_coordination");
 order_coordination.report_filters = ({
 	dates = true,
 	months = 3,
+	date_defaults = true,
 	company = true,
 	customer = true,
 	stage = false,
@@ -25,9 +26,14 @@ order_coordination.report_filters = ({
 				fieldname: "from_date",
 				label: __("From Date"),
 				fieldtype: "Date",
-				default: frappe.datetime.add_months(frappe.datetime.get_today(), -months),
+				default: date_defaults ? frappe.datetime.add_months(frappe.datetime.get_today(), -months) : null,
 			},
-			{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date", default: frappe.datetime.get_today() }
+			{
+				fieldname: "to_date",
+				label: __("To Date"),
+				fieldtype: "Date",
+				default: date_defaults ? frappe.datetime.get_today() : null,
+			}
 		);
 	}
 	filters.push({

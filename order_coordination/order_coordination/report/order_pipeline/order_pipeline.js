@@ -2,5 +2,5 @@
 // For license information, please see license.txt
 
 frappe.query_reports["Order Pipeline"] = {
-	filters: order_coordination.report_filters({ dates: false, stage: true }),
+	filters: order_coordination.report_filters({ date_defaults: false, stage: true }),
 };

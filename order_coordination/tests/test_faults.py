@@ -1,0 +1,112 @@
+"""Faults: a queue that is down when documents are submitted; two sweeps at once."""
+
+import threading
+from datetime import timedelta
+from unittest.mock import patch
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import get_datetime
+
+from order_coordination import coordination, sweep
+from order_coordination.core import constants as C
+from order_coordination.tests.utils import (
+	STOCKED,
+	add_stock,
+	deliver,
+	make_order,
+	make_user,
+	make_work_orders_for,
+	pending_handoff,
+	record,
+	timeline,
+)
+
+test_dependencies = ["Sales Order", "Work Order", "Delivery Note", "Stock Entry"]
+
+PLANNER = "oc-fault-planner@example.com"
+CLERK = "oc-fault-clerk@example.com"
+
+
+def queue_down(*args, **kwargs):
+	raise ConnectionError("Redis is not running")
+
+
+def notification_count(user):
+	return frappe.db.count("Notification Log", {"for_user": user})
+
+
+class TestQueueDown(FrappeTestCase):
+	def test_submits_succeed_and_notifications_wait_in_the_outbox(self):
+		make_user(PLANNER, "Manufacturing User")
+		make_user(CLERK, "Stock User")
+		planner_before, clerk_before = notification_count(PLANNER), notification_count(CLERK)
+		with patch("frappe.enqueue", queue_down):
+			so = make_order()  # Sales Order submitted: handoff to Production, Production notified
+			(wo,) = make_work_orders_for(so)  # Work Order submitted
+			stocked = make_order(item_code=STOCKED, qty=1)  # handoff to Logistics
+			add_stock(STOCKED, 1)
+			deliver(stocked)  # Delivery Note submitted
+			frappe.db.after_commit.run()  # what a commit would now try: the queue refuses
+		self.assertEqual(record(so.name).stage, C.PRODUCTION_PLANNING)
+		self.assertTrue(timeline(so.name))
+		self.assertEqual(record(stocked.name).stage, C.SHIPPED)
+		pending = frappe.db.count(C.DT_OUTBOX, {"status": C.OUTBOX_PENDING})
+		self.assertGreaterEqual(pending, 2)
+		self.assertEqual(notification_count(PLANNER), planner_before)
+
+		self.assertEqual(coordination.deliver_outbox(), pending)  # the sweep, once the queue is back
+		self.assertEqual(frappe.db.count(C.DT_OUTBOX, {"status": C.OUTBOX_PENDING}), 0)
+		self.assertEqual(notification_count(PLANNER), planner_before + 1)
+		self.assertEqual(notification_count(CLERK), clerk_before + 1)
+		self.assertEqual(coordination.deliver_outbox(), 0)  # none is sent twice
+		self.assertEqual(notification_count(PLANNER), planner_before + 1)
+		self.assertTrue(wo.name)
+
+
+class TestTwoSweeps(FrappeTestCase):
+	"""Two sweeps at once, each in a connection of its own: every breach is escalated exactly once."""
+
+	def test_each_breach_is_escalated_once(self):
+		orders = [make_order(item_code=STOCKED) for _ in range(6)]
+		handoffs = [pending_handoff(so.name).name for so in orders]
+		latest_due = max(get_datetime(frappe.db.get_value(C.DT_ORDER_HANDOFF, h, "due_by")) for h in handoffs)
+		frappe.db.commit()
+		self.addCleanup(self.remove, [so.name for so in orders])
+
+		site, sites_path = frappe.local.site, frappe.local.sites_path
+		barrier = threading.Barrier(2)
+		claimed = []
+
+		def run_sweep():
+			frappe.init(site=site, sites_path=sites_path)
+			frappe.connect()
+			frappe.set_user("Administrator")
+			try:
+				barrier.wait()
+				with patch.object(sweep, "queue_notifications", lambda items: None):
+					claimed.append(sweep.escalate_overdue_handoffs(latest_due + timedelta(minutes=1)))
+				frappe.db.commit()
+			finally:
+				frappe.destroy()
+
+		threads = [threading.Thread(target=run_sweep) for _ in range(2)]
+		for thread in threads:
+			thread.start()
+		for thread in threads:
+			thread.join(60)
+		both = [h for run in claimed for h in run if h in handoffs]
+		self.assertEqual(sorted(both), sorted(handoffs))  # all escalated, none twice
+		for so in orders:
+			self.assertEqual(
+				frappe.db.count(C.DT_TIMELINE, {"sales_order": so.name, "action": C.LOG_HANDOFF_ESCALATED}), 1
+			)
+
+	def remove(self, names):
+		frappe.db.rollback()
+		for doctype in (C.DT_TIMELINE, C.DT_ORDER_HANDOFF, C.DT_EXCEPTION, C.DT_OUTBOX):
+			frappe.db.delete(doctype, {"sales_order": ["in", names]})
+		frappe.db.delete(C.DT_ORDER_COORDINATION, {"name": ["in", names]})
+		frappe.db.delete("Sales Order Item", {"parent": ["in", names]})
+		frappe.db.delete("Sales Order", {"name": ["in", names]})
+		frappe.db.commit()
