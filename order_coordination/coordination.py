@@ -27,6 +27,12 @@ from order_coordination.core.serialize import facts_of, fields_of, state_from
 from order_coordination.core.sla import Calendar, working_hours_between
 
 
+class OrderBusyError(frappe.ValidationError):
+	"""Another change holds the order's lock: retryable."""
+
+	http_status_code = 409
+
+
 class Order:
 	"""An order loaded for change: its record, its state and the policy it started under."""
 
@@ -183,7 +189,16 @@ def exists(sales_order: str) -> bool:
 def load(sales_order: str, lock: bool = True) -> Order | None:
 	"""Load an order in one read; with `lock`, its row stays locked until the transaction ends, and the
 	read sees the latest commit rather than this transaction's snapshot."""
-	row = frappe.db.get_value(C.DT_ORDER_COORDINATION, sales_order, "*", as_dict=True, for_update=lock)
+	try:
+		row = frappe.db.get_value(C.DT_ORDER_COORDINATION, sales_order, "*", as_dict=True, for_update=lock)
+	except (frappe.QueryTimeoutError, frappe.QueryDeadlockError):
+		# Nothing of this change is written yet: say so, and that trying again will do.
+		frappe.throw(
+			_("Order {0} is being changed by someone else right now. Please try again in a moment.").format(
+				sales_order
+			),
+			OrderBusyError,
+		)
 	if not row:
 		return None
 	doc = frappe.get_doc({"doctype": C.DT_ORDER_COORDINATION, **row})

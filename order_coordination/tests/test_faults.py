@@ -110,3 +110,32 @@ class TestTwoSweeps(FrappeTestCase):
 		frappe.db.delete("Sales Order Item", {"parent": ["in", names]})
 		frappe.db.delete("Sales Order", {"name": ["in", names]})
 		frappe.db.commit()
+
+
+class TestLockContention(FrappeTestCase):
+	"""A department action that meets another holding the order's lock gets a clear, retryable error."""
+
+	def test_lock_wait_timeout_is_a_clear_retryable_error_with_no_half_write(self):
+		from order_coordination import api
+		from order_coordination.coordination import OrderBusyError
+
+		so = make_order(item_code=STOCKED)
+		handoff = pending_handoff(so.name).name
+		frappe.db.commit()
+		self.addCleanup(TestTwoSweeps.remove, self, [so.name])
+		before = len(timeline(so.name))
+
+		with self.secondary_connection():
+			frappe.db.sql("select name from `tabOrder Coordination` where name = %s for update", so.name)
+		with self.primary_connection():
+			frappe.db.sql("set session innodb_lock_wait_timeout = 1")
+			self.assertRaises(OrderBusyError, api.accept_handoff, handoff)
+			self.assertTrue(issubclass(OrderBusyError, frappe.ValidationError))
+			frappe.db.rollback()
+		with self.secondary_connection():
+			frappe.db.rollback()  # the other change finishes
+		frappe.db.sql("set session innodb_lock_wait_timeout = 50")
+		self.assertEqual(len(timeline(so.name)), before)
+		self.assertEqual(frappe.db.get_value(C.DT_ORDER_HANDOFF, handoff, "status"), C.HANDOFF_PENDING)
+		api.accept_handoff(handoff)  # trying again works
+		self.assertEqual(frappe.db.get_value(C.DT_ORDER_HANDOFF, handoff, "status"), C.HANDOFF_ACCEPTED)
