@@ -51,3 +51,79 @@ class TestBackfill(FrappeTestCase):
 		self.assertEqual(record(untouched.name).stage, C.ORDER_RECEIVED)
 		self.assertEqual(timeline(untouched.name)[0].action, C.LOG_CREATED)
 		self.assertFalse({made.name, stocked.name, untouched.name} & set(pending_orders(100000)))
+
+
+class TestBackfillInterrupted(FrappeTestCase):
+	"""A backfill worker killed halfway: running it again finishes the job, no duplicate, no gap."""
+
+	def test_a_second_run_finishes_what_a_killed_one_started(self):
+		from unittest.mock import patch
+
+		from order_coordination.setup import backfill
+
+		orders = [make_order(item_code=STOCKED, qty=1).name for _ in range(7)]
+		for name in orders:
+			forget(name)
+		frappe.db.commit()
+		self.addCleanup(self.remove, orders)
+
+		real = backfill.backfill_order
+		done = []
+
+		def dies_on_the_fifth(name):
+			if len(done) == 4:
+				raise SystemExit("worker killed")
+			real(name)
+			done.append(name)
+
+		with patch.object(backfill, "backfill_order", dies_on_the_fifth):
+			self.assertRaises(SystemExit, backfill.backfill_open_orders, 2)
+		frappe.db.rollback()  # the kill loses the batch in flight, not the batches committed
+		kept = [n for n in orders if frappe.db.exists(C.DT_ORDER_COORDINATION, n)]
+		self.assertEqual(len(kept), 4)
+
+		backfill.backfill_open_orders(2)
+		for name in orders:
+			self.assertEqual(frappe.db.count(C.DT_ORDER_COORDINATION, {"name": name}), 1)
+			self.assertEqual(frappe.db.count(C.DT_TIMELINE, {"sales_order": name, "action": C.LOG_CREATED}), 1)
+			self.assertEqual(frappe.db.count(C.DT_ORDER_HANDOFF, {"sales_order": name}), 1)
+
+	def remove(self, names):
+		frappe.db.rollback()
+		for doctype in (C.DT_TIMELINE, C.DT_ORDER_HANDOFF, C.DT_EXCEPTION, C.DT_OUTBOX):
+			frappe.db.delete(doctype, {"sales_order": ["in", names]})
+		frappe.db.delete(C.DT_ORDER_COORDINATION, {"name": ["in", names]})
+		frappe.db.delete("Sales Order Item", {"parent": ["in", names]})
+		frappe.db.delete("Sales Order", {"name": ["in", names]})
+		frappe.db.commit()
+
+
+class TestUninstallReinstall(FrappeTestCase):
+	"""What uninstall removes and reinstall rebuilds, in one transaction (the bench's uninstall-app drops
+	the app's tables; here they are emptied instead, which the rollback can undo)."""
+
+	def test_erpnext_documents_untouched_and_coordination_rebuilt(self):
+		from order_coordination.setup.custom_fields import CUSTOM_FIELDS
+		from order_coordination.setup.install import before_uninstall, make_custom_fields
+
+		so = make_order(item_code=STOCKED, qty=3)
+		fingerprint = frappe.db.sql(
+			"select name, status, grand_total, per_delivered, modified from `tabSales Order` order by name"
+		)
+		before_uninstall()
+		self.assertFalse(frappe.db.exists("Custom Field", {"dt": "Sales Order", "fieldname": C.FIELD_STAGE}))
+		for doctype in (C.DT_TIMELINE, C.DT_ORDER_HANDOFF, C.DT_EXCEPTION, C.DT_ORDER_COORDINATION):
+			frappe.db.delete(doctype)
+		self.assertEqual(
+			frappe.db.sql(
+				"select name, status, grand_total, per_delivered, modified from `tabSales Order` order by name"
+			),
+			fingerprint,
+		)
+		make_custom_fields()
+		for doctype, fields in CUSTOM_FIELDS.items():
+			for field in fields:
+				self.assertTrue(frappe.db.exists("Custom Field", {"dt": doctype, "fieldname": field["fieldname"]}))
+		backfill_order(so.name)
+		self.assertEqual(record(so.name).stage, C.ORDER_RECEIVED)
+		self.assertEqual(frappe.db.count(C.DT_ORDER_HANDOFF, {"sales_order": so.name}), 1)
