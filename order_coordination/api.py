@@ -31,7 +31,9 @@ def _text(value, label: str, required: bool = False) -> str | None:
 	if required and not value:
 		frappe.throw(_("{0} is required").format(_(label)), frappe.ValidationError)
 	if len(value) > MAX_TEXT:
-		frappe.throw(_("{0} is longer than {1} characters").format(_(label), MAX_TEXT), frappe.ValidationError)
+		frappe.throw(
+			_("{0} is longer than {1} characters").format(_(label), MAX_TEXT), frappe.ValidationError
+		)
 	return value or None
 
 
@@ -149,7 +151,10 @@ def allowed_actions(order: coordination.Order, exceptions: list) -> list[dict]:
 		return actions
 	pending = state.pending
 	if pending and pending.to_department in mine:
-		actions += [{"action": "accept", "handoff": pending.name}, {"action": "reject", "handoff": pending.name}]
+		actions += [
+			{"action": "accept", "handoff": pending.name},
+			{"action": "reject", "handoff": pending.name},
+		]
 	if pending and pending.from_department in mine:
 		actions.append({"action": "cancel_handoff", "handoff": pending.name})
 	if state.is_active and not pending and {state.responsible, state.accountable} & mine:
@@ -160,7 +165,11 @@ def allowed_actions(order: coordination.Order, exceptions: list) -> list[dict]:
 	for e in exceptions:
 		if {e.responsible_department, e.raised_by_department} & mine:
 			actions.append({"action": "resolve_exception", "exception": e.name})
-	if state.per_delivered > 0 and state.is_active and responsible_for(order.policy.matrix, C.SHIPPED) in mine:
+	if (
+		state.per_delivered > 0
+		and state.is_active
+		and responsible_for(order.policy.matrix, C.SHIPPED) in mine
+	):
 		actions.append({"action": "confirm_delivery"})
 	return actions
 
@@ -176,7 +185,9 @@ def orders_for_document(doctype, name):
 	if not frappe.has_permission(doctype, "read", name):
 		frappe.throw(_("You may not see {0} {1}").format(_(doctype), name), frappe.PermissionError)
 	doc = frappe.get_doc(doctype, name)
-	orders = work_order.sales_orders_of(doc) if doctype == "Work Order" else delivery_note.sales_orders_of(doc)
+	orders = (
+		work_order.sales_orders_of(doc) if doctype == "Work Order" else delivery_note.sales_orders_of(doc)
+	)
 	return [so for so in orders if coordination.exists(so)]
 
 
@@ -198,7 +209,9 @@ def accept_handoff(handoff):
 	row = _record(C.DT_ORDER_HANDOFF, handoff, "Order Handoff")
 	check_acts_for(row.to_department)
 	order = coordination.load(row.order_coordination)
-	coordination.decide(order, lifecycle.accept_handoff, row.name, order.policy, now_datetime(), frappe.session.user)
+	coordination.decide(
+		order, lifecycle.accept_handoff, row.name, order.policy, now_datetime(), frappe.session.user
+	)
 	return row.name
 
 
@@ -219,7 +232,9 @@ def cancel_handoff(handoff):
 	row = _record(C.DT_ORDER_HANDOFF, handoff, "Order Handoff")
 	check_acts_for(row.from_department)
 	order = coordination.load(row.order_coordination)
-	coordination.decide(order, lifecycle.cancel_handoff, row.name, order.policy, now_datetime(), frappe.session.user)
+	coordination.decide(
+		order, lifecycle.cancel_handoff, row.name, order.policy, now_datetime(), frappe.session.user
+	)
 	return row.name
 
 
@@ -260,7 +275,13 @@ def resolve_exception(exception, resolution):
 	check_acts_for(row.responsible_department, row.raised_by_department)
 	order = coordination.load(row.order_coordination)
 	coordination.decide(
-		order, lifecycle.resolve_exception, row.name, resolution, order.policy, now_datetime(), frappe.session.user
+		order,
+		lifecycle.resolve_exception,
+		row.name,
+		resolution,
+		order.policy,
+		now_datetime(),
+		frappe.session.user,
 	)
 	return row.name
 

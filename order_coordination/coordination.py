@@ -17,7 +17,6 @@ from frappe import _
 from frappe.utils import getdate, now_datetime
 
 from order_coordination.core import constants as C
-from order_coordination.departments import all_departments, department_users  # noqa: F401 (re-exported)
 from order_coordination.core import lifecycle
 from order_coordination.core.errors import CoordinationError
 from order_coordination.core.events import Event
@@ -25,6 +24,7 @@ from order_coordination.core.policy import Policy
 from order_coordination.core.responsibility import Matrix, preset_matrix
 from order_coordination.core.serialize import facts_of, fields_of, state_from
 from order_coordination.core.sla import Calendar, working_hours_between
+from order_coordination.departments import all_departments, department_users  # noqa: F401 (re-exported)
 
 
 class OrderBusyError(frappe.ValidationError):
@@ -158,7 +158,10 @@ def calendar_of(snapshot: dict) -> Calendar:
 	cache = frappe.local.oc_calendars
 	key = (holiday_list, snapshot.get("work_start"), snapshot.get("work_end"))
 	if key not in cache:
-		start, end = _time(snapshot.get("work_start") or "09:00:00"), _time(snapshot.get("work_end") or "17:00:00")
+		start, end = (
+			_time(snapshot.get("work_start") or "09:00:00"),
+			_time(snapshot.get("work_end") or "17:00:00"),
+		)
 		if holiday_list:
 			# A Holiday List carries the weekly offs as dates too.
 			days = frappe.get_all("Holiday", filters={"parent": holiday_list}, pluck="holiday_date")
@@ -341,7 +344,11 @@ def _expected_finish(state, policy):
 		now_datetime(),
 		policy,
 		state.needs_manufacturing,
-		[wo.planned_end for wo in state.work_orders.values() if wo.planned_end and wo.state != C.WO_COMPLETED],
+		[
+			wo.planned_end
+			for wo in state.work_orders.values()
+			if wo.planned_end and wo.state != C.WO_COMPLETED
+		],
 	)
 
 
@@ -425,12 +432,18 @@ def _write_handoff(order: Order, effect: lifecycle.SendHandoff) -> str:
 
 def _answer_handoff(order: Order, effect: lifecycle.AnswerHandoff) -> None:
 	h = effect.handoff
-	values = {"status": effect.status, "responded_on": effect.at, "responded_by": effect.user or frappe.session.user}
+	values = {
+		"status": effect.status,
+		"responded_on": effect.at,
+		"responded_by": effect.user or frappe.session.user,
+	}
 	if effect.reason:
 		values["reason"] = effect.reason
 	if effect.status != C.HANDOFF_CANCELLED:
 		values["on_time"] = int(effect.at <= h.due_by)
-		values["response_hours"] = round(working_hours_between(h.sent_on, effect.at, order.policy.calendar), 3)
+		values["response_hours"] = round(
+			working_hours_between(h.sent_on, effect.at, order.policy.calendar), 3
+		)
 	frappe.db.set_value(C.DT_ORDER_HANDOFF, h.name, values)
 
 
@@ -566,7 +579,9 @@ def send_notifications(items: list[dict]) -> None:
 	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 
 	for item in items:
-		users = list(dict.fromkeys((item.get("users") or []) + department_users(item.get("departments") or [])))
+		users = list(
+			dict.fromkeys((item.get("users") or []) + department_users(item.get("departments") or []))
+		)
 		if not users:
 			continue
 		subject = _(item["subject"]).format(*[_(a) for a in item["args"]])

@@ -16,8 +16,15 @@ WEEKS = 12
 def overdue_handoffs(filters=None):
 	"""Number card: pending handoffs past their due time."""
 	frappe.has_permission(C.DT_ORDER_HANDOFF, "read", throw=True)
-	value = frappe.db.count(C.DT_ORDER_HANDOFF, {"status": C.HANDOFF_PENDING, "due_by": ["<", now_datetime()]})
-	return {"value": value, "fieldtype": "Int", "route": ["List", C.DT_ORDER_HANDOFF], "route_options": {"status": C.HANDOFF_PENDING}}
+	value = frappe.db.count(
+		C.DT_ORDER_HANDOFF, {"status": C.HANDOFF_PENDING, "due_by": ["<", now_datetime()]}
+	)
+	return {
+		"value": value,
+		"fieldtype": "Int",
+		"route": ["List", C.DT_ORDER_HANDOFF],
+		"route_options": {"status": C.HANDOFF_PENDING},
+	}
 
 
 def _week_start(day):

@@ -9,7 +9,9 @@ ADMIN_ROLES = ("System Manager",)
 
 
 def all_departments() -> list[str]:
-	return frappe.get_all(C.DT_DEPARTMENT, pluck="name", order_by="creation asc") or list(C.DEFAULT_DEPARTMENTS)
+	return frappe.get_all(C.DT_DEPARTMENT, pluck="name", order_by="creation asc") or list(
+		C.DEFAULT_DEPARTMENTS
+	)
 
 
 def user_departments(user: str | None = None) -> list[str]:

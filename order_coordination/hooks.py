@@ -1,7 +1,9 @@
 app_name = "order_coordination"
 app_title = "Order Coordination"
 app_publisher = "order_coordination contributors"
-app_description = "Cross-department order coordination for ERPNext: who holds each order, every handoff, on time or late"
+app_description = (
+	"Cross-department order coordination for ERPNext: who holds each order, every handoff, on time or late"
+)
 app_email = "maintainers@order-coordination.invalid"
 app_license = "mit"
 

@@ -12,7 +12,12 @@ from collections import defaultdict
 import frappe
 from frappe.utils import now_datetime
 
-from order_coordination.coordination import _write_logs_rows, deliver_outbox, policy_of_order, queue_notifications
+from order_coordination.coordination import (
+	_write_logs_rows,
+	deliver_outbox,
+	policy_of_order,
+	queue_notifications,
+)
 from order_coordination.core import constants as C
 from order_coordination.core import lifecycle
 from order_coordination.core.serialize import state_from
@@ -122,7 +127,11 @@ def refresh_open_orders(now=None) -> int:
 						row.name,
 						row.name,
 						lifecycle.Log(
-							C.LOG_STATUS, now, "Administrator", row.responsible_department, note=f"{row.status} → {status}"
+							C.LOG_STATUS,
+							now,
+							"Administrator",
+							row.responsible_department,
+							note=f"{row.status} → {status}",
 						),
 					)
 				)

@@ -41,7 +41,13 @@ def submitted(policy, needs_manufacturing=True, delivery_date=date(2026, 12, 31)
 
 def wo(kind, name="WO-1", per_produced=None, at=T0, planned_end=None):
 	return ev.Event(
-		kind, at, "planner@example.com", "Work Order", name, work_order=name, per_produced=per_produced,
+		kind,
+		at,
+		"planner@example.com",
+		"Work Order",
+		name,
+		work_order=name,
+		per_produced=per_produced,
 		planned_end=planned_end,
 	)
 

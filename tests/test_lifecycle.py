@@ -2,8 +2,8 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
-
 from helpers import T0, dn, name_new, step, submitted, wo
+
 from order_coordination.core import events as ev
 from order_coordination.core import lifecycle as lc
 from order_coordination.core.constants import (

@@ -13,9 +13,11 @@ def test_core_never_imports_frappe():
 				names = [alias.name for alias in node.names]
 			elif isinstance(node, ast.ImportFrom):
 				names = [node.module or ""]
-				if node.level == 0 and (node.module or "").startswith("order_coordination") and not (
-					node.module or ""
-				).startswith("order_coordination.core"):
+				if (
+					node.level == 0
+					and (node.module or "").startswith("order_coordination")
+					and not (node.module or "").startswith("order_coordination.core")
+				):
 					offenders.append(f"{path.name}: {node.module}")
 			offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("frappe", "erpnext")]
 	assert not offenders

@@ -3,10 +3,10 @@
 import json
 from datetime import date, datetime, timedelta
 
+from helpers import T0, name_new, submitted
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import T0, name_new, submitted
 from order_coordination.core import events as ev
 from order_coordination.core import lifecycle as lc
 from order_coordination.core.constants import (
@@ -24,7 +24,9 @@ percent = st.sampled_from([0, 25, 50, 100])
 
 erpnext_events = st.one_of(
 	st.builds(
-		lambda kind, name, pct: ev.Event(kind, T0, "u", "Work Order", name, work_order=name, per_produced=pct),
+		lambda kind, name, pct: ev.Event(
+			kind, T0, "u", "Work Order", name, work_order=name, per_produced=pct
+		),
 		st.sampled_from(sorted(ev.WORK_ORDER_EVENTS)),
 		st.sampled_from(WORK_ORDERS),
 		percent,
@@ -38,12 +40,24 @@ erpnext_events = st.one_of(
 	st.builds(
 		lambda kind: ev.Event(kind, T0, "u", "Sales Order", "SO-1"),
 		st.sampled_from(
-			[ev.ORDER_HELD, ev.ORDER_RESUMED, ev.ORDER_CLOSED, ev.ORDER_REOPENED, ev.ORDER_COMPLETED, ev.ORDER_CANCELLED]
+			[
+				ev.ORDER_HELD,
+				ev.ORDER_RESUMED,
+				ev.ORDER_CLOSED,
+				ev.ORDER_REOPENED,
+				ev.ORDER_COMPLETED,
+				ev.ORDER_CANCELLED,
+			]
 		),
 	),
-	st.builds(lambda outcome: ev.Event(ev.DELIVERY_CONFIRMED, T0, "u", outcome=outcome), st.sampled_from(DELIVERY_OUTCOMES)),
 	st.builds(
-		lambda days: ev.Event(ev.DELIVERY_DATE_CHANGED, T0, "u", delivery_date=date(2026, 11, 23) + timedelta(days)),
+		lambda outcome: ev.Event(ev.DELIVERY_CONFIRMED, T0, "u", outcome=outcome),
+		st.sampled_from(DELIVERY_OUTCOMES),
+	),
+	st.builds(
+		lambda days: ev.Event(
+			ev.DELIVERY_DATE_CHANGED, T0, "u", delivery_date=date(2026, 11, 23) + timedelta(days)
+		),
 		st.integers(-5, 60),
 	),
 )
@@ -106,7 +120,9 @@ def run(policy, needs_manufacturing, sequence):
 	for item in sequence:
 		before = state
 		try:
-			decision = lc.apply(state, item, policy) if isinstance(item, ev.Event) else act(state, item, policy)
+			decision = (
+				lc.apply(state, item, policy) if isinstance(item, ev.Event) else act(state, item, policy)
+			)
 		except CoordinationError:
 			continue
 		state = name_new(decision)

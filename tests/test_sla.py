@@ -83,7 +83,10 @@ def test_elapsed_time_is_additive(cal, start, minutes):
 	middle = start + timedelta(minutes=minutes * 7)
 	end = middle + timedelta(minutes=minutes * 11)
 	total = working_hours_between(start, end, cal)
-	assert abs(total - working_hours_between(start, middle, cal) - working_hours_between(middle, end, cal)) < 1e-6
+	assert (
+		abs(total - working_hours_between(start, middle, cal) - working_hours_between(middle, end, cal))
+		< 1e-6
+	)
 
 
 def test_sla_state():

@@ -43,7 +43,9 @@ def _python_strings(path: Path) -> set[str]:
 		if name == "_" and isinstance(first, ast.Constant) and isinstance(first.value, str):
 			found.add(first.value)
 		if name in LABEL_TAKERS:
-			found |= {a.value for a in node.args[1:] if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+			found |= {
+				a.value for a in node.args[1:] if isinstance(a, ast.Constant) and isinstance(a.value, str)
+			}
 		if core and name in ("CoordinationError", "Notify"):
 			args = node.args if name == "CoordinationError" else node.args[1:2]
 			for arg in args[:1]:
@@ -78,10 +80,14 @@ def strings() -> set[str]:
 		if isinstance(data, dict):
 			found |= _doctype_strings(data)
 			if data.get("doctype") == "Workspace":
-				found |= {data.get("label")} | {l.get("label") for l in data.get("links", []) if l.get("label")}
+				found |= {data.get("label")} | {
+					link.get("label") for link in data.get("links", []) if link.get("label")
+				}
 				found |= {s.get("label") for s in data.get("shortcuts", []) if s.get("label")}
 			if data.get("doctype") in ("Number Card", "Dashboard Chart", "Report"):
-				found.add(data.get("label") or data.get("chart_name") or data.get("report_name") or data.get("name"))
+				found.add(
+					data.get("label") or data.get("chart_name") or data.get("report_name") or data.get("name")
+				)
 	from order_coordination.setup.custom_fields import CUSTOM_FIELDS
 
 	for fields in CUSTOM_FIELDS.values():

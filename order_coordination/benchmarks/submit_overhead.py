@@ -80,8 +80,14 @@ def run(rounds: int = 20, lines: int = 1):
 	for doctype in ("Sales Order", "Work Order", "Delivery Note"):
 		on = statistics.median(r[doctype] for r in results[True])
 		off = statistics.median(r[doctype] for r in results[False])
-		report[doctype] = {"with_ms": round(on * 1000, 1), "without_ms": round(off * 1000, 1), "ratio": round(on / off, 3)}
+		report[doctype] = {
+			"with_ms": round(on * 1000, 1),
+			"without_ms": round(off * 1000, 1),
+			"ratio": round(on / off, 3),
+		}
 	print(f"submit overhead, {rounds} rounds each way, {lines} line(s) per document (medians)")
 	for doctype, row in report.items():
-		print(f"  {doctype:14} with app {row['with_ms']:8.1f} ms   without {row['without_ms']:8.1f} ms   ratio {row['ratio']:.3f}")
+		print(
+			f"  {doctype:14} with app {row['with_ms']:8.1f} ms   without {row['without_ms']:8.1f} ms   ratio {row['ratio']:.3f}"
+		)
 	return report

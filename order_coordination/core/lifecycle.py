@@ -19,11 +19,11 @@ from datetime import date, datetime
 from . import events as ev
 from .constants import (
 	COMPLETED,
+	DAMAGED_IN_TRANSIT,
 	DELIVERED,
 	DELIVERY_FAILED,
-	DT_ORDER_HANDOFF,
-	DAMAGED_IN_TRANSIT,
 	DELIVERY_OUTCOMES,
+	DT_ORDER_HANDOFF,
 	EXCEPTION_TYPES,
 	HANDOFF_ACCEPTED,
 	HANDOFF_CANCELLED,
@@ -296,7 +296,9 @@ class _Draft:
 			note=_join(f"{handoff.from_department} → {to_department}", note),
 		)
 		self.effects.append(
-			Notify((to_department,), "Order {0} was handed off to {1}", (self.state.sales_order, to_department))
+			Notify(
+				(to_department,), "Order {0} was handed off to {1}", (self.state.sales_order, to_department)
+			)
 		)
 
 	def answer(self, status: str, reason: str | None = None, note: str | None = None):
@@ -350,7 +352,9 @@ class _Draft:
 		old = self.before
 		stage = derive_stage(self.state)
 		if stage != self.state.stage:
-			self.log(LOG_STAGE, stage_from=self.state.stage, stage_to=stage, department=self.state.responsible)
+			self.log(
+				LOG_STAGE, stage_from=self.state.stage, stage_to=stage, department=self.state.responsible
+			)
 			self.update(stage=stage, stage_since=self.at)
 			if stage_moved_by_event:
 				self._follow_stage(policy)
@@ -360,7 +364,9 @@ class _Draft:
 		status = derive_status(self.state, self.at, policy)
 		if status != self.state.status:
 			if self.state.status:
-				self.log(LOG_STATUS, note=f"{self.state.status} → {status}", department=self.state.responsible)
+				self.log(
+					LOG_STATUS, note=f"{self.state.status} → {status}", department=self.state.responsible
+				)
 			self.update(status=status)
 		if self.state == old:
 			return Decision(old, ())
@@ -483,7 +489,9 @@ def _on_work_order(draft: _Draft, event: ev.Event, policy: Policy):
 	_follow_exceptions(draft, event, policy, name, known)
 
 
-def _follow_exceptions(draft: _Draft, event: ev.Event, policy: Policy, name: str, known: WorkOrderFact | None):
+def _follow_exceptions(
+	draft: _Draft, event: ev.Event, policy: Policy, name: str, known: WorkOrderFact | None
+):
 	"""A stopped Work Order holds the order with a Production Delay until it runs again or is cancelled."""
 	state = draft.state
 	ours = [e for e in state.open_exceptions if e.ref_doctype == "Work Order" and e.ref_name == name]
@@ -601,7 +609,10 @@ def accept_handoff(state: OrderState, handoff_name: str, policy: Policy, at: dat
 	handoff = _pending(state, handoff_name)
 	draft = _Draft(state, at, user)
 	draft.answer(HANDOFF_ACCEPTED)
-	if handoff.to_department == responsible_for(policy.matrix, READY_TO_SHIP) and not state.needs_manufacturing:
+	if (
+		handoff.to_department == responsible_for(policy.matrix, READY_TO_SHIP)
+		and not state.needs_manufacturing
+	):
 		draft.update(released_to_shipping=True)
 	return draft.settle(policy)
 
@@ -642,7 +653,9 @@ def raise_exception(
 		raise CoordinationError("Order {0} is no longer active", state.sales_order)
 	draft = _Draft(state, at, user)
 	draft.raise_exception(
-		OpenException(exception_type, responsible_department or state.responsible), raised_by, description.strip()
+		OpenException(exception_type, responsible_department or state.responsible),
+		raised_by,
+		description.strip(),
 	)
 	return draft.settle(policy)
 

@@ -30,7 +30,6 @@ from .constants import (
 	RESPONSIBLE,
 	SALES,
 	SALES_LED,
-	SHARED,
 	SHIPPED,
 	STAGES,
 )

@@ -23,7 +23,12 @@ def _apply(doc, kind):
 		coordination.apply_event(
 			sales_order,
 			ev.Event(
-				kind, now_datetime(), frappe.session.user, "Delivery Note", doc.name, per_delivered=per_delivered
+				kind,
+				now_datetime(),
+				frappe.session.user,
+				"Delivery Note",
+				doc.name,
+				per_delivered=per_delivered,
 			),
 		)
 

@@ -1,7 +1,7 @@
 """Delivery Trip events: a visited stop, or a completed trip, confirms delivery of its Delivery Notes."""
 
 import frappe
-from frappe.utils import flt, get_datetime, now_datetime
+from frappe.utils import flt, now_datetime
 
 from order_coordination import coordination
 from order_coordination.core import constants as C
@@ -31,7 +31,11 @@ def orders_of_delivery_notes(delivery_notes) -> list[str]:
 		return []
 	return frappe.get_all(
 		"Delivery Note Item",
-		filters={"parent": ["in", list(delivery_notes)], "against_sales_order": ["is", "set"], "docstatus": 1},
+		filters={
+			"parent": ["in", list(delivery_notes)],
+			"against_sales_order": ["is", "set"],
+			"docstatus": 1,
+		},
 		pluck="against_sales_order",
 		distinct=True,
 	)
@@ -41,7 +45,11 @@ def on_change(doc, method=None):
 	if doc.docstatus != 1:
 		return
 	completed = doc.status == "Completed"
-	notes = [stop.delivery_note for stop in doc.delivery_stops if stop.delivery_note and (completed or stop.visited)]
+	notes = [
+		stop.delivery_note
+		for stop in doc.delivery_stops
+		if stop.delivery_note and (completed or stop.visited)
+	]
 	confirm_delivered(
 		orders_of_delivery_notes(notes),
 		"Delivery Trip",

@@ -15,8 +15,12 @@ class TestDeliveryNoteEvents(FrappeTestCase):
 
 		deliver(so, qty=4)
 		doc = record(so.name)
-		self.assertEqual((doc.stage, doc.per_delivered, doc.responsible_department), (C.PARTIALLY_SHIPPED, 40, C.LOGISTICS))
-		self.assertEqual(frappe.db.get_value(C.DT_ORDER_HANDOFF, to_logistics.name, "status"), C.HANDOFF_ACCEPTED)
+		self.assertEqual(
+			(doc.stage, doc.per_delivered, doc.responsible_department), (C.PARTIALLY_SHIPPED, 40, C.LOGISTICS)
+		)
+		self.assertEqual(
+			frappe.db.get_value(C.DT_ORDER_HANDOFF, to_logistics.name, "status"), C.HANDOFF_ACCEPTED
+		)
 
 		second = deliver(so)
 		self.assertEqual(record(so.name).stage, C.SHIPPED)

@@ -28,7 +28,9 @@ class TestWorkOrderEvents(FrappeTestCase):
 
 		doc = record(so.name)
 		self.assertEqual((doc.stage, doc.responsible_department), (C.PRODUCTION_PLANNING, C.PRODUCTION))
-		self.assertEqual(frappe.db.get_value(C.DT_ORDER_HANDOFF, to_production.name, "status"), C.HANDOFF_ACCEPTED)
+		self.assertEqual(
+			frappe.db.get_value(C.DT_ORDER_HANDOFF, to_production.name, "status"), C.HANDOFF_ACCEPTED
+		)
 		accepted = [r for r in timeline(so.name) if r.action == C.LOG_HANDOFF_ACCEPTED]
 		self.assertIn(wo.name, accepted[0].note)
 
@@ -41,12 +43,18 @@ class TestWorkOrderEvents(FrappeTestCase):
 		doc = record(so.name)
 		self.assertEqual((doc.stage, doc.per_produced), (C.READY_TO_SHIP, 100))
 		to_logistics = pending_handoff(so.name)
-		self.assertEqual((to_logistics.from_department, to_logistics.to_department), (C.PRODUCTION, C.LOGISTICS))
+		self.assertEqual(
+			(to_logistics.from_department, to_logistics.to_department), (C.PRODUCTION, C.LOGISTICS)
+		)
 
 		dn = deliver(so)
 		doc = record(so.name)
-		self.assertEqual((doc.stage, doc.responsible_department, doc.per_delivered), (C.SHIPPED, C.LOGISTICS, 100))
-		self.assertEqual(frappe.db.get_value(C.DT_ORDER_HANDOFF, to_logistics.name, "status"), C.HANDOFF_ACCEPTED)
+		self.assertEqual(
+			(doc.stage, doc.responsible_department, doc.per_delivered), (C.SHIPPED, C.LOGISTICS, 100)
+		)
+		self.assertEqual(
+			frappe.db.get_value(C.DT_ORDER_HANDOFF, to_logistics.name, "status"), C.HANDOFF_ACCEPTED
+		)
 
 		api.confirm_delivery(so.name, C.OUTCOME_DELIVERED, "Signed by the customer")
 		self.assertEqual(record(so.name).stage, C.DELIVERED)
@@ -96,7 +104,9 @@ class TestWorkOrderEvents(FrappeTestCase):
 		stop_unstop(wo.name, "Stopped")
 		self.assertEqual(record(so.name).status, C.STATUS_ON_HOLD)
 		exception = frappe.get_all(
-			C.DT_EXCEPTION, filters={"sales_order": so.name}, fields=["exception_type", "status", "responsible_department"]
+			C.DT_EXCEPTION,
+			filters={"sales_order": so.name},
+			fields=["exception_type", "status", "responsible_department"],
 		)
 		self.assertEqual(
 			[(e.exception_type, e.status, e.responsible_department) for e in exception],
@@ -104,7 +114,9 @@ class TestWorkOrderEvents(FrappeTestCase):
 		)
 		stop_unstop(wo.name, "Resumed")
 		self.assertNotEqual(record(so.name).status, C.STATUS_ON_HOLD)
-		self.assertEqual(frappe.db.get_value(C.DT_EXCEPTION, {"sales_order": so.name}, "status"), C.EXCEPTION_RESOLVED)
+		self.assertEqual(
+			frappe.db.get_value(C.DT_EXCEPTION, {"sales_order": so.name}, "status"), C.EXCEPTION_RESOLVED
+		)
 
 	def test_a_consolidated_production_plan_over_two_orders(self):
 		first = make_order(qty=1)

@@ -40,7 +40,12 @@ class TestCoordinationApi(FrappeTestCase):
 		(handoff,) = status["handoffs"]
 		self.assertEqual(
 			{k: handoff[k] for k in ("from_department", "to_department", "stage", "status")},
-			{"from_department": C.SALES, "to_department": C.PRODUCTION, "stage": C.ORDER_RECEIVED, "status": C.HANDOFF_PENDING},
+			{
+				"from_department": C.SALES,
+				"to_department": C.PRODUCTION,
+				"stage": C.ORDER_RECEIVED,
+				"status": C.HANDOFF_PENDING,
+			},
 		)
 		self.assertTrue(handoff["name"] and handoff["due_by"])
 		self.assertEqual(status["exceptions"], [])
@@ -51,8 +56,13 @@ class TestCoordinationApi(FrappeTestCase):
 		handoff = pending_handoff(so.name)
 		with self.set_user(PLANNER):
 			api.reject_handoff(handoff.name, "No capacity before the 20th")
-		row = frappe.db.get_value(C.DT_ORDER_HANDOFF, handoff.name, ["status", "reason", "responded_by"], as_dict=True)
-		self.assertEqual((row.status, row.reason, row.responded_by), (C.HANDOFF_REJECTED, "No capacity before the 20th", PLANNER))
+		row = frappe.db.get_value(
+			C.DT_ORDER_HANDOFF, handoff.name, ["status", "reason", "responded_by"], as_dict=True
+		)
+		self.assertEqual(
+			(row.status, row.reason, row.responded_by),
+			(C.HANDOFF_REJECTED, "No capacity before the 20th", PLANNER),
+		)
 		self.assertEqual(record(so.name).responsible_department, C.SALES)
 		with self.set_user(SALES_USER):
 			again = api.hand_off(so.name, C.PRODUCTION, "Customer agreed to the 25th")
@@ -114,7 +124,9 @@ class TestCoordinationApi(FrappeTestCase):
 		with self.set_user(PLANNER):
 			name = api.raise_exception(so.name, C.MATERIAL_SHORTAGE, "Steel late", C.PRODUCTION)
 		self.assertEqual(record(so.name).status, C.STATUS_ON_HOLD)
-		row = frappe.db.get_value(C.DT_EXCEPTION, name, ["raised_by_department", "responsible_department"], as_dict=True)
+		row = frappe.db.get_value(
+			C.DT_EXCEPTION, name, ["raised_by_department", "responsible_department"], as_dict=True
+		)
 		self.assertEqual((row.raised_by_department, row.responsible_department), (C.PRODUCTION, C.PRODUCTION))
 		self.assertEqual(len(api.get_order_status(so.name)["exceptions"]), 1)
 		with self.set_user(CLERK):
@@ -133,7 +145,10 @@ class TestCoordinationApi(FrappeTestCase):
 			api.confirm_delivery(so.name, C.OUTCOME_DAMAGED, "Crate crushed")
 		doc = record(so.name)
 		self.assertEqual((doc.stage, doc.status), (C.SHIPPED, C.STATUS_ON_HOLD))
-		self.assertEqual(frappe.db.get_value(C.DT_EXCEPTION, {"sales_order": so.name}, "exception_type"), C.DAMAGED_IN_TRANSIT)
+		self.assertEqual(
+			frappe.db.get_value(C.DT_EXCEPTION, {"sales_order": so.name}, "exception_type"),
+			C.DAMAGED_IN_TRANSIT,
+		)
 
 
 class TestConcurrentAcceptance(FrappeTestCase):
@@ -190,7 +205,12 @@ class TestButtons(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		for user, role in ((SALES_USER, "Sales User"), (PLANNER, "Manufacturing User"), (CLERK, "Stock User"), (OUTSIDER, "Accounts User")):
+		for user, role in (
+			(SALES_USER, "Sales User"),
+			(PLANNER, "Manufacturing User"),
+			(CLERK, "Stock User"),
+			(OUTSIDER, "Accounts User"),
+		):
 			make_user(user, role)
 
 	def actions(self, user, so_name):
@@ -211,7 +231,9 @@ class TestButtons(FrappeTestCase):
 		with self.set_user(CLERK):
 			api.accept_handoff(pending_handoff(so.name).name)
 		self.assertEqual(self.actions(CLERK, so.name), ["hand_off", "raise_exception"])
-		self.assertEqual(self.actions(SALES_USER, so.name), ["hand_off", "raise_exception"])  # Sales is accountable
+		self.assertEqual(
+			self.actions(SALES_USER, so.name), ["hand_off", "raise_exception"]
+		)  # Sales is accountable
 		self.assertEqual(self.actions(PLANNER, so.name), ["raise_exception"])
 
 		add_stock(STOCKED, 2)

@@ -27,7 +27,11 @@ class TestNotifications(FrappeTestCase):
 			]
 		)
 		log = frappe.get_all(
-			"Notification Log", filters={"for_user": PLANNER}, fields=["subject", "document_name"], limit=1, order_by="creation desc"
+			"Notification Log",
+			filters={"for_user": PLANNER},
+			fields=["subject", "document_name"],
+			limit=1,
+			order_by="creation desc",
 		)
 		self.assertEqual(log[0].document_name, "SO-TEST-0001")
 		self.assertIn("SO-TEST-0001", log[0].subject)

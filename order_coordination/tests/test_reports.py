@@ -55,7 +55,10 @@ class TestReports(FrappeTestCase):
 		stocked = make_order(item_code=STOCKED)
 		columns, rows, _message, chart = order_pipeline.execute({"company": COMPANY})
 		row = only(rows, sales_order=made.name)
-		self.assertEqual((row["stage"], row["responsible_department"], row["pending_to"]), (C.ORDER_RECEIVED, C.SALES, C.PRODUCTION))
+		self.assertEqual(
+			(row["stage"], row["responsible_department"], row["pending_to"]),
+			(C.ORDER_RECEIVED, C.SALES, C.PRODUCTION),
+		)
 		self.assertEqual(only(rows, sales_order=stocked.name)["pending_to"], C.LOGISTICS)
 		self.assertEqual(chart["data"]["datasets"][0]["values"], [2])
 		_c, rows, *_ = order_pipeline.execute({"company": COMPANY, "customer": "_Test Customer 1"})
@@ -87,7 +90,9 @@ class TestReports(FrappeTestCase):
 		pl = only(rows, from_department=C.PRODUCTION, to_department=C.LOGISTICS)
 		self.assertEqual((pl["handoffs"], pl["median_accept_hours"]), (1, 1))
 		_c, rows = handoff_lead_time.execute({**WEEK, "department": C.LOGISTICS})
-		self.assertEqual([(r["from_department"], r["to_department"]) for r in rows], [(C.PRODUCTION, C.LOGISTICS)])
+		self.assertEqual(
+			[(r["from_department"], r["to_department"]) for r in rows], [(C.PRODUCTION, C.LOGISTICS)]
+		)
 
 	def test_department_dwell_time(self):
 		so = make_order()
@@ -102,15 +107,24 @@ class TestReports(FrappeTestCase):
 		self.assertAlmostEqual(sales["waited_on_others"], 2)
 		self.assertEqual(sales["waited_most_on"], C.PRODUCTION)
 		self.assertAlmostEqual(production["others_waited"], 2)
-		self.assertAlmostEqual(production["hours_held"], 6 + 4 * 8)  # Monday from 11:00, then Tuesday to Friday
+		self.assertAlmostEqual(
+			production["hours_held"], 6 + 4 * 8
+		)  # Monday from 11:00, then Tuesday to Friday
 
 	def test_on_time_in_full(self):
 
-		kwargs = {"item_code": STOCKED, "qty": 4, "transaction_date": "2026-10-01", "delivery_date": "2026-10-10"}
+		kwargs = {
+			"item_code": STOCKED,
+			"qty": 4,
+			"transaction_date": "2026-10-01",
+			"delivery_date": "2026-10-10",
+		}
 		on_time = make_order(**kwargs)
 		partial = make_order(**kwargs)
 		late = make_order(**kwargs)
-		make_order(**{**kwargs, "transaction_date": "2026-10-31", "delivery_date": "2026-11-10"})  # never shipped
+		make_order(
+			**{**kwargs, "transaction_date": "2026-10-31", "delivery_date": "2026-11-10"}
+		)  # never shipped
 		frappe.get_doc(
 			{
 				"doctype": "Stock Entry",
@@ -121,13 +135,19 @@ class TestReports(FrappeTestCase):
 				"items": [{"item_code": STOCKED, "qty": 20, "t_warehouse": WAREHOUSE, "basic_rate": 10}],
 			}
 		).submit()
-		for so, qty, day in ((on_time, None, "2026-10-09"), (partial, 2, "2026-10-09"), (late, None, "2026-10-12")):
+		for so, qty, day in (
+			(on_time, None, "2026-10-09"),
+			(partial, 2, "2026-10-09"),
+			(late, None, "2026-10-12"),
+		):
 			dn = deliver(so, qty=qty, submit=False)
 			dn.set_posting_time = 1
 			dn.posting_date = day
 			dn.save()
 			dn.submit()
-		_c, rows, _m, chart = on_time_in_full.execute({"company": COMPANY, "from_date": "2026-10-01", "to_date": "2026-11-30"})
+		_c, rows, _m, chart = on_time_in_full.execute(
+			{"company": COMPANY, "from_date": "2026-10-01", "to_date": "2026-11-30"}
+		)
 		october = only(rows, customer="_Test Customer", month="2026-10")
 		self.assertEqual(
 			{k: october[k] for k in ("orders", "on_time", "in_full", "otif")},

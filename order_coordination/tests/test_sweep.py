@@ -19,11 +19,15 @@ class TestSweep(FrappeTestCase):
 			{"doctype": C.DT_DEPARTMENT, "department_name": "Operations", "escalation_user": director}
 		).insert()
 		frappe.db.set_value(
-			C.DT_DEPARTMENT, C.PRODUCTION, {"escalation_user": boss, "parent_coordination_department": operations.name}
+			C.DT_DEPARTMENT,
+			C.PRODUCTION,
+			{"escalation_user": boss, "parent_coordination_department": operations.name},
 		)
 		so = make_order()
 		handoff = pending_handoff(so.name).name
-		later = get_datetime(frappe.db.get_value(C.DT_ORDER_HANDOFF, handoff, "due_by")) + timedelta(minutes=1)
+		later = get_datetime(frappe.db.get_value(C.DT_ORDER_HANDOFF, handoff, "due_by")) + timedelta(
+			minutes=1
+		)
 
 		queued = []
 		self.patch_queue(queued)

@@ -8,6 +8,16 @@ from order_coordination.dashboard import chart_to_date, median_acceptance_by_wee
 
 @frappe.whitelist()
 @frappe.read_only()
-def get(chart_name=None, chart=None, no_cache=None, filters=None, from_date=None, to_date=None, timespan=None, time_interval=None, heatmap_year=None):
+def get(
+	chart_name=None,
+	chart=None,
+	no_cache=None,
+	filters=None,
+	from_date=None,
+	to_date=None,
+	timespan=None,
+	time_interval=None,
+	heatmap_year=None,
+):
 	frappe.has_permission("Order Handoff", "read", throw=True)
 	return median_acceptance_by_week(to_date or chart_to_date(filters))

@@ -13,8 +13,11 @@ class CoordinationDepartment(Document):
 	from typing import TYPE_CHECKING
 
 	if TYPE_CHECKING:
-		from order_coordination.order_coordination.doctype.coordination_department_role.coordination_department_role import CoordinationDepartmentRole
 		from frappe.types import DF
+
+		from order_coordination.order_coordination.doctype.coordination_department_role.coordination_department_role import (
+			CoordinationDepartmentRole,
+		)
 
 		department_name: DF.Data
 		erpnext_department: DF.Link

@@ -15,7 +15,16 @@ class CoordinationMatrixRow(Document):
 
 		department: DF.Link
 		responsibility: DF.Literal["Responsible", "Accountable", "Informed"]
-		stage: DF.Literal["Order Received", "Production Planning", "In Production", "Ready to Ship", "Partially Shipped", "Shipped", "Delivered", "Completed"]
+		stage: DF.Literal[
+			"Order Received",
+			"Production Planning",
+			"In Production",
+			"Ready to Ship",
+			"Partially Shipped",
+			"Shipped",
+			"Delivered",
+			"Completed",
+		]
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data

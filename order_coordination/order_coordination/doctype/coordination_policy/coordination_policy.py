@@ -19,9 +19,14 @@ class CoordinationPolicy(Document):
 	from typing import TYPE_CHECKING
 
 	if TYPE_CHECKING:
-		from order_coordination.order_coordination.doctype.coordination_matrix_row.coordination_matrix_row import CoordinationMatrixRow
-		from order_coordination.order_coordination.doctype.coordination_stage_sla.coordination_stage_sla import CoordinationStageSLA
 		from frappe.types import DF
+
+		from order_coordination.order_coordination.doctype.coordination_matrix_row.coordination_matrix_row import (
+			CoordinationMatrixRow,
+		)
+		from order_coordination.order_coordination.doctype.coordination_stage_sla.coordination_stage_sla import (
+			CoordinationStageSLA,
+		)
 
 		company: DF.Link
 		holiday_list: DF.Link
@@ -53,7 +58,9 @@ class CoordinationPolicy(Document):
 		self.set("matrix", [])
 		for stage, row in preset_matrix(self.ownership_model, all_departments()).items():
 			for department, responsibility in row.items():
-				self.append("matrix", {"stage": stage, "department": department, "responsibility": responsibility})
+				self.append(
+					"matrix", {"stage": stage, "department": department, "responsibility": responsibility}
+				)
 
 	def fill_stage_slas(self):
 		have = {row.stage for row in self.stage_slas}

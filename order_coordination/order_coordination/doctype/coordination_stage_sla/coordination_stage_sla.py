@@ -15,7 +15,16 @@ class CoordinationStageSLA(Document):
 
 		acceptance_hours: DF.Float
 		completion_hours: DF.Float
-		stage: DF.Literal["Order Received", "Production Planning", "In Production", "Ready to Ship", "Partially Shipped", "Shipped", "Delivered", "Completed"]
+		stage: DF.Literal[
+			"Order Received",
+			"Production Planning",
+			"In Production",
+			"Ready to Ship",
+			"Partially Shipped",
+			"Shipped",
+			"Delivered",
+			"Completed",
+		]
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data

@@ -28,7 +28,16 @@ class OrderCoordination(Document):
 		policy_snapshot: DF.Link
 		responsible_department: DF.Link
 		sales_order: DF.Link
-		stage: DF.Literal["Order Received", "Production Planning", "In Production", "Ready to Ship", "Partially Shipped", "Shipped", "Delivered", "Completed"]
+		stage: DF.Literal[
+			"Order Received",
+			"Production Planning",
+			"In Production",
+			"Ready to Ship",
+			"Partially Shipped",
+			"Shipped",
+			"Delivered",
+			"Completed",
+		]
 		stage_since: DF.Datetime
 		status: DF.Literal["Open", "At Risk", "Overdue", "On Hold", "Completed", "Cancelled"]
 	# end: auto-generated types

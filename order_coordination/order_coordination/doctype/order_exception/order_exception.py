@@ -14,7 +14,15 @@ class OrderException(Document):
 		from frappe.types import DF
 
 		description: DF.Text
-		exception_type: DF.Literal["Material Shortage", "Production Delay", "Quality Issue", "Delivery Failed", "Customer Change", "Damaged in Transit", "Other"]
+		exception_type: DF.Literal[
+			"Material Shortage",
+			"Production Delay",
+			"Quality Issue",
+			"Delivery Failed",
+			"Customer Change",
+			"Damaged in Transit",
+			"Other",
+		]
 		order_coordination: DF.Link
 		proposed_delivery_date: DF.Date
 		raised_by: DF.Link

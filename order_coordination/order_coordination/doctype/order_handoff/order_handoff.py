@@ -29,7 +29,16 @@ class OrderHandoff(Document):
 		sales_order: DF.Link
 		sent_by: DF.Link
 		sent_on: DF.Datetime
-		stage: DF.Literal["Order Received", "Production Planning", "In Production", "Ready to Ship", "Partially Shipped", "Shipped", "Delivered", "Completed"]
+		stage: DF.Literal[
+			"Order Received",
+			"Production Planning",
+			"In Production",
+			"Ready to Ship",
+			"Partially Shipped",
+			"Shipped",
+			"Delivered",
+			"Completed",
+		]
 		status: DF.Literal["Pending", "Accepted", "Rejected", "Cancelled"]
 		to_department: DF.Link
 	# end: auto-generated types

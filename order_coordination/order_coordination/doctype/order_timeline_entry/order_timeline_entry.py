@@ -13,7 +13,21 @@ class OrderTimelineEntry(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		action: DF.Literal["Created", "Stage Changed", "Status Changed", "Handoff Sent", "Handoff Accepted", "Handoff Rejected", "Handoff Cancelled", "Handoff Escalated", "Exception Raised", "Exception Resolved", "Delivery Confirmed", "Delivery Date Changed", "Document Event"]
+		action: DF.Literal[
+			"Created",
+			"Stage Changed",
+			"Status Changed",
+			"Handoff Sent",
+			"Handoff Accepted",
+			"Handoff Rejected",
+			"Handoff Cancelled",
+			"Handoff Escalated",
+			"Exception Raised",
+			"Exception Resolved",
+			"Delivery Confirmed",
+			"Delivery Date Changed",
+			"Document Event",
+		]
 		at: DF.Datetime
 		department: DF.Link
 		note: DF.SmallText

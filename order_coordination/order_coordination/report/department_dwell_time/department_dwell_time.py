@@ -24,13 +24,25 @@ def execute(filters=None):
 def columns():
 	hours = {"fieldtype": "Float", "precision": 1, "width": 140}
 	return [
-		{"fieldname": "department", "label": _("Department"), "fieldtype": "Link", "options": C.DT_DEPARTMENT, "width": 140},
+		{
+			"fieldname": "department",
+			"label": _("Department"),
+			"fieldtype": "Link",
+			"options": C.DT_DEPARTMENT,
+			"width": 140,
+		},
 		{"fieldname": "orders", "label": _("Orders Held"), "fieldtype": "Int", "width": 100},
 		{"fieldname": "hours_held", "label": _("Working Hours Held"), **hours},
 		{"fieldname": "hours_per_order", "label": _("Hours per Order"), **hours},
 		{"fieldname": "others_waited", "label": _("Hours Others Waited on It"), **hours},
 		{"fieldname": "waited_on_others", "label": _("Hours It Waited on Others"), **hours},
-		{"fieldname": "waited_most_on", "label": _("Waited Most On"), "fieldtype": "Link", "options": C.DT_DEPARTMENT, "width": 140},
+		{
+			"fieldname": "waited_most_on",
+			"label": _("Waited Most On"),
+			"fieldtype": "Link",
+			"options": C.DT_DEPARTMENT,
+			"width": 140,
+		},
 	]
 
 
@@ -95,7 +107,9 @@ def data(filters):
 				held[dept] += working_hours_between(*span, cal)
 				held_orders[dept].add(order.name)
 		for h in handoffs[order.name]:
-			span = _clip(get_datetime(h.sent_on), get_datetime(h.responded_on) if h.responded_on else now, lo, hi)
+			span = _clip(
+				get_datetime(h.sent_on), get_datetime(h.responded_on) if h.responded_on else now, lo, hi
+			)
 			if span:
 				hours = working_hours_between(*span, cal)
 				waited_on[h.to_department] += hours

@@ -26,15 +26,39 @@ def execute(filters=None):
 def columns():
 	return [
 		{"fieldname": "queue", "label": _("Queue"), "fieldtype": "Data", "width": 160},
-		{"fieldname": "sales_order", "label": _("Sales Order"), "fieldtype": "Link", "options": "Order Coordination", "width": 170},
+		{
+			"fieldname": "sales_order",
+			"label": _("Sales Order"),
+			"fieldtype": "Link",
+			"options": "Order Coordination",
+			"width": 170,
+		},
 		{"fieldname": "customer", "label": _("Customer"), "fieldtype": "Data", "width": 150},
-		{"fieldname": "department", "label": _("Department"), "fieldtype": "Link", "options": C.DT_DEPARTMENT, "width": 110},
+		{
+			"fieldname": "department",
+			"label": _("Department"),
+			"fieldtype": "Link",
+			"options": C.DT_DEPARTMENT,
+			"width": 110,
+		},
 		{"fieldname": "stage", "label": _("Stage"), "fieldtype": "Data", "width": 130},
 		{"fieldname": "status", "label": _("Status"), "fieldtype": "Data", "width": 90},
 		{"fieldname": "due", "label": _("Due"), "fieldtype": "Datetime", "width": 150},
 		{"fieldname": "sla", "label": _("SLA"), "fieldtype": "Data", "width": 90},
-		{"fieldname": "from_department", "label": _("From Department"), "fieldtype": "Link", "options": C.DT_DEPARTMENT, "width": 110},
-		{"fieldname": "handoff", "label": _("Order Handoff"), "fieldtype": "Link", "options": C.DT_ORDER_HANDOFF, "width": 120},
+		{
+			"fieldname": "from_department",
+			"label": _("From Department"),
+			"fieldtype": "Link",
+			"options": C.DT_DEPARTMENT,
+			"width": 110,
+		},
+		{
+			"fieldname": "handoff",
+			"label": _("Order Handoff"),
+			"fieldtype": "Link",
+			"options": C.DT_ORDER_HANDOFF,
+			"width": 120,
+		},
 	]
 
 

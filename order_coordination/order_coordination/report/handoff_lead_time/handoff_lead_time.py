@@ -24,8 +24,20 @@ def execute(filters=None):
 def columns():
 	hours = {"fieldtype": "Float", "precision": 1, "width": 110}
 	return [
-		{"fieldname": "from_department", "label": _("From Department"), "fieldtype": "Link", "options": C.DT_DEPARTMENT, "width": 130},
-		{"fieldname": "to_department", "label": _("To Department"), "fieldtype": "Link", "options": C.DT_DEPARTMENT, "width": 130},
+		{
+			"fieldname": "from_department",
+			"label": _("From Department"),
+			"fieldtype": "Link",
+			"options": C.DT_DEPARTMENT,
+			"width": 130,
+		},
+		{
+			"fieldname": "to_department",
+			"label": _("To Department"),
+			"fieldtype": "Link",
+			"options": C.DT_DEPARTMENT,
+			"width": 130,
+		},
 		{"fieldname": "handoffs", "label": _("Handoffs"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "accepted", "label": _("Accepted"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "rejected", "label": _("Rejected"), "fieldtype": "Int", "width": 90},
@@ -74,7 +86,9 @@ def _next_sent(orders):
 def data(filters):
 	handoffs = _handoffs(filters)
 	sent = _next_sent({h.order_coordination for h in handoffs})
-	groups = defaultdict(lambda: {"handoffs": 0, "accepted": 0, "rejected": 0, "on_time": 0, "accept": [], "complete": []})
+	groups = defaultdict(
+		lambda: {"handoffs": 0, "accepted": 0, "rejected": 0, "on_time": 0, "accept": [], "complete": []}
+	)
 	for h in handoffs:
 		g = groups[(h.from_department, h.to_department)]
 		g["handoffs"] += 1

@@ -20,14 +20,31 @@ def execute(filters=None):
 
 def columns():
 	return [
-		{"fieldname": "sales_order", "label": _("Sales Order"), "fieldtype": "Link", "options": "Order Coordination", "width": 170},
+		{
+			"fieldname": "sales_order",
+			"label": _("Sales Order"),
+			"fieldtype": "Link",
+			"options": "Order Coordination",
+			"width": 170,
+		},
 		{"fieldname": "customer", "label": _("Customer"), "fieldtype": "Data", "width": 160},
 		{"fieldname": "stage", "label": _("Stage"), "fieldtype": "Data", "width": 140},
 		{"fieldname": "status", "label": _("Status"), "fieldtype": "Data", "width": 90},
-		{"fieldname": "responsible_department", "label": _("Responsible Department"), "fieldtype": "Link", "options": C.DT_DEPARTMENT, "width": 120},
+		{
+			"fieldname": "responsible_department",
+			"label": _("Responsible Department"),
+			"fieldtype": "Link",
+			"options": C.DT_DEPARTMENT,
+			"width": 120,
+		},
 		{"fieldname": "days_in_stage", "label": _("Days in Stage"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "delivery_date", "label": _("Delivery Date"), "fieldtype": "Date", "width": 110},
-		{"fieldname": "expected_finish", "label": _("Expected Delivery"), "fieldtype": "Datetime", "width": 150},
+		{
+			"fieldname": "expected_finish",
+			"label": _("Expected Delivery"),
+			"fieldtype": "Datetime",
+			"width": 150,
+		},
 		{"fieldname": "pending_to", "label": _("Waiting For"), "fieldtype": "Data", "width": 110},
 		{"fieldname": "pending_due_by", "label": _("Handoff Due By"), "fieldtype": "Datetime", "width": 150},
 	]
@@ -75,6 +92,9 @@ def chart(filters):
 		counts[row.stage] = counts.get(row.stage, 0) + 1
 	stages = [s for s in C.STAGES if s in counts]
 	return {
-		"data": {"labels": [_(s) for s in stages], "datasets": [{"name": _("Orders"), "values": [counts[s] for s in stages]}]},
+		"data": {
+			"labels": [_(s) for s in stages],
+			"datasets": [{"name": _("Orders"), "values": [counts[s] for s in stages]}],
+		},
 		"type": "bar",
 	}
