@@ -34,12 +34,14 @@ class OrderBusyError(frappe.ValidationError):
 
 
 class Order:
-	"""An order loaded for change: its record, its state and the policy it started under."""
+	"""An order loaded for change: its record, its state, the policy it started under, and what writes
+	its decisions (now, or in a batch with other orders')."""
 
-	def __init__(self, doc, state, policy: Policy):
+	def __init__(self, doc, state, policy: Policy, writer=None):
 		self.doc = doc
 		self.state = state
 		self.policy = policy
+		self.writer = writer or WRITER
 
 
 # --- errors -----------------------------------------------------------------------------------------
@@ -212,7 +214,7 @@ def load(sales_order: str, lock: bool = True) -> Order | None:
 # --- the two entry points ---------------------------------------------------------------------------
 
 
-def start(sales_order_doc, event: Event) -> Order:
+def start(sales_order_doc, event: Event, writer=None) -> Order:
 	"""Create the coordination record of a submitted Sales Order."""
 	snapshot = policy_snapshot(sales_order_doc.company)
 	policy = policy_from(snapshot)
@@ -230,7 +232,7 @@ def start(sales_order_doc, event: Event) -> Order:
 			"policy_snapshot": snapshot_name(snapshot, sales_order_doc.company),
 		}
 	)
-	order = Order(doc, decision.state, policy)
+	order = Order(doc, decision.state, policy, writer)
 	save(order, decision, new=True)
 	return order
 
@@ -270,19 +272,19 @@ def save(order: Order, decision: lifecycle.Decision, new: bool = False) -> None:
 	document hooks: these rows are ours, and this runs on the path of every ERPNext submit."""
 	if not decision.changed:
 		return
-	state = decision.state
+	state, writer = decision.state, order.writer
 	notices, logs = [], []
 	for effect in decision.effects:
 		if isinstance(effect, lifecycle.Log):
 			logs.append(effect)
 		elif isinstance(effect, lifecycle.SendHandoff):
-			name = _write_handoff(order, effect)
+			name = writer.insert(C.DT_ORDER_HANDOFF, _handoff_row(order, effect))
 			if state.pending is effect.handoff:
 				state = _with_pending_name(state, name)
 		elif isinstance(effect, lifecycle.AnswerHandoff):
-			_answer_handoff(order, effect)
+			writer.update(C.DT_ORDER_HANDOFF, effect.handoff.name, _answer_values(order, effect))
 		elif isinstance(effect, lifecycle.RaiseException):
-			name = _write_exception(order, effect)
+			name = writer.insert(C.DT_EXCEPTION, _exception_row(order, effect))
 			state = _with_exception_name(state, effect.exception, name)
 		elif isinstance(effect, lifecycle.ResolveException):
 			_resolve_exception(order, effect)
@@ -291,23 +293,63 @@ def save(order: Order, decision: lifecycle.Decision, new: bool = False) -> None:
 	values = fields_of(state)
 	values["facts"] = json.dumps(facts_of(state), sort_keys=True)
 	values["expected_finish"] = _expected_finish(state, order.policy)
-	if new:
-		order.doc.update(values)
-		_insert(order.doc)
-	else:
-		frappe.db.set_value(C.DT_ORDER_COORDINATION, order.doc.name, values)
-		order.doc.update(values)
-	_write_logs(order, logs)
+	order.doc.update(values)
+	writer.record(order.doc, new)
+	writer.logs([(order.doc.name, order.doc.sales_order, log) for log in logs])
 	shown = (state.stage, state.status, state.responsible)
 	if new or shown != (order.state.stage, order.state.status, order.state.responsible):
-		frappe.db.set_value(
-			"Sales Order",
+		writer.show(
 			order.doc.sales_order,
 			dict(zip((C.FIELD_STAGE, C.FIELD_STATUS, C.FIELD_RESPONSIBLE), shown, strict=True)),
-			update_modified=False,
 		)
 	order.state = state
-	_after_commit(order, notices)
+	if not writer.silent:
+		_after_commit(order, notices)
+
+
+class Writer:
+	"""Writes rows as decisions are made: the path of live ERPNext events and department actions."""
+
+	silent = False  # a batch of history sends no notifications
+
+	def insert(self, doctype: str, row: dict) -> str:
+		doc = frappe.new_doc(doctype)
+		doc.update(row)
+		_insert(doc)
+		return doc.name
+
+	def update(self, doctype: str, name: str, values: dict) -> None:
+		frappe.db.set_value(doctype, name, values)
+
+	def record(self, doc, new: bool) -> None:
+		if new:
+			_insert(doc)
+		else:
+			values = {k: doc.get(k) for k in RECORD_FIELDS}
+			frappe.db.set_value(C.DT_ORDER_COORDINATION, doc.name, values)
+
+	def logs(self, entries) -> None:
+		_write_logs_rows(entries)
+
+	def show(self, sales_order: str, values: dict) -> None:
+		frappe.db.set_value("Sales Order", sales_order, values, update_modified=False)
+
+
+WRITER = Writer()
+RECORD_FIELDS = (
+	"stage",
+	"status",
+	"responsible_department",
+	"accountable_department",
+	"stage_since",
+	"delivery_date",
+	"needs_manufacturing",
+	"per_produced",
+	"per_delivered",
+	"last_outcome",
+	"facts",
+	"expected_finish",
+)
 
 
 def _insert(doc) -> None:
@@ -373,10 +415,6 @@ LOG_FIELDS = (
 )
 
 
-def _write_logs(order: Order, logs: list[lifecycle.Log]) -> None:
-	_write_logs_rows([(order.doc.name, order.doc.sales_order, log) for log in logs])
-
-
 def _write_logs_rows(entries: list[tuple[str, str, lifecycle.Log]]) -> None:
 	"""Append timeline rows, (order, sales order, log) each, in one statement."""
 	if not entries:
@@ -407,30 +445,25 @@ def _write_logs_rows(entries: list[tuple[str, str, lifecycle.Log]]) -> None:
 	frappe.db.bulk_insert(C.DT_TIMELINE, LOG_FIELDS, rows)
 
 
-def _write_handoff(order: Order, effect: lifecycle.SendHandoff) -> str:
+def _handoff_row(order: Order, effect: lifecycle.SendHandoff) -> dict:
 	h = effect.handoff
-	doc = frappe.new_doc(C.DT_ORDER_HANDOFF)
-	doc.update(
-		{
-			"order_coordination": order.doc.name,
-			"sales_order": order.doc.sales_order,
-			"from_department": h.from_department,
-			"to_department": h.to_department,
-			"stage": h.stage,
-			"status": C.HANDOFF_PENDING,
-			"sent_by": effect.user or frappe.session.user,
-			"sent_on": h.sent_on,
-			"due_by": h.due_by,
-			"note": effect.note,
-			"reference_doctype": effect.ref_doctype,
-			"reference_name": effect.ref_name,
-		}
-	)
-	_insert(doc)
-	return doc.name
+	return {
+		"order_coordination": order.doc.name,
+		"sales_order": order.doc.sales_order,
+		"from_department": h.from_department,
+		"to_department": h.to_department,
+		"stage": h.stage,
+		"status": C.HANDOFF_PENDING,
+		"sent_by": effect.user or frappe.session.user,
+		"sent_on": h.sent_on,
+		"due_by": h.due_by,
+		"note": effect.note,
+		"reference_doctype": effect.ref_doctype,
+		"reference_name": effect.ref_name,
+	}
 
 
-def _answer_handoff(order: Order, effect: lifecycle.AnswerHandoff) -> None:
+def _answer_values(order: Order, effect: lifecycle.AnswerHandoff) -> dict:
 	h = effect.handoff
 	values = {
 		"status": effect.status,
@@ -444,29 +477,24 @@ def _answer_handoff(order: Order, effect: lifecycle.AnswerHandoff) -> None:
 		values["response_hours"] = round(
 			working_hours_between(h.sent_on, effect.at, order.policy.calendar), 3
 		)
-	frappe.db.set_value(C.DT_ORDER_HANDOFF, h.name, values)
+	return values
 
 
-def _write_exception(order: Order, effect: lifecycle.RaiseException) -> str:
+def _exception_row(order: Order, effect: lifecycle.RaiseException) -> dict:
 	e = effect.exception
-	doc = frappe.new_doc(C.DT_EXCEPTION)
-	doc.update(
-		{
-			"sales_order": order.doc.sales_order,
-			"order_coordination": order.doc.name,
-			"exception_type": e.exception_type,
-			"status": C.EXCEPTION_OPEN,
-			"raised_by_department": effect.raised_by_department,
-			"responsible_department": e.responsible_department,
-			"description": effect.description,
-			"raised_by": effect.user or frappe.session.user,
-			"raised_on": effect.at,
-			"reference_doctype": e.ref_doctype,
-			"reference_name": e.ref_name,
-		}
-	)
-	_insert(doc)
-	return doc.name
+	return {
+		"sales_order": order.doc.sales_order,
+		"order_coordination": order.doc.name,
+		"exception_type": e.exception_type,
+		"status": C.EXCEPTION_OPEN,
+		"raised_by_department": effect.raised_by_department,
+		"responsible_department": e.responsible_department,
+		"description": effect.description,
+		"raised_by": effect.user or frappe.session.user,
+		"raised_on": effect.at,
+		"reference_doctype": e.ref_doctype,
+		"reference_name": e.ref_name,
+	}
 
 
 def _resolve_exception(order: Order, effect: lifecycle.ResolveException) -> None:
@@ -482,7 +510,7 @@ def _resolve_exception(order: Order, effect: lifecycle.ResolveException) -> None
 		},
 	)
 	if name:
-		frappe.db.set_value(
+		order.writer.update(
 			C.DT_EXCEPTION,
 			name,
 			{
