@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from contextlib import contextmanager
 from datetime import time
 
@@ -624,3 +625,94 @@ def send_notifications(items: list[dict]) -> None:
 			},
 			users,
 		)
+
+
+# --- batches ----------------------------------------------------------------------------------------
+
+
+class BatchWriter(Writer):
+	"""Collects the rows of many orders' decisions and writes them in a few statements: the backfill's
+	writer. Names of handoffs and exceptions come from blocks reserved on their naming series."""
+
+	silent = True
+	SERIES = {C.DT_ORDER_HANDOFF: ("OH-", 7), C.DT_EXCEPTION: ("OE-", 5)}
+
+	def __init__(self):
+		self.rows: dict[str, dict[str, dict]] = defaultdict(dict)
+		self.entries: list = []
+		self.shown: dict[str, dict] = {}
+		self.names: dict[str, list[str]] = defaultdict(list)
+
+	def _next_name(self, doctype: str) -> str:
+		if not self.names[doctype]:
+			prefix, digits = self.SERIES[doctype]
+			block = 100  # a batch leaves at most this gap in the series
+			frappe.db.sql(
+				"""insert into `tabSeries` (`name`, `current`) values (%(p)s, %(n)s)
+				on duplicate key update `current` = `current` + %(n)s""",
+				{"p": prefix, "n": block},
+			)
+			end = frappe.db.sql("select `current` from `tabSeries` where `name` = %s", prefix)[0][0]
+			self.names[doctype] = [f"{prefix}{i:0{digits}d}" for i in range(end - block + 1, end + 1)]
+		return self.names[doctype].pop(0)
+
+	def insert(self, doctype: str, row: dict) -> str:
+		name = self._next_name(doctype)
+		self.rows[doctype][name] = {**row, "name": name}
+		return name
+
+	def update(self, doctype: str, name: str, values: dict) -> None:
+		if name in self.rows[doctype]:
+			self.rows[doctype][name].update(values)
+		else:
+			super().update(doctype, name, values)
+
+	def record(self, doc, new: bool) -> None:
+		if new or doc.name in self.rows[C.DT_ORDER_COORDINATION]:
+			self.rows[C.DT_ORDER_COORDINATION][doc.name] = {
+				k: v for k, v in doc.as_dict().items() if k not in ("doctype", "__islocal", "__unsaved")
+			}
+		else:
+			super().record(doc, new)
+
+	def logs(self, entries) -> None:
+		self.entries += entries
+
+	def show(self, sales_order: str, values: dict) -> None:
+		self.shown[sales_order] = values
+
+	def flush(self) -> None:
+		now, user = now_datetime(), frappe.session.user
+		for doctype, rows in self.rows.items():
+			if not rows:
+				continue
+			meta = frappe.get_meta(doctype)
+			columns = {f.fieldname: f.fieldtype for f in meta.fields if f.fieldtype not in NO_VALUE}
+			fields = ["name", "creation", "modified", "owner", "modified_by", "docstatus", "idx"]
+			own = sorted({k for row in rows.values() for k in row} & set(columns))
+			fields += own
+			zero = {f for f in own if columns[f] in NUMERIC}  # not-null columns, as insert would fill them
+			values = [
+				(name, now, now, user, user, 0, 0, *(_or_zero(row.get(f), f in zero) for f in own))
+				for name, row in rows.items()
+			]
+			frappe.db.bulk_insert(doctype, fields, values)
+		_write_logs_rows(self.entries)
+		by_values = defaultdict(list)
+		for sales_order, shown in self.shown.items():
+			by_values[tuple(sorted(shown.items()))].append(sales_order)
+		for shown, names in by_values.items():
+			assignments = ", ".join(f"`{field}` = %s" for field, _value in shown)
+			frappe.db.sql(
+				f"update `tabSales Order` set {assignments} where name in %s",
+				(*(value for _field, value in shown), tuple(names)),
+			)
+		self.__init__()
+
+
+NO_VALUE = ("Section Break", "Column Break", "Tab Break", "HTML", "Table", "Table MultiSelect", "Button")
+NUMERIC = ("Check", "Int", "Float", "Percent", "Currency")
+
+
+def _or_zero(value, numeric: bool):
+	return (value or 0) if numeric else value

@@ -1,6 +1,11 @@
 """Give Sales Orders that existed before install their coordination record, with history rebuilt from
-ERPNext's own dates. Runs on the long queue, in batches that each commit, so a killed job resumes where
-it stopped when run again: orders that already have a record are skipped."""
+ERPNext's own dates. Runs on the long queue in batches: each batch reads its orders, their lines, Work
+Orders and deliveries in a handful of queries, lets the core replay each order's history, writes every
+row in a few bulk statements and commits. A killed job resumes where it stopped when run again: orders
+that already have a record are not pending any more.
+"""
+
+from collections import defaultdict
 
 import frappe
 from frappe.utils import flt, get_datetime, getdate, now_datetime
@@ -9,9 +14,10 @@ from order_coordination import coordination
 from order_coordination.core import constants as C
 from order_coordination.core import events as ev
 from order_coordination.core import lifecycle
-from order_coordination.erpnext.sales_order import SO_STATES, needs_manufacturing, order_state_event
+from order_coordination.erpnext.sales_order import SO_STATES, order_state_event
+from order_coordination.erpnext.work_order import per_produced
 
-BATCH = 200
+BATCH = 500
 
 
 def pending_orders(limit: int) -> list[str]:
@@ -27,138 +33,165 @@ def pending_orders(limit: int) -> list[str]:
 def backfill_open_orders(batch: int = BATCH) -> int:
 	done = 0
 	while names := pending_orders(batch):
-		for name in names:
-			backfill_order(name)
+		backfill_batch(names)
 		frappe.db.commit()  # nosemgrep: a background job; each batch stands on its own
 		done += len(names)
 	return done
 
 
-def history(so) -> list[ev.Event]:
-	"""The order's ERPNext events in the order they happened, from the documents' own dates."""
-	events = []
-	for wo in frappe.get_all(
-		"Work Order",
-		filters={"sales_order": so.name, "docstatus": 1},
-		fields=[
-			"name",
-			"creation",
-			"actual_start_date",
-			"actual_end_date",
-			"planned_end_date",
-			"status",
-			"qty",
-			"produced_qty",
-		],
-		order_by="creation asc",
-	):
-		planned_end = get_datetime(wo.planned_end_date) if wo.planned_end_date else None
-		common = {"work_order": wo.name, "planned_end": planned_end}
-		events.append(
-			ev.Event(
-				ev.WORK_ORDER_SUBMITTED,
-				get_datetime(wo.creation),
-				None,
-				"Work Order",
-				wo.name,
-				**common,
-				per_produced=0,
-			)
-		)
-		if wo.actual_start_date:
-			events.append(
-				ev.Event(
-					ev.WORK_ORDER_STARTED,
-					get_datetime(wo.actual_start_date),
-					None,
-					"Work Order",
-					wo.name,
-					**common,
-					per_produced=0,
-				)
-			)
-		if wo.status in ("Completed", "Closed") and wo.actual_end_date:
-			events.append(
-				ev.Event(
-					ev.WORK_ORDER_COMPLETED,
-					get_datetime(wo.actual_end_date),
-					None,
-					"Work Order",
-					wo.name,
-					**common,
-				)
-			)
-		elif wo.status == "Stopped":
-			events.append(
-				ev.Event(ev.WORK_ORDER_STOPPED, now_datetime(), None, "Work Order", wo.name, **common)
-			)
-	total = sum(flt(row.stock_qty) for row in so.items) or 1
-	shipped = 0.0
-	for dn in frappe.db.sql(
-		"""select dn.name, dn.posting_date, dn.posting_time, sum(dni.stock_qty) as qty
-		from `tabDelivery Note` dn join `tabDelivery Note Item` dni on dni.parent = dn.name
-		where dni.against_sales_order = %s and dn.docstatus = 1 and dn.is_return = 0
-		group by dn.name order by dn.posting_date, dn.posting_time""",
-		so.name,
-		as_dict=True,
-	):
-		shipped += flt(dn.qty)
-		at = get_datetime(f"{dn.posting_date} {dn.posting_time}")
-		events.append(
-			ev.Event(
-				ev.DELIVERY_NOTE_SUBMITTED,
-				at,
-				None,
-				"Delivery Note",
-				dn.name,
-				per_delivered=min(100.0, 100 * shipped / total),
-			)
-		)
-	events.sort(key=lambda e: e.at)
-	return events
-
-
 def backfill_order(name: str) -> None:
-	if coordination.exists(name):
-		return
-	so = frappe.get_doc("Sales Order", name)
-	submitted_at = max(get_datetime(so.creation), get_datetime(so.transaction_date))
-	order = coordination.start(
-		so,
-		ev.Event(
-			ev.ORDER_SUBMITTED,
-			submitted_at,
-			so.owner,
-			"Sales Order",
-			so.name,
-			needs_manufacturing=needs_manufacturing(so),
-			delivery_date=getdate(so.delivery_date) if so.delivery_date else None,
-		),
-	)
-	from order_coordination.erpnext.work_order import per_produced
+	"""One order (the batch path, for a batch of one)."""
+	if not coordination.exists(name):
+		backfill_batch([name])
 
-	events = history(so)
-	produced = per_produced(name)
-	for event in events:
-		if event.kind == ev.WORK_ORDER_COMPLETED:
-			event = ev.Event(**{**event.__dict__, "per_produced": produced})
-		coordination.decide(order, lifecycle.apply, event, order.policy)
-	kind = order_state_event(C.SO_OPEN, SO_STATES.get(so.status, C.SO_OPEN))
-	if kind:
-		coordination.decide(
-			order, lifecycle.apply, ev.Event(kind, now_datetime(), None, "Sales Order", so.name), order.policy
+
+class History:
+	"""What ERPNext's documents say about a batch of orders, read set-wise."""
+
+	def __init__(self, names: list[str]):
+		names = tuple(names)
+		self.orders = frappe.db.sql(
+			"""select name, company, customer, delivery_date, transaction_date, creation, owner, status
+			from `tabSales Order` where name in %s and docstatus = 1 order by name""",
+			(names,),
+			as_dict=True,
 		)
-	work_orders = [e.work_order for e in events if e.work_order]
-	if work_orders and produced:
-		# Partial production leaves no dated trace of its own: count it as of now.
-		progressed = ev.Event(
-			ev.WORK_ORDER_PROGRESSED,
-			now_datetime(),
-			None,
-			"Work Order",
-			work_orders[-1],
-			work_order=work_orders[-1],
-			per_produced=produced,
+		self.lines = defaultdict(list)
+		for line in frappe.db.sql(
+			"""select soi.parent, soi.name, soi.stock_qty, ifnull(item.default_bom, '') != '' as made
+			from `tabSales Order Item` soi left join `tabItem` item on item.name = soi.item_code
+			where soi.parent in %s""",
+			(names,),
+			as_dict=True,
+		):
+			self.lines[line.parent].append(line)
+		self.work_orders = defaultdict(list)
+		for wo in frappe.db.sql(
+			"""select name, sales_order, sales_order_item, creation, actual_start_date, actual_end_date,
+				planned_end_date, status, produced_qty
+			from `tabWork Order` where sales_order in %s and docstatus = 1 order by creation""",
+			(names,),
+			as_dict=True,
+		):
+			self.work_orders[wo.sales_order].append(wo)
+		self.deliveries = defaultdict(list)
+		for dn in frappe.db.sql(
+			"""select dni.against_sales_order as sales_order, dn.name, dn.posting_date, dn.posting_time,
+				sum(dni.stock_qty) as qty
+			from `tabDelivery Note` dn join `tabDelivery Note Item` dni on dni.parent = dn.name
+			where dni.against_sales_order in %s and dn.docstatus = 1 and dn.is_return = 0
+			group by dni.against_sales_order, dn.name, dn.posting_date, dn.posting_time
+			order by dn.posting_date, dn.posting_time""",
+			(names,),
+			as_dict=True,
+		):
+			self.deliveries[dn.sales_order].append(dn)
+		self.planned = set(
+			frappe.db.sql_list(
+				"select distinct sales_order from `tabProduction Plan Item Reference` where sales_order in %s",
+				(names,),
+			)
 		)
-		coordination.decide(order, lifecycle.apply, progressed, order.policy)
-	coordination.decide(order, lifecycle.refresh, now_datetime(), order.policy)
+
+	def needs_manufacturing(self, so) -> bool:
+		return any(line.made for line in self.lines[so.name])
+
+	def per_produced(self, so) -> float:
+		if so.name in self.planned:
+			return per_produced(so.name)  # combined plans: the full reckoning, rare enough to do one by one
+		made = [line for line in self.lines[so.name] if line.made]
+		required = sum(flt(line.stock_qty) for line in made)
+		if not required:
+			return 0.0
+		produced = defaultdict(float)
+		for wo in self.work_orders[so.name]:
+			produced[wo.sales_order_item] += flt(wo.produced_qty)
+		done = sum(min(flt(line.stock_qty), produced[line.name]) for line in made)
+		return round(100.0 * done / required, 3)
+
+	def events(self, so) -> list[ev.Event]:
+		"""The order's ERPNext events in the order they happened, from the documents' own dates."""
+		events = []
+		for wo in self.work_orders[so.name]:
+			common = {
+				"work_order": wo.name,
+				"planned_end": get_datetime(wo.planned_end_date) if wo.planned_end_date else None,
+			}
+			events.append(
+				ev.Event(
+					ev.WORK_ORDER_SUBMITTED, get_datetime(wo.creation), None, "Work Order", wo.name, **common
+				)
+			)
+			if wo.actual_start_date:
+				at = get_datetime(wo.actual_start_date)
+				events.append(ev.Event(ev.WORK_ORDER_STARTED, at, None, "Work Order", wo.name, **common))
+			if wo.status in ("Completed", "Closed") and wo.actual_end_date:
+				at = get_datetime(wo.actual_end_date)
+				events.append(ev.Event(ev.WORK_ORDER_COMPLETED, at, None, "Work Order", wo.name, **common))
+			elif wo.status == "Stopped":
+				events.append(
+					ev.Event(ev.WORK_ORDER_STOPPED, now_datetime(), None, "Work Order", wo.name, **common)
+				)
+		total = sum(flt(line.stock_qty) for line in self.lines[so.name]) or 1
+		shipped = 0.0
+		for dn in self.deliveries[so.name]:
+			shipped += flt(dn.qty)
+			at = get_datetime(f"{dn.posting_date} {dn.posting_time}")
+			per_delivered = min(100.0, 100 * shipped / total)
+			events.append(
+				ev.Event(
+					ev.DELIVERY_NOTE_SUBMITTED,
+					at,
+					None,
+					"Delivery Note",
+					dn.name,
+					per_delivered=per_delivered,
+				)
+			)
+		events.sort(key=lambda e: e.at)
+		produced = self.per_produced(so) if self.work_orders[so.name] else 0
+		if produced:
+			# Production leaves no dated trace of its quantity: count it where the last Work Order event is.
+			last = [e for e in events if e.work_order][-1]
+			events.insert(
+				events.index(last) + 1,
+				ev.Event(
+					ev.WORK_ORDER_PROGRESSED,
+					last.at,
+					None,
+					"Work Order",
+					last.work_order,
+					work_order=last.work_order,
+					per_produced=produced,
+				),
+			)
+		return events
+
+
+def backfill_batch(names: list[str]) -> None:
+	history = History(names)
+	writer = coordination.BatchWriter()
+	now = now_datetime()
+	for so in history.orders:
+		submitted_at = max(get_datetime(so.creation), get_datetime(so.transaction_date))
+		order = coordination.start(
+			so,
+			ev.Event(
+				ev.ORDER_SUBMITTED,
+				submitted_at,
+				so.owner,
+				"Sales Order",
+				so.name,
+				needs_manufacturing=history.needs_manufacturing(so),
+				delivery_date=getdate(so.delivery_date) if so.delivery_date else None,
+			),
+			writer,
+		)
+		for event in history.events(so):
+			coordination.decide(order, lifecycle.apply, event, order.policy)
+		kind = order_state_event(C.SO_OPEN, SO_STATES.get(so.status, C.SO_OPEN))
+		if kind:
+			event = ev.Event(kind, now, None, "Sales Order", so.name)
+			coordination.decide(order, lifecycle.apply, event, order.policy)
+		coordination.decide(order, lifecycle.refresh, now, order.policy)
+	writer.flush()

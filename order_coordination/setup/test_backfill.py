@@ -72,16 +72,17 @@ class TestBackfillInterrupted(FrappeTestCase):
 		frappe.db.commit()
 		self.addCleanup(self.remove, orders)
 
-		real = backfill.backfill_order
+		real = backfill.backfill_batch
 		done = []
 
-		def dies_on_the_fifth(name):
-			if len(done) == 4:
+		def dies_in_the_third_batch(names):
+			if len(done) == 2:
+				real(names[:1])  # halfway through the batch: its rows are written, not committed
 				raise SystemExit("worker killed")
-			real(name)
-			done.append(name)
+			real(names)
+			done.append(names)
 
-		with patch.object(backfill, "backfill_order", dies_on_the_fifth):
+		with patch.object(backfill, "backfill_batch", dies_in_the_third_batch):
 			self.assertRaises(SystemExit, backfill.backfill_open_orders, 2)
 		frappe.db.rollback()  # the kill loses the batch in flight, not the batches committed
 		kept = [n for n in orders if frappe.db.exists(C.DT_ORDER_COORDINATION, n)]
