@@ -36,4 +36,10 @@ def where(conditions) -> str:
 
 
 def calendar_for(company):
-	return calendar_of(policy_snapshot(company))
+	"""The company's working-time calendar, looked up once per request."""
+	if not hasattr(frappe.local, "oc_company_calendars"):
+		frappe.local.oc_company_calendars = {}
+	cache = frappe.local.oc_company_calendars
+	if company not in cache:
+		cache[company] = calendar_of(policy_snapshot(company))
+	return cache[company]

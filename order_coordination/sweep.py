@@ -22,8 +22,6 @@ from order_coordination.core import constants as C
 from order_coordination.core import lifecycle
 from order_coordination.core.serialize import state_from
 
-CHUNK = 5000
-
 
 def run():
 	"""Scheduler entry point (every 15 minutes)."""
@@ -97,56 +95,48 @@ def escalate_overdue_handoffs(now=None) -> list[str]:
 	return [h.name for h in claimed]
 
 
+# The statuses that time alone changes; On Hold, Completed and Cancelled move only with events.
+TIMED_STATUSES = (C.STATUS_OPEN, C.STATUS_AT_RISK, C.STATUS_OVERDUE)
+
+
 def refresh_open_orders(now=None) -> int:
-	"""Recompute At Risk / Overdue for open orders; returns how many changed."""
+	"""Recompute Open / At Risk / Overdue for the orders time can move; returns how many changed.
+
+	One read of the orders concerned, one update per (old, new) status pair, one per new status on the
+	Sales Orders and the timeline rows in bulk: the number of statements does not grow with the orders."""
 	now = now or now_datetime()
-	changed = 0
-	last = ""
-	while True:
-		read_at = now_datetime()
-		rows = frappe.db.sql(
-			"""select name, company, stage, status, responsible_department, accountable_department, stage_since,
-				delivery_date, needs_manufacturing, per_produced, per_delivered, last_outcome, facts, policy_snapshot
-			from `tabOrder Coordination`
-			where status not in %(closed)s and name > %(last)s order by name limit %(chunk)s""",
-			{"closed": (C.STATUS_COMPLETED, C.STATUS_CANCELLED), "last": last, "chunk": CHUNK},
-			as_dict=True,
+	read_at = now_datetime()
+	rows = frappe.db.sql(
+		"""select name, company, stage, status, responsible_department, accountable_department, stage_since,
+			delivery_date, needs_manufacturing, per_produced, per_delivered, last_outcome, facts, policy_snapshot
+		from `tabOrder Coordination` where status in %(timed)s""",
+		{"timed": TIMED_STATUSES},
+		as_dict=True,
+	)
+	policies, moves, logs = {}, defaultdict(list), []
+	for row in rows:
+		if row.policy_snapshot not in policies:
+			policies[row.policy_snapshot] = policy_of_order(row)
+		state = state_from(row.name, row, json.loads(row.facts or "{}"))
+		status = lifecycle.derive_status(state, now, policies[row.policy_snapshot])
+		if status != row.status:
+			moves[(row.status, status)].append(row.name)
+			note = f"{row.status} → {status}"
+			log = lifecycle.Log(C.LOG_STATUS, now, "Administrator", row.responsible_department, note=note)
+			logs.append((row.name, row.name, log))
+	by_new = defaultdict(list)
+	for (old, new), names in moves.items():
+		# Only rows still as they were read: an event that wrote since then knows better.
+		frappe.db.sql(
+			"""update `tabOrder Coordination` set status = %(new)s, modified = %(at)s
+			where name in %(names)s and status = %(old)s and modified <= %(read_at)s""",
+			{"new": new, "old": old, "names": tuple(names), "at": now_datetime(), "read_at": read_at},
 		)
-		if not rows:
-			return changed
-		last = rows[-1].name
-		moves = defaultdict(list)
-		logs = []
-		for row in rows:
-			state = state_from(row.name, row, json.loads(row.facts or "{}"))
-			status = lifecycle.derive_status(state, now, policy_of_order(row))
-			if status != row.status:
-				moves[(row.status, status)].append(row.name)
-				logs.append(
-					(
-						row.name,
-						row.name,
-						lifecycle.Log(
-							C.LOG_STATUS,
-							now,
-							"Administrator",
-							row.responsible_department,
-							note=f"{row.status} → {status}",
-						),
-					)
-				)
-		for (old, new), names in moves.items():
-			# Only rows still as they were read: an event that wrote since then knows better.
-			frappe.db.sql(
-				"""update `tabOrder Coordination` set status = %(new)s, modified = %(at)s
-				where name in %(names)s and status = %(old)s and modified <= %(read_at)s""",
-				{"new": new, "old": old, "names": tuple(names), "at": now_datetime(), "read_at": read_at},
-			)
-			frappe.db.sql(
-				f"""update `tabSales Order` set `{C.FIELD_STATUS}` = %(new)s where name in %(names)s""",
-				{"new": new, "names": tuple(names)},
-			)
-			changed += len(names)
-		_write_logs_rows(logs)
-		if len(rows) < CHUNK:
-			return changed
+		by_new[new] += names
+	for new, names in by_new.items():
+		frappe.db.sql(
+			f"""update `tabSales Order` set `{C.FIELD_STATUS}` = %(new)s where name in %(names)s""",
+			{"new": new, "names": tuple(names)},
+		)
+	_write_logs_rows(logs)
+	return sum(len(names) for names in moves.values())

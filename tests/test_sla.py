@@ -98,3 +98,24 @@ def test_sla_state():
 	assert sla_state(due, datetime(2026, 11, 30, 9), CAL) == DUE_SOON  # exactly two working hours left
 	assert sla_state(due, datetime(2026, 11, 27, 16, 30), CAL) == ON_TIME  # Friday evening: 0.5h + 2h
 	assert sla_state(due, datetime(2026, 11, 27, 9), CAL) == ON_TIME
+
+
+def walked_hours(start, end, cal):
+	"""The day-by-day reckoning the closed form must agree with."""
+	total = timedelta()
+	day = start.date()
+	while day <= end.date():
+		if cal.is_working_day(day):
+			open_at, close_at = cal.day_window(day)
+			lo, hi = max(open_at, start), min(close_at, end)
+			if hi > lo:
+				total += hi - lo
+		day += timedelta(days=1)
+	return total.total_seconds() / 3600
+
+
+@settings(max_examples=400, deadline=None)
+@given(calendars, instants, instants)
+def test_elapsed_time_agrees_with_walking_the_days(cal, a, b):
+	start, end = sorted((a, b))
+	assert abs(working_hours_between(start, end, cal) - walked_hours(start, end, cal)) < 1e-6

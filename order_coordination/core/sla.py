@@ -6,8 +6,10 @@ eight hours to accept is due on Monday afternoon, not on Saturday morning.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from .errors import CoordinationError
 
@@ -73,20 +75,43 @@ def add_working_hours(start: datetime, hours: float, cal: Calendar) -> datetime:
 		cursor = datetime.combine(day, time.min)
 
 
+def _within_day(cal: Calendar, day: date, start: datetime, end: datetime) -> timedelta:
+	if not cal.is_working_day(day):
+		return timedelta()
+	open_at, close_at = cal.day_window(day)
+	lo, hi = max(open_at, start), min(close_at, end)
+	return hi - lo if hi > lo else timedelta()
+
+
+@lru_cache(maxsize=64)
+def _sorted_holidays(holidays: frozenset[date]) -> tuple[date, ...]:
+	return tuple(sorted(holidays))
+
+
+def working_days(cal: Calendar, first: date, last: date) -> int:
+	"""Working days from `first` to `last`, both included, counted without walking the days."""
+	days = (last - first).days + 1
+	if days <= 0:
+		return 0
+	weeks, rest = divmod(days, 7)
+	count = weeks * (7 - len(cal.days_off))
+	tail = first + timedelta(days=weeks * 7)
+	count += sum((tail + timedelta(days=i)).weekday() not in cal.days_off for i in range(rest))
+	holidays = _sorted_holidays(cal.holidays)
+	within = holidays[bisect_left(holidays, first) : bisect_right(holidays, last)]
+	return count - sum(day.weekday() not in cal.days_off for day in within)
+
+
 def working_hours_between(start: datetime, end: datetime, cal: Calendar) -> float:
 	"""Working hours from `start` to `end`; negative when `end` comes first."""
 	if end < start:
 		return -working_hours_between(end, start, cal)
-	total = timedelta()
-	day = start.date()
-	while day <= end.date():
-		if cal.is_working_day(day):
-			open_at, close_at = cal.day_window(day)
-			lo, hi = max(open_at, start), min(close_at, end)
-			if hi > lo:
-				total += hi - lo
-		day += _DAY
-	return total.total_seconds() / 3600
+	first, last = start.date(), end.date()
+	if first == last:
+		return _within_day(cal, first, start, end).total_seconds() / 3600
+	total = _within_day(cal, first, start, end) + _within_day(cal, last, start, end)
+	whole = working_days(cal, first + _DAY, last - _DAY)
+	return total.total_seconds() / 3600 + whole * cal.hours_per_day
 
 
 ON_TIME = "On Time"

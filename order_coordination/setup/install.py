@@ -10,6 +10,7 @@ from order_coordination.setup.custom_fields import CUSTOM_FIELDS
 
 
 def after_install():
+	make_indexes()
 	make_custom_fields()
 	make_default_departments()
 	make_kanban_board()
@@ -23,9 +24,27 @@ def after_install():
 
 
 def after_migrate():
+	make_indexes()
 	make_custom_fields()
 	make_default_departments()
 	make_kanban_board()
+
+
+# Indexes for the queue, the sweep and the reports, beyond the single-column ones of the doctypes.
+INDEXES = {
+	C.DT_ORDER_HANDOFF: (
+		("status", "to_department", "due_by"),
+		("order_coordination", "sent_on"),
+		("sent_on",),
+	),
+	C.DT_ORDER_COORDINATION: (("responsible_department", "status", "delivery_date"), ("status", "company")),
+}
+
+
+def make_indexes():
+	for doctype, indexes in INDEXES.items():
+		for fields in indexes:
+			frappe.db.add_index(doctype, list(fields), index_name="oc_" + "_".join(fields))
 
 
 def make_custom_fields():

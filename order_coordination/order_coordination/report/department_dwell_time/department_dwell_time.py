@@ -78,8 +78,9 @@ def data(filters):
 	conditions, values = order_conditions(filters)
 	department = values.pop("department", None)
 	conditions = [c for c in conditions if "responsible_department" not in c]
-	conditions.append("oc.creation < %(hi)s")
-	values["hi"] = hi
+	# Orders alive at some point of the period: created before its end, not finished before its start.
+	conditions.append("oc.creation < %(hi)s and (oc.status not in %(closed)s or oc.modified >= %(lo)s)")
+	values.update(hi=hi, lo=lo, closed=(C.STATUS_COMPLETED, C.STATUS_CANCELLED))
 	orders = frappe.db.sql(
 		f"""select oc.name, oc.company, oc.creation, oc.modified, oc.status, oc.stage_since, oc.responsible_department
 		from `tabOrder Coordination` oc {where(conditions)}""",

@@ -9,12 +9,13 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
-from order_coordination.coordination import calendar_of, policy_snapshot
 from order_coordination.core import constants as C
 from order_coordination.core.sla import sla_state
 from order_coordination.departments import user_departments
+from order_coordination.reporting import calendar_for
 
 WAITING = "Waiting for Acceptance"
+LIMIT = 500  # per part of the queue, soonest due first: a queue longer than this is read by its top
 HELD = "Held"
 
 
@@ -72,11 +73,11 @@ def data(filters):
 		"""select h.name, h.sales_order, h.from_department, h.to_department, h.due_by, oc.customer, oc.stage,
 			oc.status, oc.company
 		from `tabOrder Handoff` h join `tabOrder Coordination` oc on oc.name = h.order_coordination
-		where h.status = %s and h.to_department in %s order by h.due_by""",
-		(C.HANDOFF_PENDING, tuple(departments)),
+		where h.status = %s and h.to_department in %s order by h.due_by limit %s""",
+		(C.HANDOFF_PENDING, tuple(departments), LIMIT),
 		as_dict=True,
 	):
-		cal = calendar_of(policy_snapshot(h.company))
+		cal = calendar_for(h.company)
 		rows.append(
 			{
 				"queue": _(WAITING),
@@ -95,8 +96,8 @@ def data(filters):
 		"""select name, customer, responsible_department, stage, status, delivery_date, expected_finish, facts
 		from `tabOrder Coordination`
 		where responsible_department in %s and status not in %s
-		order by delivery_date, name""",
-		(tuple(departments), (C.STATUS_COMPLETED, C.STATUS_CANCELLED)),
+		order by delivery_date, name limit %s""",
+		(tuple(departments), (C.STATUS_COMPLETED, C.STATUS_CANCELLED), LIMIT),
 		as_dict=True,
 	)
 	for o in held:

@@ -1,0 +1,105 @@
+"""Read paths at scale: medians over repeated runs on a site brought to size by `generate.py`.
+
+	bench --site scale_site execute order_coordination.benchmarks.read_paths.run
+
+Reports, for each path, the median wall time and the database time inside it (every statement timed),
+and for the sweep the number of statements, which must not grow with the number of orders.
+"""
+
+import random
+import statistics
+import time
+from contextlib import contextmanager
+
+import frappe
+
+from order_coordination import api, sweep
+from order_coordination.core import constants as C
+from order_coordination.order_coordination.report.department_dwell_time import department_dwell_time
+from order_coordination.order_coordination.report.department_queue import department_queue
+from order_coordination.order_coordination.report.handoff_lead_time import handoff_lead_time
+from order_coordination.order_coordination.report.on_time_in_full import on_time_in_full
+from order_coordination.order_coordination.report.order_pipeline import order_pipeline
+
+
+@contextmanager
+def database_clock(totals: dict):
+	"""Time every statement run inside the block."""
+	original = frappe.db.sql
+
+	def timed(*args, **kwargs):
+		start = time.perf_counter()
+		try:
+			return original(*args, **kwargs)
+		finally:
+			totals["db"] += time.perf_counter() - start
+			totals["queries"] += 1
+
+	frappe.db.sql = timed
+	try:
+		yield totals
+	finally:
+		frappe.db.sql = original
+
+
+def measure(fn, repeat: int) -> dict:
+	walls, dbs, queries = [], [], []
+	for _ in range(repeat):
+		totals = {"db": 0.0, "queries": 0}
+		with database_clock(totals):
+			start = time.perf_counter()
+			fn()
+			walls.append(time.perf_counter() - start)
+		dbs.append(totals["db"])
+		queries.append(totals["queries"])
+		frappe.db.rollback()
+	return {
+		"median_ms": round(statistics.median(walls) * 1000, 1),
+		"db_ms": round(statistics.median(dbs) * 1000, 1),
+		"queries": statistics.median(queries),
+	}
+
+
+def board():
+	"""What the Kanban board loads: the first page of each stage's column."""
+	for stage in C.STAGES:
+		frappe.get_list(
+			C.DT_ORDER_COORDINATION,
+			filters={"stage": stage},
+			fields=["name", "customer", "status", "responsible_department", "delivery_date"],
+			order_by="modified desc",
+			limit_page_length=20,
+		)
+
+
+def run(repeat: int = 15, user: str = "Administrator"):
+	frappe.set_user(user)
+	orders = frappe.get_all(C.DT_ORDER_COORDINATION, pluck="name", limit=2000, order_by="modified desc")
+	company = frappe.db.get_value(C.DT_ORDER_COORDINATION, orders[0], "company")
+	rng = random.Random(3)
+	count = frappe.db.count(C.DT_ORDER_COORDINATION)
+	open_count = frappe.db.count(C.DT_ORDER_COORDINATION, {"status": ["not in", ["Completed", "Cancelled"]]})
+	results = {
+		"get_order_status": measure(lambda: api.get_order_status(rng.choice(orders)), repeat * 10),
+		"department queue (Logistics)": measure(
+			lambda: department_queue.execute({"department": C.LOGISTICS}), repeat
+		),
+		"board (8 columns)": measure(board, repeat),
+		"Order Pipeline": measure(lambda: order_pipeline.execute({"company": company}), repeat),
+		"Handoff Lead Time": measure(lambda: handoff_lead_time.execute({"company": company}), repeat),
+		"Department Dwell Time": measure(lambda: department_dwell_time.execute({"company": company}), repeat),
+		"On-Time In-Full": measure(lambda: on_time_in_full.execute({"company": company}), repeat),
+		"sweep: status of open orders": measure(
+			lambda: sweep.refresh_open_orders(),
+			3,
+		),
+		"sweep: overdue handoffs": measure(lambda: sweep.escalate_overdue_handoffs(), 3),
+	}
+	print(
+		f"{count} coordination records, {open_count} open; medians of {repeat} runs ({repeat * 10} for get_order_status)"
+	)
+	for path, row in results.items():
+		print(
+			f"  {path:32} {row['median_ms']:9.1f} ms   of which database {row['db_ms']:8.1f} ms   {row['queries']:6} queries"
+		)
+	return results
