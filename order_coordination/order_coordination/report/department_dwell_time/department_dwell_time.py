@@ -88,15 +88,15 @@ def data(filters):
 		as_dict=True,
 	)
 	handoffs = defaultdict(list)
-	if orders:
-		for h in frappe.db.sql(
-			"""select order_coordination, from_department, to_department, status, sent_on, responded_on
-			from `tabOrder Handoff` where order_coordination in %s and status != %s
-			order by sent_on, creation""",
-			(tuple(o.name for o in orders), C.HANDOFF_CANCELLED),
-			as_dict=True,
-		):
-			handoffs[h.order_coordination].append(h)
+	for h in frappe.db.sql(
+		f"""select h.order_coordination, h.from_department, h.to_department, h.status, h.sent_on, h.responded_on
+		from `tabOrder Handoff` h join `tabOrder Coordination` oc on oc.name = h.order_coordination
+		{where([*conditions, "h.status != %(cancelled)s"])}
+		order by h.sent_on, h.creation""",
+		{**values, "cancelled": C.HANDOFF_CANCELLED},
+		as_dict=True,
+	):
+		handoffs[h.order_coordination].append(h)
 
 	held, held_orders = defaultdict(float), defaultdict(set)
 	waited_on, waiting, pairs = defaultdict(float), defaultdict(float), defaultdict(float)

@@ -58,9 +58,13 @@ def _handoffs(filters):
 		# A department filter here means "handoffs it sent or received", not "orders it holds".
 		conditions.remove("oc.responsible_department = %(department)s")
 		conditions.append("(h.from_department = %(department)s or h.to_department = %(department)s)")
+	# When the receiving department next handed the order on, found by the database for each handoff.
 	return frappe.db.sql(
 		f"""select h.name, h.order_coordination, h.from_department, h.to_department, h.status, h.sent_on,
-			h.responded_on, h.response_hours, h.on_time, oc.company
+			h.responded_on, h.response_hours, h.on_time, oc.company,
+			(select min(n.sent_on) from `tabOrder Handoff` n
+			where n.order_coordination = h.order_coordination and n.from_department = h.to_department
+				and n.status != %(cancelled)s and n.sent_on >= h.responded_on) as handed_on
 		from `tabOrder Handoff` h join `tabOrder Coordination` oc on oc.name = h.order_coordination
 		{where(conditions)}""",
 		values,
@@ -68,28 +72,11 @@ def _handoffs(filters):
 	)
 
 
-def _next_sent(orders):
-	"""For each order, when each department next handed it on: order -> department -> [sent_on...]."""
-	sent = defaultdict(lambda: defaultdict(list))
-	if not orders:
-		return sent
-	for row in frappe.db.sql(
-		"""select order_coordination, from_department, sent_on from `tabOrder Handoff`
-		where order_coordination in %s and status != %s order by sent_on""",
-		(tuple(orders), C.HANDOFF_CANCELLED),
-		as_dict=True,
-	):
-		sent[row.order_coordination][row.from_department].append(get_datetime(row.sent_on))
-	return sent
-
-
 def data(filters):
-	handoffs = _handoffs(filters)
-	sent = _next_sent({h.order_coordination for h in handoffs})
 	groups = defaultdict(
 		lambda: {"handoffs": 0, "accepted": 0, "rejected": 0, "on_time": 0, "accept": [], "complete": []}
 	)
-	for h in handoffs:
+	for h in _handoffs(filters):
 		g = groups[(h.from_department, h.to_department)]
 		g["handoffs"] += 1
 		if h.status == C.HANDOFF_REJECTED:
@@ -99,10 +86,9 @@ def data(filters):
 		g["accepted"] += 1
 		g["on_time"] += h.on_time or 0
 		g["accept"].append(h.response_hours or 0)
-		accepted_at = get_datetime(h.responded_on)
-		later = [t for t in sent[h.order_coordination][h.to_department] if t >= accepted_at]
-		if later:
-			g["complete"].append(working_hours_between(accepted_at, later[0], calendar_for(h.company)))
+		if h.handed_on:
+			accepted_at, handed_on = get_datetime(h.responded_on), get_datetime(h.handed_on)
+			g["complete"].append(working_hours_between(accepted_at, handed_on, calendar_for(h.company)))
 	rows = []
 	for (from_department, to_department), g in sorted(groups.items()):
 		rows.append(
