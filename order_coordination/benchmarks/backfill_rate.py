@@ -35,3 +35,21 @@ def run(orders: int = 1000):
 	rate = len(todo) / elapsed
 	print(f"backfill: {len(todo)} orders in {elapsed:.1f} s = {rate:.0f} orders/s")
 	return {"orders": len(todo), "seconds": round(elapsed, 2), "orders_per_second": round(rate, 1)}
+
+
+def existing():
+	"""Time the backfill over the orders a site already has without a record (for example those made by
+	`generate.real_orders`), in the job's own batches, and roll it back.
+
+	bench --site scale_site execute order_coordination.benchmarks.backfill_rate.existing
+	"""
+	todo = pending_orders(10**9)
+	start = time.perf_counter()
+	for i in range(0, len(todo), BATCH):
+		backfill_batch(todo[i : i + BATCH])
+	elapsed = time.perf_counter() - start
+	made = frappe.db.count(C.DT_ORDER_COORDINATION, {"name": ["in", todo]}) if todo else 0
+	frappe.db.rollback()
+	rate = len(todo) / elapsed if elapsed else 0
+	print(f"backfill: {len(todo)} existing orders ({made} records made) in {elapsed:.1f} s = {rate:.0f} orders/s")
+	return {"orders": len(todo), "records": made, "seconds": round(elapsed, 2), "orders_per_second": round(rate, 1)}
