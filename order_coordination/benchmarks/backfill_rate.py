@@ -51,5 +51,12 @@ def existing():
 	made = frappe.db.count(C.DT_ORDER_COORDINATION, {"name": ["in", todo]}) if todo else 0
 	frappe.db.rollback()
 	rate = len(todo) / elapsed if elapsed else 0
-	print(f"backfill: {len(todo)} existing orders ({made} records made) in {elapsed:.1f} s = {rate:.0f} orders/s")
-	return {"orders": len(todo), "records": made, "seconds": round(elapsed, 2), "orders_per_second": round(rate, 1)}
+	print(
+		f"backfill: {len(todo)} existing orders ({made} records made) in {elapsed:.1f} s = {rate:.0f} orders/s"
+	)
+	return {
+		"orders": len(todo),
+		"records": made,
+		"seconds": round(elapsed, 2),
+		"orders_per_second": round(rate, 1),
+	}

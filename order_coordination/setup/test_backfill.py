@@ -11,6 +11,7 @@ from order_coordination.tests.utils import (
 	make_work_orders_for,
 	produce,
 	record,
+	remove_committed_orders,
 	timeline,
 )
 
@@ -70,7 +71,7 @@ class TestBackfillInterrupted(FrappeTestCase):
 		for name in orders:
 			forget(name)
 		frappe.db.commit()
-		self.addCleanup(self.remove, orders)
+		self.addCleanup(remove_committed_orders, orders)
 
 		real = backfill.backfill_batch
 		done = []
@@ -95,15 +96,6 @@ class TestBackfillInterrupted(FrappeTestCase):
 				frappe.db.count(C.DT_TIMELINE, {"sales_order": name, "action": C.LOG_CREATED}), 1
 			)
 			self.assertEqual(frappe.db.count(C.DT_ORDER_HANDOFF, {"sales_order": name}), 1)
-
-	def remove(self, names):
-		frappe.db.rollback()
-		for doctype in (C.DT_TIMELINE, C.DT_ORDER_HANDOFF, C.DT_EXCEPTION, C.DT_OUTBOX):
-			frappe.db.delete(doctype, {"sales_order": ["in", names]})
-		frappe.db.delete(C.DT_ORDER_COORDINATION, {"name": ["in", names]})
-		frappe.db.delete("Sales Order Item", {"parent": ["in", names]})
-		frappe.db.delete("Sales Order", {"name": ["in", names]})
-		frappe.db.commit()
 
 
 class TestUninstallReinstall(FrappeTestCase):

@@ -5,7 +5,15 @@ from frappe.tests.utils import FrappeTestCase
 
 from order_coordination import api
 from order_coordination.core import constants as C
-from order_coordination.tests.utils import STOCKED, make_order, make_user, pending_handoff, record, timeline
+from order_coordination.tests.utils import (
+	STOCKED,
+	make_order,
+	make_user,
+	pending_handoff,
+	record,
+	remove_committed_orders,
+	timeline,
+)
 
 test_dependencies = ["Sales Order", "Delivery Note", "Stock Entry"]
 
@@ -158,7 +166,7 @@ class TestConcurrentAcceptance(FrappeTestCase):
 		so = make_order(item_code=STOCKED)
 		handoff = pending_handoff(so.name).name
 		frappe.db.commit()  # the two users' connections must see the order
-		self.addCleanup(self.remove_order, so.name)
+		self.addCleanup(remove_committed_orders, [so.name])
 
 		site, sites_path = frappe.local.site, frappe.local.sites_path
 		barrier = threading.Barrier(2)
@@ -188,15 +196,6 @@ class TestConcurrentAcceptance(FrappeTestCase):
 		self.assertEqual(
 			frappe.db.count(C.DT_TIMELINE, {"sales_order": so.name, "action": C.LOG_HANDOFF_ACCEPTED}), 1
 		)
-
-	def remove_order(self, name):
-		frappe.db.rollback()
-		for doctype in (C.DT_TIMELINE, C.DT_ORDER_HANDOFF, C.DT_EXCEPTION):
-			frappe.db.delete(doctype, {"sales_order": name})
-		frappe.db.delete(C.DT_ORDER_COORDINATION, {"name": name})
-		frappe.db.delete("Sales Order Item", {"parent": name})
-		frappe.db.delete("Sales Order", {"name": name})
-		frappe.db.commit()
 
 
 class TestButtons(FrappeTestCase):

@@ -19,6 +19,7 @@ from order_coordination.tests.utils import (
 	make_work_orders_for,
 	pending_handoff,
 	record,
+	remove_committed_orders,
 	timeline,
 )
 
@@ -77,7 +78,7 @@ class TestTwoSweeps(FrappeTestCase):
 		handoffs = [pending_handoff(so.name).name for so in orders]
 		latest_due = max(get_datetime(frappe.db.get_value(C.DT_ORDER_HANDOFF, h, "due_by")) for h in handoffs)
 		frappe.db.commit()
-		self.addCleanup(self.remove, [so.name for so in orders])
+		self.addCleanup(remove_committed_orders, [so.name for so in orders])
 
 		site, sites_path = frappe.local.site, frappe.local.sites_path
 		barrier = threading.Barrier(2)
@@ -107,15 +108,6 @@ class TestTwoSweeps(FrappeTestCase):
 				frappe.db.count(C.DT_TIMELINE, {"sales_order": so.name, "action": C.LOG_HANDOFF_ESCALATED}), 1
 			)
 
-	def remove(self, names):
-		frappe.db.rollback()
-		for doctype in (C.DT_TIMELINE, C.DT_ORDER_HANDOFF, C.DT_EXCEPTION, C.DT_OUTBOX):
-			frappe.db.delete(doctype, {"sales_order": ["in", names]})
-		frappe.db.delete(C.DT_ORDER_COORDINATION, {"name": ["in", names]})
-		frappe.db.delete("Sales Order Item", {"parent": ["in", names]})
-		frappe.db.delete("Sales Order", {"name": ["in", names]})
-		frappe.db.commit()
-
 
 class TestLockContention(FrappeTestCase):
 	"""A department action that meets another holding the order's lock gets a clear, retryable error."""
@@ -127,7 +119,7 @@ class TestLockContention(FrappeTestCase):
 		so = make_order(item_code=STOCKED)
 		handoff = pending_handoff(so.name).name
 		frappe.db.commit()
-		self.addCleanup(TestTwoSweeps.remove, self, [so.name])
+		self.addCleanup(remove_committed_orders, [so.name])
 		before = len(timeline(so.name))
 
 		with self.secondary_connection():

@@ -18,7 +18,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from order_coordination.core import constants as C
-from order_coordination.tests.utils import STOCKED, add_stock, deliver, make_order, make_user, pending_handoff
+from order_coordination.tests.utils import (
+	STOCKED,
+	add_stock,
+	deliver,
+	make_order,
+	make_user,
+	pending_handoff,
+	remove_committed_orders,
+)
 
 test_dependencies = ["Sales Order", "Delivery Note", "Stock Entry"]
 
@@ -66,20 +74,7 @@ class HttpCase(FrappeTestCase):
 
 	@classmethod
 	def tearDownClass(cls):
-		frappe.db.rollback()
-		names = cls.created
-		if names:
-			for doctype in (C.DT_TIMELINE, C.DT_ORDER_HANDOFF, C.DT_EXCEPTION, C.DT_OUTBOX):
-				frappe.db.delete(doctype, {"sales_order": ["in", names]})
-			frappe.db.delete(C.DT_ORDER_COORDINATION, {"name": ["in", names]})
-			for dn in frappe.get_all(
-				"Delivery Note Item", {"against_sales_order": ["in", names]}, pluck="parent"
-			):
-				frappe.db.delete("Delivery Note Item", {"parent": dn})
-				frappe.db.delete("Delivery Note", {"name": dn})
-			frappe.db.delete("Sales Order Item", {"parent": ["in", names]})
-			frappe.db.delete("Sales Order", {"name": ["in", names]})
-		frappe.db.commit()
+		remove_committed_orders(cls.created)
 		super().tearDownClass()
 
 	def order(self, shipped=False):

@@ -138,3 +138,20 @@ def make_user(email, *roles):
 	user.remove_roles(*[r.role for r in user.roles])
 	user.add_roles(*roles)
 	return email
+
+
+def remove_committed_orders(names):
+	"""Undo what a test had to commit (for other connections to see): its orders and all that hangs on
+	them. Tests that commit call this in their cleanup."""
+	frappe.db.rollback()
+	if not names:
+		return
+	for doctype in (C.DT_TIMELINE, C.DT_ORDER_HANDOFF, C.DT_EXCEPTION, C.DT_OUTBOX):
+		frappe.db.delete(doctype, {"sales_order": ["in", names]})
+	frappe.db.delete(C.DT_ORDER_COORDINATION, {"name": ["in", names]})
+	for dn in frappe.get_all("Delivery Note Item", {"against_sales_order": ["in", names]}, pluck="parent"):
+		frappe.db.delete("Delivery Note Item", {"parent": dn})
+		frappe.db.delete("Delivery Note", {"name": dn})
+	frappe.db.delete("Sales Order Item", {"parent": ["in", names]})
+	frappe.db.delete("Sales Order", {"name": ["in", names]})
+	frappe.db.commit()
