@@ -99,33 +99,46 @@ class TestBackfillInterrupted(FrappeTestCase):
 
 
 class TestUninstallReinstall(FrappeTestCase):
-	"""What uninstall removes and reinstall rebuilds, in one transaction (the bench's uninstall-app drops
-	the app's tables; here they are emptied instead, which the rollback can undo)."""
+	"""What uninstall removes and reinstall rebuilds. Uninstalling for real drops tables and alters
+	ERPNext's (DDL commits in MariaDB), so here the removal is recorded rather than run, and the app's
+	tables are emptied for this order only, which the rollback undoes."""
+
+	def test_uninstall_touches_only_what_the_app_added(self):
+		from unittest.mock import patch
+
+		from order_coordination.setup.custom_fields import CUSTOM_FIELDS
+		from order_coordination.setup.install import KANBAN_BOARD, before_uninstall
+
+		deleted = []
+		with (
+			patch("frappe.delete_doc", lambda doctype, name, **kw: deleted.append((doctype, name))),
+			patch("frappe.delete_doc_if_exists", lambda doctype, name, **kw: deleted.append((doctype, name))),
+			patch("frappe.clear_cache"),
+		):
+			before_uninstall()
+		ours = {
+			frappe.db.get_value("Custom Field", {"dt": dt, "fieldname": f["fieldname"]})
+			for dt, fields in CUSTOM_FIELDS.items()
+			for f in fields
+		}
+		self.assertEqual({name for doctype, name in deleted if doctype == "Custom Field"}, ours)
+		self.assertEqual({doctype for doctype, _name in deleted}, {"Custom Field", "Kanban Board"})
+		self.assertIn(("Kanban Board", KANBAN_BOARD), deleted)
 
 	def test_erpnext_documents_untouched_and_coordination_rebuilt(self):
-		from order_coordination.setup.custom_fields import CUSTOM_FIELDS
-		from order_coordination.setup.install import before_uninstall, make_custom_fields
-
 		so = make_order(item_code=STOCKED, qty=3)
 		fingerprint = frappe.db.sql(
-			"select name, status, grand_total, per_delivered, modified from `tabSales Order` order by name"
+			"select name, status, grand_total, per_delivered, modified from `tabSales Order` where name = %s",
+			so.name,
 		)
-		before_uninstall()
-		self.assertFalse(frappe.db.exists("Custom Field", {"dt": "Sales Order", "fieldname": C.FIELD_STAGE}))
-		for doctype in (C.DT_TIMELINE, C.DT_ORDER_HANDOFF, C.DT_EXCEPTION, C.DT_ORDER_COORDINATION):
-			frappe.db.delete(doctype)
+		forget(so.name)  # the app's tables gone, for this order
 		self.assertEqual(
 			frappe.db.sql(
-				"select name, status, grand_total, per_delivered, modified from `tabSales Order` order by name"
+				"select name, status, grand_total, per_delivered, modified from `tabSales Order` where name = %s",
+				so.name,
 			),
 			fingerprint,
 		)
-		make_custom_fields()
-		for doctype, fields in CUSTOM_FIELDS.items():
-			for field in fields:
-				self.assertTrue(
-					frappe.db.exists("Custom Field", {"dt": doctype, "fieldname": field["fieldname"]})
-				)
-		backfill_order(so.name)
+		backfill_order(so.name)  # reinstall queues the backfill
 		self.assertEqual(record(so.name).stage, C.ORDER_RECEIVED)
 		self.assertEqual(frappe.db.count(C.DT_ORDER_HANDOFF, {"sales_order": so.name}), 1)
