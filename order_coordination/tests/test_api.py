@@ -1,5 +1,3 @@
-import threading
-
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
@@ -7,6 +5,7 @@ from order_coordination import api
 from order_coordination.core import constants as C
 from order_coordination.tests.utils import (
 	STOCKED,
+	at_once,
 	make_order,
 	make_user,
 	pending_handoff,
@@ -168,30 +167,8 @@ class TestConcurrentAcceptance(FrappeTestCase):
 		frappe.db.commit()  # the two users' connections must see the order
 		self.addCleanup(remove_committed_orders, [so.name])
 
-		site, sites_path = frappe.local.site, frappe.local.sites_path
-		barrier = threading.Barrier(2)
-		outcomes = []
-
-		def accept():
-			frappe.init(site=site, sites_path=sites_path)
-			frappe.connect()
-			frappe.set_user("Administrator")
-			try:
-				barrier.wait()
-				api.accept_handoff(handoff)
-				frappe.db.commit()
-				outcomes.append("accepted")
-			except frappe.ValidationError:
-				frappe.db.rollback()
-				outcomes.append("refused")
-			finally:
-				frappe.destroy()
-
-		threads = [threading.Thread(target=accept) for _ in range(2)]
-		for thread in threads:
-			thread.start()
-		for thread in threads:
-			thread.join(60)
+		results = at_once(lambda: api.accept_handoff(handoff))
+		outcomes = ["refused" if isinstance(r, frappe.ValidationError) else "accepted" for r in results]
 		self.assertEqual(sorted(outcomes), ["accepted", "refused"])
 		self.assertEqual(
 			frappe.db.count(C.DT_TIMELINE, {"sales_order": so.name, "action": C.LOG_HANDOFF_ACCEPTED}), 1

@@ -1,6 +1,5 @@
 """Faults: a queue that is down when documents are submitted; two sweeps at once."""
 
-import threading
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -13,6 +12,7 @@ from order_coordination.core import constants as C
 from order_coordination.tests.utils import (
 	STOCKED,
 	add_stock,
+	at_once,
 	deliver,
 	make_order,
 	make_user,
@@ -80,27 +80,11 @@ class TestTwoSweeps(FrappeTestCase):
 		frappe.db.commit()
 		self.addCleanup(remove_committed_orders, [so.name for so in orders])
 
-		site, sites_path = frappe.local.site, frappe.local.sites_path
-		barrier = threading.Barrier(2)
-		claimed = []
+		def escalate():
+			with patch.object(sweep, "queue_notifications", lambda items: None):
+				return sweep.escalate_overdue_handoffs(latest_due + timedelta(minutes=1))
 
-		def run_sweep():
-			frappe.init(site=site, sites_path=sites_path)
-			frappe.connect()
-			frappe.set_user("Administrator")
-			try:
-				barrier.wait()
-				with patch.object(sweep, "queue_notifications", lambda items: None):
-					claimed.append(sweep.escalate_overdue_handoffs(latest_due + timedelta(minutes=1)))
-				frappe.db.commit()
-			finally:
-				frappe.destroy()
-
-		threads = [threading.Thread(target=run_sweep) for _ in range(2)]
-		for thread in threads:
-			thread.start()
-		for thread in threads:
-			thread.join(60)
+		claimed = at_once(escalate)
 		both = [h for run in claimed for h in run if h in handoffs]
 		self.assertEqual(sorted(both), sorted(handoffs))  # all escalated, none twice
 		for so in orders:

@@ -155,3 +155,34 @@ def remove_committed_orders(names):
 	frappe.db.delete("Sales Order Item", {"parent": ["in", names]})
 	frappe.db.delete("Sales Order", {"name": ["in", names]})
 	frappe.db.commit()
+
+
+def at_once(work, count=2):
+	"""Run `work()` in `count` threads, each with a connection of its own, released together; returns
+	what each returned, or the ValidationError it raised (its transaction rolled back)."""
+	import threading
+
+	site, sites_path = frappe.local.site, frappe.local.sites_path
+	barrier = threading.Barrier(count)
+	results = []
+
+	def run():
+		frappe.init(site=site, sites_path=sites_path)
+		frappe.connect()
+		frappe.set_user("Administrator")
+		try:
+			barrier.wait()
+			results.append(work())
+			frappe.db.commit()
+		except frappe.ValidationError as error:
+			frappe.db.rollback()
+			results.append(error)
+		finally:
+			frappe.destroy()
+
+	threads = [threading.Thread(target=run) for _ in range(count)]
+	for thread in threads:
+		thread.start()
+	for thread in threads:
+		thread.join(60)
+	return results
