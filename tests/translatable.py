@@ -88,7 +88,10 @@ def strings() -> set[str]:
 				found.add(
 					data.get("label") or data.get("chart_name") or data.get("report_name") or data.get("name")
 				)
+	from order_coordination.core.events import EVENT_LABELS
 	from order_coordination.setup.custom_fields import CUSTOM_FIELDS
+
+	found |= set(EVENT_LABELS.values())
 
 	for fields in CUSTOM_FIELDS.values():
 		found |= _doctype_strings({"fields": fields})

@@ -52,6 +52,29 @@ EVENT_KINDS = (
 	DELIVERY_CONFIRMED,
 )
 
+# How the timeline names each event (English source strings; the desk shows them translated).
+EVENT_LABELS = {
+	ORDER_SUBMITTED: "Sales Order submitted",
+	ORDER_CANCELLED: "Sales Order cancelled",
+	ORDER_HELD: "Sales Order put on hold",
+	ORDER_RESUMED: "Sales Order resumed",
+	ORDER_CLOSED: "Sales Order closed",
+	ORDER_REOPENED: "Sales Order reopened",
+	ORDER_COMPLETED: "Sales Order completed",
+	DELIVERY_DATE_CHANGED: "Delivery date changed",
+	WORK_ORDER_SUBMITTED: "Work Order submitted",
+	WORK_ORDER_STARTED: "Work Order started",
+	WORK_ORDER_PROGRESSED: "Work Order produced more",
+	WORK_ORDER_STOPPED: "Work Order stopped",
+	WORK_ORDER_RESUMED: "Work Order resumed",
+	WORK_ORDER_COMPLETED: "Work Order completed",
+	WORK_ORDER_REVERSED: "Work Order production cancelled",
+	WORK_ORDER_CANCELLED: "Work Order cancelled",
+	DELIVERY_NOTE_SUBMITTED: "Delivery Note submitted",
+	DELIVERY_NOTE_CANCELLED: "Delivery Note cancelled",
+	DELIVERY_CONFIRMED: "Delivery confirmed",
+}
+
 # Undoing a document is the only thing that may move an order back to an earlier stage.
 REVERSALS = frozenset(
 	{ORDER_CANCELLED, ORDER_REOPENED, WORK_ORDER_REVERSED, WORK_ORDER_CANCELLED, DELIVERY_NOTE_CANCELLED}
@@ -91,3 +114,7 @@ class Event:
 	@property
 	def is_reversal(self) -> bool:
 		return self.kind in REVERSALS
+
+	@property
+	def label(self) -> str:
+		return EVENT_LABELS[self.kind]

@@ -432,7 +432,7 @@ def _on_order_state(target: str, allowed_from: tuple[str, ...]):
 	def handler(draft: _Draft, event: ev.Event, policy: Policy):
 		if draft.state.so_state in allowed_from:
 			draft.update(so_state=target)
-			draft.log(LOG_DOCUMENT, note=event.kind.replace("_", " "), department=draft.state.responsible)
+			draft.log(LOG_DOCUMENT, note=event.label, department=draft.state.responsible)
 
 	return handler
 
@@ -481,7 +481,7 @@ def _on_work_order(draft: _Draft, event: ev.Event, policy: Policy):
 	if work_orders == dict(state.work_orders) and per_produced == state.per_produced:
 		return
 	draft.update(work_orders=work_orders, per_produced=per_produced)
-	draft.log(LOG_DOCUMENT, note=event.kind.replace("_", " "), department=PRODUCTION)
+	draft.log(LOG_DOCUMENT, note=event.label, department=PRODUCTION)
 
 	production = responsible_for(policy.matrix, PRODUCTION_PLANNING)
 	if known is None and state.pending and state.pending.to_department == production:
@@ -505,7 +505,7 @@ def _follow_exceptions(
 		)
 	elif not stopped:
 		for exc in ours:
-			draft.resolve_exception(exc, f"Work Order {name} {event.kind.replace('work_order_', '')}")
+			draft.resolve_exception(exc, event.label)
 
 
 def _on_delivery_note(draft: _Draft, event: ev.Event, policy: Policy):
@@ -524,7 +524,7 @@ def _on_delivery_note(draft: _Draft, event: ev.Event, policy: Policy):
 	else:
 		changes["released_to_shipping"] = True
 	draft.update(**changes)
-	draft.log(LOG_DOCUMENT, note=event.kind.replace("_", " "), department=LOGISTICS)
+	draft.log(LOG_DOCUMENT, note=event.label, department=LOGISTICS)
 	shipping = responsible_for(policy.matrix, READY_TO_SHIP)
 	if not event.is_reversal and state.pending and state.pending.to_department == shipping:
 		draft.answer(HANDOFF_ACCEPTED, note=f"Delivery Note {event.ref_name} submitted")

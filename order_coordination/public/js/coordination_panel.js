@@ -24,6 +24,17 @@ const EXCEPTION_TYPES = [
 ];
 const esc = (value) => frappe.utils.escape_html(value == null ? "" : String(value));
 
+// Notes the app writes (event names, "Sales → Production") are shown translated; users' own words as typed.
+const APP_NOTES = ["Document Event", "Status Changed", "Handoff Sent", "Handoff Escalated"];
+const note = (t) => {
+	if (!t.note) return "";
+	if (!APP_NOTES.includes(t.action)) return t.note;
+	return t.note
+		.split(" → ")
+		.map((part) => __(part))
+		.join(" → ");
+};
+
 order_coordination.status_colour = (status) => STATUS_COLOURS[status] || "grey";
 
 order_coordination.panels = {};
@@ -136,7 +147,7 @@ order_coordination.Panel = class Panel {
 					: "";
 				const stages = t.stage_to ? `${esc(__(t.stage_from || ""))} → ${esc(__(t.stage_to))}` : "";
 				return `<tr><td>${esc(frappe.datetime.str_to_user(t.at))}</td><td>${esc(__(t.action))}</td>
-					<td>${stages}</td><td>${esc(__(t.department || ""))}</td><td>${esc(t.note || "")}</td>
+					<td>${stages}</td><td>${esc(__(t.department || ""))}</td><td>${esc(note(t))}</td>
 					<td>${esc(t.user || "")}</td><td>${ref}</td></tr>`;
 			})
 			.join("");
