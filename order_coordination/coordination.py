@@ -92,13 +92,18 @@ def snapshot_name(snapshot: dict, company: str | None) -> str:
 	"""The stored, frozen copy of a policy version: one row per distinct version, named by its hash."""
 	text = json.dumps(snapshot, sort_keys=True)
 	name = hashlib.sha1(text.encode()).hexdigest()[:20]
-	if frappe.cache.hget(SNAPSHOT_CACHE, name) is None:
+	if not hasattr(frappe.local, "oc_known_snapshots"):
+		frappe.local.oc_known_snapshots = set()
+	known = frappe.local.oc_known_snapshots  # this transaction wrote or saw it: no need to look again
+	if name not in known and frappe.cache.hget(SNAPSHOT_CACHE, name) is None:
 		if not frappe.db.exists(C.DT_POLICY_SNAPSHOT, name):
 			row = frappe.new_doc(C.DT_POLICY_SNAPSHOT)
 			row.update({"name": name, "company": company, "policy": snapshot.get("name"), "snapshot": text})
 			_insert(row)
 			frappe.db.after_rollback.add(lambda: frappe.cache.hdel(SNAPSHOT_CACHE, name))
 		frappe.db.after_commit.add(lambda: frappe.cache.hset(SNAPSHOT_CACHE, name, snapshot))
+		frappe.db.after_rollback.add(lambda: known.discard(name))
+	known.add(name)
 	return name
 
 
@@ -451,7 +456,20 @@ def _write_logs_rows(entries: list[tuple[str, str, lifecycle.Log]]) -> None:
 		)
 		for idx, (order, sales_order, log) in enumerate(entries, 1)
 	]
-	frappe.db.bulk_insert(C.DT_TIMELINE, LOG_FIELDS, rows)
+	bulk_insert(C.DT_TIMELINE, LOG_FIELDS, rows)
+
+
+def bulk_insert(doctype: str, fields, rows, chunk: int = 2000) -> None:
+	"""Multi-row INSERTs with driver-escaped values (our column names only): several times faster than
+	building the same statement with the query builder, which matters to the backfill."""
+	columns = ", ".join(f"`{field}`" for field in fields)
+	row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+	for start in range(0, len(rows), chunk):
+		part = rows[start : start + chunk]
+		frappe.db.sql(
+			f"insert into `tab{doctype}` ({columns}) values {', '.join([row_marks] * len(part))}",
+			[value for row in part for value in row],
+		)
 
 
 def _handoff_row(order: Order, effect: lifecycle.SendHandoff) -> dict:
@@ -704,7 +722,7 @@ class BatchWriter(Writer):
 				(name, now, now, user, user, 0, 0, *(_or_zero(row.get(f), f in zero) for f in own))
 				for name, row in rows.items()
 			]
-			frappe.db.bulk_insert(doctype, fields, values)
+			bulk_insert(doctype, fields, values)
 		_write_logs_rows(self.entries)
 		by_values = defaultdict(list)
 		for sales_order, shown in self.shown.items():
