@@ -201,7 +201,9 @@ def load(sales_order: str, lock: bool = True) -> Order | None:
 	"""Load an order in one read; with `lock`, its row stays locked until the transaction ends, and the
 	read sees the latest commit rather than this transaction's snapshot."""
 	try:
-		row = frappe.db.get_value(C.DT_ORDER_COORDINATION, sales_order, "*", as_dict=True, for_update=lock)
+		row = frappe.db.get_value(
+			C.DT_ORDER_COORDINATION, sales_order, LOAD_FIELDS, as_dict=True, for_update=lock
+		)
 	except (frappe.QueryTimeoutError, frappe.QueryDeadlockError):
 		# Nothing of this change is written yet: say so, and that trying again will do.
 		frappe.throw(
@@ -212,9 +214,9 @@ def load(sales_order: str, lock: bool = True) -> Order | None:
 		)
 	if not row:
 		return None
-	doc = frappe.get_doc({"doctype": C.DT_ORDER_COORDINATION, **row})
-	state = state_from(doc.name, row, json.loads(row.facts or "{}"))
-	return Order(doc, state, policy_of_order(row))
+	# The row itself stands in for the document: only these fields are read or written from here on.
+	state = state_from(row.name, row, json.loads(row.facts or "{}"))
+	return Order(row, state, policy_of_order(row))
 
 
 # --- the two entry points ---------------------------------------------------------------------------
@@ -350,6 +352,7 @@ def _update(doctype: str, name: str, values: dict, touch: bool = True) -> None:
 
 
 WRITER = Writer()
+LOAD_FIELDS = ["name", "sales_order", "company", "customer", "policy_snapshot"]
 RECORD_FIELDS = (
 	"stage",
 	"status",
@@ -364,6 +367,7 @@ RECORD_FIELDS = (
 	"facts",
 	"expected_finish",
 )
+LOAD_FIELDS += RECORD_FIELDS
 
 
 def _insert(doc) -> None:
