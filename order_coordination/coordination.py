@@ -323,6 +323,7 @@ class Writer:
 	def insert(self, doctype: str, row: dict) -> str:
 		doc = frappe.new_doc(doctype)
 		doc.update(row)
+		doc.name = new_name(doctype)
 		_insert(doc)
 		return doc.name
 
@@ -349,6 +350,15 @@ def _update(doctype: str, name: str, values: dict, touch: bool = True) -> None:
 		values = {**values, "modified": now_datetime(), "modified_by": frappe.session.user}
 	assignments = ", ".join(f"`{column}` = %s" for column in values)
 	frappe.db.sql(f"update `tab{doctype}` set {assignments} where name = %s", (*values.values(), name))
+
+
+# Handoffs and exceptions are named at random behind a readable prefix: a naming series would lock one
+# row of tabSeries from every submit that hands an order on until its commit, across all orders.
+NAME_PREFIXES = {C.DT_ORDER_HANDOFF: "OH-", C.DT_EXCEPTION: "OE-"}
+
+
+def new_name(doctype: str) -> str:
+	return NAME_PREFIXES[doctype] + frappe.generate_hash(length=10).upper()
 
 
 WRITER = Writer()
@@ -662,32 +672,17 @@ def send_notifications(items: list[dict]) -> None:
 
 class BatchWriter(Writer):
 	"""Collects the rows of many orders' decisions and writes them in a few statements: the backfill's
-	writer. Names of handoffs and exceptions come from blocks reserved on their naming series."""
+	writer."""
 
 	silent = True
-	SERIES = {C.DT_ORDER_HANDOFF: ("OH-", 7), C.DT_EXCEPTION: ("OE-", 5)}
 
 	def __init__(self):
 		self.rows: dict[str, dict[str, dict]] = defaultdict(dict)
 		self.entries: list = []
 		self.shown: dict[str, dict] = {}
-		self.names: dict[str, list[str]] = defaultdict(list)
-
-	def _next_name(self, doctype: str) -> str:
-		if not self.names[doctype]:
-			prefix, digits = self.SERIES[doctype]
-			block = 100  # a batch leaves at most this gap in the series
-			frappe.db.sql(
-				"""insert into `tabSeries` (`name`, `current`) values (%(p)s, %(n)s)
-				on duplicate key update `current` = `current` + %(n)s""",
-				{"p": prefix, "n": block},
-			)
-			end = frappe.db.sql("select `current` from `tabSeries` where `name` = %s", prefix)[0][0]
-			self.names[doctype] = [f"{prefix}{i:0{digits}d}" for i in range(end - block + 1, end + 1)]
-		return self.names[doctype].pop(0)
 
 	def insert(self, doctype: str, row: dict) -> str:
-		name = self._next_name(doctype)
+		name = new_name(doctype)
 		self.rows[doctype][name] = {**row, "name": name}
 		return name
 
