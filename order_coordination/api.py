@@ -90,17 +90,7 @@ def get_order_status(sales_order):
 	timeline = frappe.get_all(
 		C.DT_TIMELINE,
 		filters={"order_coordination": name},
-		fields=[
-			"at",
-			"action",
-			"stage_from",
-			"stage_to",
-			"department",
-			"user",
-			"reference_doctype",
-			"reference_name",
-			"note",
-		],
+		fields=list(coordination.TIMELINE_FIELDS),
 		order_by="at desc, creation desc, idx desc",
 	)
 	exceptions = frappe.get_all(
@@ -204,38 +194,28 @@ def hand_off(sales_order, to_department, note=None):
 	return order.state.pending.name
 
 
+def _answer(handoff, side: str, action, *args) -> str:
+	"""Accept, reject or withdraw a handoff: the department on `side` of it must be the user's."""
+	row = _record(C.DT_ORDER_HANDOFF, handoff, "Order Handoff")
+	check_acts_for(row[side])
+	order = coordination.load(row.order_coordination)
+	coordination.decide(order, action, row.name, *args, order.policy, now_datetime(), frappe.session.user)
+	return row.name
+
+
 @frappe.whitelist(methods=["POST"])
 def accept_handoff(handoff):
-	row = _record(C.DT_ORDER_HANDOFF, handoff, "Order Handoff")
-	check_acts_for(row.to_department)
-	order = coordination.load(row.order_coordination)
-	coordination.decide(
-		order, lifecycle.accept_handoff, row.name, order.policy, now_datetime(), frappe.session.user
-	)
-	return row.name
+	return _answer(handoff, "to_department", lifecycle.accept_handoff)
 
 
 @frappe.whitelist(methods=["POST"])
 def reject_handoff(handoff, reason):
-	row = _record(C.DT_ORDER_HANDOFF, handoff, "Order Handoff")
-	reason = _text(reason, "Reason", required=True)
-	check_acts_for(row.to_department)
-	order = coordination.load(row.order_coordination)
-	coordination.decide(
-		order, lifecycle.reject_handoff, row.name, reason, order.policy, now_datetime(), frappe.session.user
-	)
-	return row.name
+	return _answer(handoff, "to_department", lifecycle.reject_handoff, _text(reason, "Reason", required=True))
 
 
 @frappe.whitelist(methods=["POST"])
 def cancel_handoff(handoff):
-	row = _record(C.DT_ORDER_HANDOFF, handoff, "Order Handoff")
-	check_acts_for(row.from_department)
-	order = coordination.load(row.order_coordination)
-	coordination.decide(
-		order, lifecycle.cancel_handoff, row.name, order.policy, now_datetime(), frappe.session.user
-	)
-	return row.name
+	return _answer(handoff, "from_department", lifecycle.cancel_handoff)
 
 
 @frappe.whitelist(methods=["POST"])

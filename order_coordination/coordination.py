@@ -441,6 +441,7 @@ LOG_FIELDS = (
 	"reference_name",
 	"note",
 )
+TIMELINE_FIELDS = LOG_FIELDS[LOG_FIELDS.index("at") :]  # what a reader of the timeline sees
 
 
 def _write_logs_rows(entries: list[tuple[str, str, lifecycle.Log]]) -> None:

@@ -29,10 +29,6 @@ def user_departments(user: str | None = None) -> list[str]:
 	)
 
 
-def acts_for(department: str, user: str | None = None) -> bool:
-	return department in user_departments(user)
-
-
 def check_acts_for(*departments: str, user: str | None = None) -> str:
 	"""The first of `departments` the user acts for; PermissionError when none."""
 	mine = user_departments(user)

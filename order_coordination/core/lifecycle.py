@@ -187,9 +187,6 @@ class Notify:
 	args: tuple = ()
 
 
-Effect = Log | SendHandoff | AnswerHandoff | RaiseException | ResolveException | Notify
-
-
 @dataclass(frozen=True)
 class Decision:
 	state: OrderState

@@ -107,11 +107,3 @@ def accountable_for(matrix: Mapping[str, Mapping[str, str]], stage: str) -> str:
 
 def informed_for(matrix: Mapping[str, Mapping[str, str]], stage: str) -> list[str]:
 	return [dept for dept, role in matrix[stage].items() if role == INFORMED]
-
-
-def departments_of(matrix: Mapping[str, Mapping[str, str]]) -> list[str]:
-	seen: dict[str, None] = {}
-	for stage in STAGES:
-		for dept in matrix.get(stage, {}):
-			seen.setdefault(dept)
-	return list(seen)
