@@ -6,12 +6,13 @@ from itertools import count
 
 from order_coordination.core import events as ev
 from order_coordination.core import lifecycle as lc
+from order_coordination.core.model import Decision, OrderState
 
 T0 = datetime(2026, 11, 23, 9, 0)  # a Monday morning
 _names = count(1)
 
 
-def name_new(decision: lc.Decision) -> lc.OrderState:
+def name_new(decision: Decision) -> OrderState:
 	"""Give the pending handoff and open exceptions the names the Frappe layer would."""
 	state = decision.state
 	if state.pending and state.pending.name is None:

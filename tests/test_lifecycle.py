@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from helpers import T0, dn, name_new, step, submitted, wo
 
+from order_coordination.core import actions
 from order_coordination.core import events as ev
 from order_coordination.core import lifecycle as lc
 from order_coordination.core.constants import (
@@ -28,6 +29,13 @@ from order_coordination.core.constants import (
 	STATUS_OVERDUE,
 )
 from order_coordination.core.errors import CoordinationError
+from order_coordination.core.model import (
+	AnswerHandoff,
+	Notify,
+	RaiseException,
+	ResolveException,
+	TimelineEntry,
+)
 from order_coordination.core.policy import default_policy
 
 P = default_policy()
@@ -53,7 +61,7 @@ def test_make_to_order_from_receipt_to_completion():
 	state = submitted(P)
 	state, d = step(state, wo(ev.WORK_ORDER_SUBMITTED, planned_end=T0 + timedelta(days=3)), P)
 	assert state.stage == PRODUCTION_PLANNING and state.responsible == PRODUCTION and state.pending is None
-	accepted = effects_of(d, lc.AnswerHandoff)
+	accepted = effects_of(d, AnswerHandoff)
 	assert accepted and accepted[0].status == "Accepted"
 	state, _ = step(state, wo(ev.WORK_ORDER_STARTED, per_produced=0), P)
 	assert state.stage == IN_PRODUCTION
@@ -64,7 +72,7 @@ def test_make_to_order_from_receipt_to_completion():
 	assert state.stage == SHIPPED and state.responsible == LOGISTICS and state.pending is None
 	state, d = step(state, ev.Event(ev.DELIVERY_CONFIRMED, T0, "clerk", outcome="Delivered"), P)
 	assert state.stage == DELIVERED
-	notified = effects_of(d, lc.Notify)
+	notified = effects_of(d, Notify)
 	assert notified and set(notified[0].departments) == {SALES, PRODUCTION}
 	state, _ = step(state, ev.Event(ev.ORDER_COMPLETED, T0, ref_doctype="Sales Order", ref_name="SO-1"), P)
 	assert (state.stage, state.status) == (COMPLETED, STATUS_COMPLETED)
@@ -82,32 +90,32 @@ def test_two_partial_deliveries_from_stock():
 
 def test_accepting_a_stock_order_makes_it_ready_to_ship():
 	state = submitted(P, needs_manufacturing=False)
-	state = name_new(lc.accept_handoff(state, state.pending.name, P, T0, "clerk"))
+	state = name_new(actions.accept_handoff(state, state.pending.name, P, T0, "clerk"))
 	assert state.stage == READY_TO_SHIP and state.responsible == LOGISTICS
 
 
 def test_rejection_needs_a_reason_keeps_the_holder_and_allows_a_new_handoff():
 	state = submitted(P)
 	with pytest.raises(CoordinationError, match="reason"):
-		lc.reject_handoff(state, state.pending.name, "  ", P, T0)
-	d = lc.reject_handoff(state, state.pending.name, "No capacity this week", P, T0, "planner")
+		actions.reject_handoff(state, state.pending.name, "  ", P, T0)
+	d = actions.reject_handoff(state, state.pending.name, "No capacity this week", P, T0, "planner")
 	state = name_new(d)
 	assert state.responsible == SALES and state.pending is None
-	assert effects_of(d, lc.AnswerHandoff)[0].reason == "No capacity this week"
-	assert effects_of(d, lc.Notify)[0].departments == (SALES,)
-	state = name_new(lc.hand_off(state, PRODUCTION, P, T0, "sales", note="Capacity freed"))
+	assert effects_of(d, AnswerHandoff)[0].reason == "No capacity this week"
+	assert effects_of(d, Notify)[0].departments == (SALES,)
+	state = name_new(actions.hand_off(state, PRODUCTION, P, T0, "sales", note="Capacity freed"))
 	assert state.pending.to_department == PRODUCTION
 
 
 def test_illegal_moves_are_refused():
 	state = submitted(P)
 	with pytest.raises(CoordinationError, match="already has a pending handoff"):
-		lc.hand_off(state, LOGISTICS, P, T0)
-	accepted = name_new(lc.accept_handoff(state, state.pending.name, P, T0))
+		actions.hand_off(state, LOGISTICS, P, T0)
+	accepted = name_new(actions.accept_handoff(state, state.pending.name, P, T0))
 	with pytest.raises(CoordinationError, match="no longer pending"):
-		lc.accept_handoff(accepted, state.pending.name, P, T0)
+		actions.accept_handoff(accepted, state.pending.name, P, T0)
 	with pytest.raises(CoordinationError, match="already holds"):
-		lc.hand_off(accepted, PRODUCTION, P, T0)
+		actions.hand_off(accepted, PRODUCTION, P, T0)
 	with pytest.raises(CoordinationError):
 		lc.apply(state, ev.Event("order_teleported", T0), P)
 
@@ -115,7 +123,7 @@ def test_illegal_moves_are_refused():
 def test_the_holder_changes_on_acceptance_not_on_sending():
 	state = submitted(P)
 	assert state.responsible == SALES
-	state = name_new(lc.accept_handoff(state, state.pending.name, P, T0))
+	state = name_new(actions.accept_handoff(state, state.pending.name, P, T0))
 	assert state.responsible == PRODUCTION
 
 
@@ -126,7 +134,7 @@ def test_cancelling_a_work_order_moves_the_order_back_and_withdraws_its_handoff(
 	assert state.stage == READY_TO_SHIP and state.pending.to_department == LOGISTICS
 	state, d = step(state, wo(ev.WORK_ORDER_CANCELLED, per_produced=0), P)
 	assert state.stage == ORDER_RECEIVED and state.pending is None
-	assert effects_of(d, lc.AnswerHandoff)[0].status == "Cancelled"
+	assert effects_of(d, AnswerHandoff)[0].status == "Cancelled"
 
 
 def test_a_stopped_work_order_holds_the_order_until_it_runs_again():
@@ -134,19 +142,19 @@ def test_a_stopped_work_order_holds_the_order_until_it_runs_again():
 	state, _ = step(state, wo(ev.WORK_ORDER_SUBMITTED), P)
 	state, d = step(state, wo(ev.WORK_ORDER_STOPPED), P)
 	assert state.status == STATUS_ON_HOLD
-	raised = effects_of(d, lc.RaiseException)
+	raised = effects_of(d, RaiseException)
 	assert raised[0].exception.exception_type == PRODUCTION_DELAY
 	state, d = step(state, wo(ev.WORK_ORDER_RESUMED), P)
-	assert effects_of(d, lc.ResolveException) and state.status == STATUS_OPEN
+	assert effects_of(d, ResolveException) and state.status == STATUS_OPEN
 
 
 def test_order_cancel_cancels_pending_handoffs():
 	state = submitted(P)
 	state, d = step(state, ev.Event(ev.ORDER_CANCELLED, T0, ref_doctype="Sales Order", ref_name="SO-1"), P)
 	assert state.status == STATUS_CANCELLED and state.pending is None
-	assert effects_of(d, lc.AnswerHandoff)[0].status == "Cancelled"
+	assert effects_of(d, AnswerHandoff)[0].status == "Cancelled"
 	with pytest.raises(CoordinationError):
-		lc.hand_off(state, LOGISTICS, P, T0)
+		actions.hand_off(state, LOGISTICS, P, T0)
 
 
 def test_hold_resume_and_close_mirror_the_sales_order():
@@ -166,8 +174,8 @@ def test_jeopardy_follows_the_delivery_date():
 	assert state.status == STATUS_AT_RISK
 	state, d = step(state, ev.Event(ev.DELIVERY_DATE_CHANGED, T0, delivery_date=date(2027, 1, 29)), P)
 	assert state.status == STATUS_OPEN
-	assert any(isinstance(e, lc.Log) and e.action == "Delivery Date Changed" for e in d.effects)
-	late = lc.refresh(state, datetime(2027, 2, 1, 10), P)
+	assert any(isinstance(e, TimelineEntry) and e.action == "Delivery Date Changed" for e in d.effects)
+	late = actions.refresh(state, datetime(2027, 2, 1, 10), P)
 	assert late.state.status == STATUS_OVERDUE
 
 
@@ -188,21 +196,21 @@ def test_delivery_outcomes():
 		lc.apply(state, ev.Event(ev.DELIVERY_CONFIRMED, T0, outcome="Lost"), P)
 	state, d = step(state, ev.Event(ev.DELIVERY_CONFIRMED, T0, outcome="Damaged", note="Crushed box"), P)
 	assert state.status == STATUS_ON_HOLD and state.stage == SHIPPED
-	assert effects_of(d, lc.RaiseException)[0].exception.exception_type == "Damaged in Transit"
+	assert effects_of(d, RaiseException)[0].exception.exception_type == "Damaged in Transit"
 
 
 def test_exceptions_hold_the_order_until_resolved():
 	state = submitted(P, delivery_date=date(2027, 3, 1))
 	with pytest.raises(CoordinationError):
-		lc.raise_exception(state, "Alien Invasion", "x", SALES, P, T0)
+		actions.raise_exception(state, "Alien Invasion", "x", SALES, P, T0)
 	with pytest.raises(CoordinationError):
-		lc.raise_exception(state, "Material Shortage", "", SALES, P, T0)
-	state = name_new(lc.raise_exception(state, "Material Shortage", "No steel", PRODUCTION, P, T0))
+		actions.raise_exception(state, "Material Shortage", "", SALES, P, T0)
+	state = name_new(actions.raise_exception(state, "Material Shortage", "No steel", PRODUCTION, P, T0))
 	assert state.status == STATUS_ON_HOLD
 	name = state.open_exceptions[0].name
 	with pytest.raises(CoordinationError):
-		lc.resolve_exception(state, name, "", P, T0)
-	state = name_new(lc.resolve_exception(state, name, "Steel arrived", P, T0))
+		actions.resolve_exception(state, name, "", P, T0)
+	state = name_new(actions.resolve_exception(state, name, "Steel arrived", P, T0))
 	assert state.status == STATUS_OPEN and not state.open_exceptions
 
 
@@ -226,7 +234,7 @@ def test_start_requires_a_submission():
 
 def test_handoff_withdrawn_by_sender():
 	state = submitted(P)
-	state = name_new(lc.cancel_handoff(state, state.pending.name, P, T0))
+	state = name_new(actions.cancel_handoff(state, state.pending.name, P, T0))
 	assert state.pending is None and state.responsible == SALES
 	assert replace(state, pending=None) == state
 
@@ -234,7 +242,7 @@ def test_handoff_withdrawn_by_sender():
 def test_an_order_shipped_in_full_is_not_overdue_while_delivery_awaits_confirmation():
 	state = submitted(P, needs_manufacturing=False, delivery_date=date(2026, 11, 25))
 	state, _ = step(state, dn(ev.DELIVERY_NOTE_SUBMITTED, 100), P)
-	assert lc.refresh(state, datetime(2026, 12, 10, 10), P).state.status == STATUS_OPEN
+	assert actions.refresh(state, datetime(2026, 12, 10, 10), P).state.status == STATUS_OPEN
 	partial = submitted(P, needs_manufacturing=False, delivery_date=date(2026, 11, 25), name="SO-2")
 	partial, _ = step(partial, dn(ev.DELIVERY_NOTE_SUBMITTED, 50), P)
-	assert lc.refresh(partial, datetime(2026, 12, 10, 10), P).state.status == STATUS_OVERDUE
+	assert actions.refresh(partial, datetime(2026, 12, 10, 10), P).state.status == STATUS_OVERDUE

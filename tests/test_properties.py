@@ -7,6 +7,7 @@ from helpers import T0, name_new, submitted
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from order_coordination.core import actions
 from order_coordination.core import events as ev
 from order_coordination.core import lifecycle as lc
 from order_coordination.core.constants import (
@@ -17,6 +18,7 @@ from order_coordination.core.constants import (
 	STAGES,
 )
 from order_coordination.core.errors import CoordinationError
+from order_coordination.core.model import AnswerHandoff, TimelineEntry
 from order_coordination.core.policy import default_policy
 
 WORK_ORDERS = ("WO-1", "WO-2")
@@ -61,7 +63,7 @@ erpnext_events = st.one_of(
 		st.integers(-5, 60),
 	),
 )
-actions = st.one_of(
+department_actions = st.one_of(
 	st.tuples(st.just("hand_off"), st.sampled_from(DEFAULT_DEPARTMENTS)),
 	st.tuples(st.just("accept"), st.none()),
 	st.tuples(st.just("reject"), st.sampled_from(["", "no capacity"])),
@@ -75,24 +77,24 @@ work_order_events = st.builds(
 	st.sampled_from(WORK_ORDERS),
 	st.sampled_from([None, 0, 0, 50, 100]),
 )
-steps = st.lists(st.one_of(work_order_events, erpnext_events, actions), max_size=25)
+steps = st.lists(st.one_of(work_order_events, erpnext_events, department_actions), max_size=25)
 
 
 def act(state, action, policy):
 	verb, arg = action
 	name = state.pending.name if state.pending else "HO-none"
 	if verb == "hand_off":
-		return lc.hand_off(state, arg, policy, T0, "u")
+		return actions.hand_off(state, arg, policy, T0, "u")
 	if verb == "accept":
-		return lc.accept_handoff(state, name, policy, T0, "u")
+		return actions.accept_handoff(state, name, policy, T0, "u")
 	if verb == "reject":
-		return lc.reject_handoff(state, name, arg, policy, T0, "u")
+		return actions.reject_handoff(state, name, arg, policy, T0, "u")
 	if verb == "cancel":
-		return lc.cancel_handoff(state, name, policy, T0, "u")
+		return actions.cancel_handoff(state, name, policy, T0, "u")
 	if verb == "raise":
-		return lc.raise_exception(state, "Quality Issue", "scratches", "Production", policy, T0, "u")
+		return actions.raise_exception(state, "Quality Issue", "scratches", "Production", policy, T0, "u")
 	exc = state.open_exceptions[0].name if state.open_exceptions else "EX-none"
-	return lc.resolve_exception(state, exc, "fixed", policy, T0, "u")
+	return actions.resolve_exception(state, exc, "fixed", policy, T0, "u")
 
 
 class Ledger:
@@ -103,7 +105,7 @@ class Ledger:
 
 	def record(self, decision, named_state):
 		for effect in decision.effects:
-			if isinstance(effect, lc.AnswerHandoff):
+			if isinstance(effect, AnswerHandoff):
 				assert self.rows.get(effect.handoff.name) == HANDOFF_PENDING
 				self.rows[effect.handoff.name] = effect.status
 		if named_state.pending and named_state.pending.name not in self.rows:
@@ -162,7 +164,7 @@ def test_the_holder_changes_only_by_an_accepted_handoff(model, needs_manufacturi
 	for before, _, decision, after, _ in run(default_policy(model), needs_manufacturing, sequence):
 		if after.responsible != before.responsible:
 			accepted = [
-				e for e in decision.effects if isinstance(e, lc.AnswerHandoff) and e.status == "Accepted"
+				e for e in decision.effects if isinstance(e, AnswerHandoff) and e.status == "Accepted"
 			]
 			assert accepted and accepted[-1].handoff.to_department == after.responsible
 
@@ -171,7 +173,7 @@ def test_the_holder_changes_only_by_an_accepted_handoff(model, needs_manufacturi
 @given(st.sampled_from(OWNERSHIP_MODELS), st.booleans(), steps)
 def test_every_change_is_logged(model, needs_manufacturing, sequence):
 	for before, _, decision, after, _ in run(default_policy(model), needs_manufacturing, sequence):
-		logged = {e.action for e in decision.effects if isinstance(e, lc.Log)}
+		logged = {e.action for e in decision.effects if isinstance(e, TimelineEntry)}
 		if after.stage != before.stage:
 			assert "Stage Changed" in logged
 		if after.status != before.status:

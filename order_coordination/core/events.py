@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from .constants import SO_CLOSED, SO_COMPLETED, SO_ON_HOLD, SO_OPEN
+
 ORDER_SUBMITTED = "order_submitted"
 ORDER_CANCELLED = "order_cancelled"
 ORDER_HELD = "order_held"
@@ -28,6 +30,7 @@ WORK_ORDER_REVERSED = "work_order_reversed"  # produced quantity fell: a Stock E
 WORK_ORDER_CANCELLED = "work_order_cancelled"
 DELIVERY_NOTE_SUBMITTED = "delivery_note_submitted"
 DELIVERY_NOTE_CANCELLED = "delivery_note_cancelled"
+DELIVERY_RETURNED = "delivery_returned"  # a return Delivery Note brought goods back
 DELIVERY_CONFIRMED = "delivery_confirmed"
 
 EVENT_KINDS = (
@@ -49,6 +52,7 @@ EVENT_KINDS = (
 	WORK_ORDER_CANCELLED,
 	DELIVERY_NOTE_SUBMITTED,
 	DELIVERY_NOTE_CANCELLED,
+	DELIVERY_RETURNED,
 	DELIVERY_CONFIRMED,
 )
 
@@ -72,12 +76,20 @@ EVENT_LABELS = {
 	WORK_ORDER_CANCELLED: "Work Order cancelled",
 	DELIVERY_NOTE_SUBMITTED: "Delivery Note submitted",
 	DELIVERY_NOTE_CANCELLED: "Delivery Note cancelled",
+	DELIVERY_RETURNED: "Delivery returned",
 	DELIVERY_CONFIRMED: "Delivery confirmed",
 }
 
 # Undoing a document is the only thing that may move an order back to an earlier stage.
 REVERSALS = frozenset(
-	{ORDER_CANCELLED, ORDER_REOPENED, WORK_ORDER_REVERSED, WORK_ORDER_CANCELLED, DELIVERY_NOTE_CANCELLED}
+	{
+		ORDER_CANCELLED,
+		ORDER_REOPENED,
+		WORK_ORDER_REVERSED,
+		WORK_ORDER_CANCELLED,
+		DELIVERY_NOTE_CANCELLED,
+		DELIVERY_RETURNED,
+	}
 )
 
 WORK_ORDER_EVENTS = frozenset(
@@ -118,3 +130,22 @@ class Event:
 	@property
 	def label(self) -> str:
 		return EVENT_LABELS[self.kind]
+
+
+# ERPNext's Sales Order status -> the state the coordination layer mirrors; any other status of a
+# submitted order means it runs.
+SO_STATES = {"On Hold": SO_ON_HOLD, "Closed": SO_CLOSED, "Completed": SO_COMPLETED}
+ENTERING = {SO_ON_HOLD: ORDER_HELD, SO_CLOSED: ORDER_CLOSED, SO_COMPLETED: ORDER_COMPLETED}
+
+
+def order_state_of(erpnext_status: str | None) -> str:
+	return SO_STATES.get(erpnext_status or "", SO_OPEN)
+
+
+def order_state_event(current: str, target: str) -> str | None:
+	"""The event that takes the mirrored Sales Order state from `current` to `target`, if any."""
+	if current == target:
+		return None
+	if target != SO_OPEN:
+		return ENTERING[target]
+	return ORDER_RESUMED if current == SO_ON_HOLD else ORDER_REOPENED

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from .lifecycle import Handoff, OpenException, OrderState, WorkOrderFact
+from .model import Handoff, OpenException, OrderState, WorkOrderFact
 
 
 def _dt(value):

@@ -1,0 +1,106 @@
+"""What follows from an order's facts: its stage, its status, its expected finish, and who should hold it.
+
+The stage is derived from facts (what ERPNext's documents say: work orders, produced and delivered
+percentages, the Sales Order's own state), never stored as a free value. Facts only fall back when a
+document is undone, so an order only moves back when the document that moved it forward is cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from .constants import (
+	COMPLETED,
+	DELIVERED,
+	IN_PRODUCTION,
+	ORDER_RECEIVED,
+	PARTIALLY_SHIPPED,
+	PRODUCTION_PLANNING,
+	READY_TO_SHIP,
+	SHIPPED,
+	SO_CANCELLED,
+	SO_CLOSED,
+	SO_COMPLETED,
+	SO_ON_HOLD,
+	STAGES,
+	STATUS_CANCELLED,
+	STATUS_COMPLETED,
+	STATUS_ON_HOLD,
+	WO_COMPLETED,
+)
+from .jeopardy import expected_finish, jeopardy
+from .model import OrderState
+from .policy import Policy
+from .responsibility import responsible_for
+
+
+def derive_stage(state: OrderState) -> str:
+	if state.so_state == SO_CANCELLED:
+		return state.stage  # a cancelled order keeps the stage it reached
+	if state.so_state in (SO_CLOSED, SO_COMPLETED):
+		return COMPLETED
+	if state.per_delivered >= 100:
+		return DELIVERED if state.confirmed_delivered >= 100 else SHIPPED
+	if state.per_delivered > 0:
+		return PARTIALLY_SHIPPED
+	if state.needs_manufacturing:
+		if state.per_produced >= 100:
+			return READY_TO_SHIP
+		if state.per_produced > 0 or any(wo.started for wo in state.work_orders.values()):
+			return IN_PRODUCTION
+		if state.work_orders:
+			return PRODUCTION_PLANNING
+		return ORDER_RECEIVED
+	return READY_TO_SHIP if state.released_to_shipping else ORDER_RECEIVED
+
+
+def derive_status(state: OrderState, now: datetime, policy: Policy) -> str:
+	if state.so_state == SO_CANCELLED:
+		return STATUS_CANCELLED
+	if state.stage == COMPLETED:
+		return STATUS_COMPLETED
+	if state.so_state == SO_ON_HOLD or state.open_exceptions:
+		return STATUS_ON_HOLD
+	return jeopardy(state.delivery_date, expected_finish_of(state, now, policy), now, is_shipped(state))
+
+
+def expected_finish_of(state: OrderState, now: datetime, policy: Policy) -> datetime | None:
+	"""When the order should be ready to reach the customer, on current evidence; None once it needs
+	nothing more (inactive, or shipped in full)."""
+	if not state.is_active or is_shipped(state):
+		return None
+	return expected_finish(
+		state.stage,
+		state.stage_since or now,
+		now,
+		policy,
+		state.needs_manufacturing,
+		[wo.planned_end for wo in state.work_orders.values() if wo.state != WO_COMPLETED and wo.planned_end],
+	)
+
+
+def is_shipped(state: OrderState) -> bool:
+	"""Everything ordered has left: the promise is kept as far as the date goes, confirmed or not."""
+	return STAGES.index(state.stage) >= STAGES.index(SHIPPED)
+
+
+def wanted_holder(state: OrderState, policy: Policy) -> str | None:
+	"""The department that should hold the order at its stage; None once it needs nobody."""
+	if not state.is_active:
+		return None
+	if state.stage == ORDER_RECEIVED:
+		upcoming = PRODUCTION_PLANNING if state.needs_manufacturing else READY_TO_SHIP
+		return responsible_for(policy.matrix, upcoming)
+	return responsible_for(policy.matrix, state.stage)
+
+
+def produced_percentage(lines: Iterable[tuple[float, float]]) -> float:
+	"""How much of an order's manufactured quantity is produced, from (ordered, produced) per line: a
+	line produced beyond its quantity does not make up for another."""
+	lines = list(lines)
+	required = sum(ordered for ordered, _produced in lines)
+	if not required:
+		return 0.0
+	done = sum(min(ordered, produced) for ordered, produced in lines)
+	return round(100.0 * done / required, 3)

@@ -1,0 +1,174 @@
+"""A decision being built: the state as it changes and the effects collected on the way.
+
+Event handlers (`lifecycle`) and department actions (`actions`) both change an order through a `Draft`,
+then `settle` it: the stage, holder and status are derived from the new facts, and what changed is noted
+in the timeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from .constants import (
+	DT_ORDER_HANDOFF,
+	HANDOFF_ACCEPTED,
+	HANDOFF_CANCELLED,
+	HANDOFF_REJECTED,
+	TIMELINE_EXCEPTION_RAISED,
+	TIMELINE_EXCEPTION_RESOLVED,
+	TIMELINE_HANDOFF_ACCEPTED,
+	TIMELINE_HANDOFF_CANCELLED,
+	TIMELINE_HANDOFF_REJECTED,
+	TIMELINE_HANDOFF_SENT,
+	TIMELINE_STAGE,
+	TIMELINE_STATUS,
+)
+from .derive import derive_stage, derive_status, wanted_holder
+from .model import (
+	AnswerHandoff,
+	Decision,
+	Handoff,
+	Notify,
+	OpenException,
+	OrderState,
+	RaiseException,
+	ResolveException,
+	SendHandoff,
+	TimelineEntry,
+)
+from .policy import Policy
+from .responsibility import accountable_for
+from .sla import add_working_hours
+
+
+class Draft:
+	"""A decision being built: the state as it changes and the effects collected on the way."""
+
+	def __init__(self, state: OrderState, event_at: datetime, user: str | None, ref=(None, None)):
+		self.before = state
+		self.state = state
+		self.at = event_at
+		self.user = user
+		self.ref_doctype, self.ref_name = ref
+		self.effects: list = []
+
+	def add_entry(self, action: str, **kw):
+		kw.setdefault("ref_doctype", self.ref_doctype)
+		kw.setdefault("ref_name", self.ref_name)
+		kw.setdefault("user", self.user)
+		self.effects.append(TimelineEntry(action=action, at=self.at, **kw))
+
+	def update(self, **changes):
+		self.state = replace(self.state, **changes)
+
+	def send(self, to_department: str, policy: Policy, note: str | None = None):
+		stage = self.state.stage
+		handoff = Handoff(
+			from_department=self.state.responsible,
+			to_department=to_department,
+			stage=stage,
+			sent_on=self.at,
+			due_by=due_by(self.at, policy.acceptance_for(stage), policy),
+		)
+		self.update(pending=handoff)
+		self.effects.append(SendHandoff(handoff, self.user, note, self.ref_doctype, self.ref_name))
+		self.add_entry(
+			TIMELINE_HANDOFF_SENT,
+			department=handoff.from_department,
+			note=join_notes(f"{handoff.from_department} → {to_department}", note),
+		)
+		self.effects.append(
+			Notify(
+				(to_department,), "Order {0} was handed off to {1}", (self.state.sales_order, to_department)
+			)
+		)
+
+	def answer(self, status: str, reason: str | None = None, note: str | None = None):
+		handoff = self.state.pending
+		self.effects.append(AnswerHandoff(handoff, status, self.at, self.user, reason))
+		if not self.ref_doctype:  # a department's own action: the handoff itself is what it acted on
+			self.ref_doctype, self.ref_name = DT_ORDER_HANDOFF, handoff.name
+		changes = {"pending": None}
+		if status == HANDOFF_ACCEPTED:
+			changes["responsible"] = handoff.to_department
+		self.update(**changes)
+		action = {
+			HANDOFF_ACCEPTED: TIMELINE_HANDOFF_ACCEPTED,
+			HANDOFF_REJECTED: TIMELINE_HANDOFF_REJECTED,
+			HANDOFF_CANCELLED: TIMELINE_HANDOFF_CANCELLED,
+		}[status]
+		department = handoff.from_department if status == HANDOFF_CANCELLED else handoff.to_department
+		self.add_entry(action, department=department, note=join_notes(reason, note))
+		if status == HANDOFF_REJECTED:
+			self.effects.append(
+				Notify(
+					(handoff.from_department,),
+					"{0} rejected the handoff of order {1}: {2}",
+					(handoff.to_department, self.state.sales_order, reason),
+				)
+			)
+
+	def raise_exception(self, exc: OpenException, raised_by: str, description: str):
+		self.update(open_exceptions=(*self.state.open_exceptions, exc))
+		self.effects.append(RaiseException(exc, raised_by, description, self.at, self.user))
+		self.add_entry(TIMELINE_EXCEPTION_RAISED, department=raised_by, note=join_notes(exc.exception_type, description))
+		self.effects.append(
+			Notify(
+				tuple(dict.fromkeys((exc.responsible_department, self.state.responsible))),
+				"{0} raised on order {1}",
+				(exc.exception_type, self.state.sales_order),
+			)
+		)
+
+	def resolve_exception(self, exc: OpenException, resolution: str):
+		self.update(open_exceptions=tuple(e for e in self.state.open_exceptions if e is not exc))
+		self.effects.append(ResolveException(exc, resolution, self.at, self.user))
+		self.add_entry(
+			TIMELINE_EXCEPTION_RESOLVED,
+			department=exc.responsible_department,
+			note=join_notes(exc.exception_type, resolution),
+		)
+
+	def settle(self, policy: Policy, stage_moved_by_event: bool = True) -> Decision:
+		"""Derive stage, holder and status from the new facts, and log what changed."""
+		old = self.before
+		stage = derive_stage(self.state)
+		if stage != self.state.stage:
+			self.add_entry(
+				TIMELINE_STAGE, stage_from=self.state.stage, stage_to=stage, department=self.state.responsible
+			)
+			self.update(stage=stage, stage_since=self.at)
+			if stage_moved_by_event:
+				self._follow_stage(policy)
+		if not self.state.is_active and self.state.pending:
+			self.answer(HANDOFF_CANCELLED, note="Order no longer active")
+		self.update(accountable=accountable_for(policy.matrix, self.state.stage))
+		status = derive_status(self.state, self.at, policy)
+		if status != self.state.status:
+			if self.state.status:
+				self.add_entry(
+					TIMELINE_STATUS, note=f"{self.state.status} → {status}", department=self.state.responsible
+				)
+			self.update(status=status)
+		if self.state == old:
+			return Decision(old, ())
+		return Decision(self.state, tuple(self.effects))
+
+	def _follow_stage(self, policy: Policy):
+		"""A new stage may need another department: hand the order on, replacing a stale handoff."""
+		wanted = wanted_holder(self.state, policy)
+		pending = self.state.pending
+		if pending and pending.to_department != wanted:
+			self.answer(HANDOFF_CANCELLED, note="Superseded by a stage change")
+		if wanted and wanted != self.state.responsible and not self.state.pending:
+			self.send(wanted, policy)
+
+
+def due_by(start: datetime, hours: float, policy: Policy) -> datetime:
+	return add_working_hours(start, hours, policy.calendar)
+
+
+def join_notes(*parts: str | None) -> str | None:
+	text = ": ".join(p for p in parts if p)
+	return text or None
