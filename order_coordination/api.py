@@ -10,12 +10,13 @@ from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
 from order_coordination import coordination
+from order_coordination.core import actions, lifecycle
 from order_coordination.core import constants as C
 from order_coordination.core import events as ev
-from order_coordination.core import lifecycle
 from order_coordination.core.responsibility import responsible_for
 from order_coordination.core.sla import sla_state
-from order_coordination.departments import check_acts_for, user_departments
+from order_coordination.departments import all_departments, check_acts_for, user_departments
+from order_coordination.storage import TIMELINE_FIELDS
 
 MAX_TEXT = 2000
 
@@ -40,19 +41,22 @@ def _text(value, label: str, required: bool = False) -> str | None:
 def _order(sales_order) -> str:
 	"""The name of an order the user may read that has a coordination record."""
 	name = _text(sales_order, "Sales Order", required=True)
-	if not coordination.exists(name):
-		frappe.throw(_("Sales Order {0} has no coordination record").format(name), frappe.ValidationError)
-	if not frappe.has_permission(C.DT_ORDER_COORDINATION, "read", name):
-		frappe.throw(_("You may not see Sales Order {0}").format(name), frappe.PermissionError)
+	# One answer for an order that does not exist and one the user may not see: no existence oracle.
+	if not (coordination.exists(name) and frappe.has_permission(C.DT_ORDER_COORDINATION, "read", name)):
+		frappe.throw(
+			_("Sales Order {0} has no coordination record that you may see").format(name),
+			frappe.PermissionError,
+		)
 	return name
 
 
 def _record(doctype: str, name, label: str) -> frappe._dict:
 	name = _text(name, label, required=True)
 	row = frappe.db.get_value(doctype, name, "*", as_dict=True)
-	if not row:
-		frappe.throw(_("{0} {1} not found").format(_(label), name), frappe.ValidationError)
-	_order(row.sales_order)
+	if not (row and coordination.exists(row.sales_order)) or not frappe.has_permission(
+		C.DT_ORDER_COORDINATION, "read", row.sales_order
+	):
+		frappe.throw(_("{0} {1} not found or not yours to see").format(_(label), name), frappe.PermissionError)
 	return row
 
 
@@ -90,7 +94,7 @@ def get_order_status(sales_order):
 	timeline = frappe.get_all(
 		C.DT_TIMELINE,
 		filters={"order_coordination": name},
-		fields=list(coordination.TIMELINE_FIELDS),
+		fields=list(TIMELINE_FIELDS),
 		order_by="at desc, creation desc, idx desc",
 	)
 	exceptions = frappe.get_all(
@@ -115,6 +119,8 @@ def get_order_status(sales_order):
 	return {
 		"actions": allowed_actions(order, exceptions),
 		"stages": C.STAGES,
+		"exception_types": C.EXCEPTION_TYPES,
+		"outcomes": C.DELIVERY_OUTCOMES,
 		"sales_order": name,
 		"stage": doc.stage,
 		"status": doc.status,
@@ -136,38 +142,38 @@ def get_order_status(sales_order):
 def allowed_actions(order: coordination.Order, exceptions: list) -> list[dict]:
 	"""What this user may do on the order right now: the buttons the desk shows, and no others."""
 	state, mine = order.state, set(user_departments())
-	actions = []
+	offered = []
 	if not mine:
-		return actions
+		return offered
 	pending = state.pending
 	if pending and pending.to_department in mine:
-		actions += [
+		offered += [
 			{"action": "accept", "handoff": pending.name},
 			{"action": "reject", "handoff": pending.name},
 		]
 	if pending and pending.from_department in mine:
-		actions.append({"action": "cancel_handoff", "handoff": pending.name})
+		offered.append({"action": "cancel_handoff", "handoff": pending.name})
 	if state.is_active and not pending and {state.responsible, state.accountable} & mine:
-		targets = [d for d in coordination.all_departments() if d != state.responsible]
-		actions.append({"action": "hand_off", "departments": targets})
-	if state.so_state != C.SO_CANCELLED:
-		actions.append({"action": "raise_exception"})
+		targets = [d for d in all_departments() if d != state.responsible]
+		offered.append({"action": "hand_off", "departments": targets})
+	if state.is_active:
+		offered.append({"action": "raise_exception"})
 	for e in exceptions:
 		if {e.responsible_department, e.raised_by_department} & mine:
-			actions.append({"action": "resolve_exception", "exception": e.name})
+			offered.append({"action": "resolve_exception", "exception": e.name})
 	if (
 		state.per_delivered > 0
 		and state.is_active
 		and responsible_for(order.policy.matrix, C.SHIPPED) in mine
 	):
-		actions.append({"action": "confirm_delivery"})
-	return actions
+		offered.append({"action": "confirm_delivery"})
+	return offered
 
 
 @frappe.whitelist()
 def orders_for_document(doctype, name):
 	"""The coordinated Sales Orders a Work Order or Delivery Note serves, for their forms' panels."""
-	from order_coordination.erpnext import delivery_note, work_order
+	from order_coordination.facts import orders_of_delivery_note, orders_of_work_order
 
 	doctype, name = _text(doctype, "Document Type", True), _text(name, "Document", True)
 	if doctype not in ("Work Order", "Delivery Note"):
@@ -176,7 +182,7 @@ def orders_for_document(doctype, name):
 		frappe.throw(_("You may not see {0} {1}").format(_(doctype), name), frappe.PermissionError)
 	doc = frappe.get_doc(doctype, name)
 	orders = (
-		work_order.sales_orders_of(doc) if doctype == "Work Order" else delivery_note.sales_orders_of(doc)
+		orders_of_work_order(doc) if doctype == "Work Order" else orders_of_delivery_note(doc)
 	)
 	return [so for so in orders if coordination.exists(so)]
 
@@ -189,7 +195,7 @@ def hand_off(sales_order, to_department, note=None):
 	order = coordination.load(name)
 	check_acts_for(order.state.responsible, order.state.accountable)
 	coordination.decide(
-		order, lifecycle.hand_off, to_department, order.policy, now_datetime(), frappe.session.user, note
+		order, actions.hand_off, to_department, order.policy, now_datetime(), frappe.session.user, note
 	)
 	return order.state.pending.name
 
@@ -205,17 +211,17 @@ def _answer(handoff, side: str, action, *args) -> str:
 
 @frappe.whitelist(methods=["POST"])
 def accept_handoff(handoff):
-	return _answer(handoff, "to_department", lifecycle.accept_handoff)
+	return _answer(handoff, "to_department", actions.accept_handoff)
 
 
 @frappe.whitelist(methods=["POST"])
 def reject_handoff(handoff, reason):
-	return _answer(handoff, "to_department", lifecycle.reject_handoff, _text(reason, "Reason", required=True))
+	return _answer(handoff, "to_department", actions.reject_handoff, _text(reason, "Reason", required=True))
 
 
 @frappe.whitelist(methods=["POST"])
 def cancel_handoff(handoff):
-	return _answer(handoff, "from_department", lifecycle.cancel_handoff)
+	return _answer(handoff, "from_department", actions.cancel_handoff)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -236,7 +242,7 @@ def raise_exception(sales_order, exception_type, description, responsible_depart
 	raised_by = order.state.responsible if order.state.responsible in mine else mine[0]
 	coordination.decide(
 		order,
-		lifecycle.raise_exception,
+		actions.raise_exception,
 		exception_type,
 		description,
 		raised_by,
@@ -256,7 +262,7 @@ def resolve_exception(exception, resolution):
 	order = coordination.load(row.order_coordination)
 	coordination.decide(
 		order,
-		lifecycle.resolve_exception,
+		actions.resolve_exception,
 		row.name,
 		resolution,
 		order.policy,
@@ -275,14 +281,10 @@ def confirm_delivery(sales_order, outcome, note=None):
 	note = _text(note, "Note")
 	order = coordination.load(name)
 	check_acts_for(responsible_for(order.policy.matrix, C.SHIPPED))
+	if not order.state.is_active:
+		frappe.throw(_("Order {0} is no longer active").format(name), frappe.ValidationError)
 	event = ev.Event(
-		ev.DELIVERY_CONFIRMED,
-		now_datetime(),
-		frappe.session.user,
-		"Sales Order",
-		name,
-		outcome=outcome,
-		note=note,
+		ev.DELIVERY_CONFIRMED, now_datetime(), frappe.session.user, "Sales Order", name, outcome=outcome, note=note
 	)
 	coordination.decide(order, lifecycle.apply, event, order.policy)
 	return order.state.stage

@@ -5,7 +5,14 @@ from frappe import _
 
 from order_coordination.core import constants as C
 
-ADMIN_ROLES = ("System Manager",)
+COORDINATION_MANAGER = "Coordination Manager"
+# Who administers coordination: changes policies and departments, acts for and sees every department.
+ADMIN_ROLES = ("System Manager", COORDINATION_MANAGER)
+
+
+def is_coordination_admin(user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	return user == "Administrator" or bool(set(ADMIN_ROLES) & set(frappe.get_roles(user)))
 
 
 def all_departments() -> list[str]:
@@ -17,9 +24,9 @@ def all_departments() -> list[str]:
 def user_departments(user: str | None = None) -> list[str]:
 	"""The departments a user may act for; administrators act for all of them."""
 	user = user or frappe.session.user
-	roles = frappe.get_roles(user)
-	if user == "Administrator" or any(role in roles for role in ADMIN_ROLES):
+	if is_coordination_admin(user):
 		return all_departments()
+	roles = frappe.get_roles(user)
 	if not roles:
 		return []
 	return frappe.db.sql_list(

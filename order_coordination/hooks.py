@@ -12,6 +12,8 @@ required_apps = ["frappe/erpnext"]
 
 export_python_type_annotations = True
 
+boot_session = "order_coordination.boot.boot_session"
+
 app_include_js = "order_coordination.bundle.js"
 app_include_css = "order_coordination.bundle.css"
 
@@ -30,7 +32,12 @@ before_tests = "order_coordination.setup.install.before_tests"
 # ERPNext writes statuses with db_set, which runs on_change (not on_update): on_change sees every change
 # of Sales Orders, Work Orders, Delivery Trips and Shipments, submission and cancellation included.
 doc_events = {
-	"Sales Order": {"on_change": "order_coordination.erpnext.sales_order.on_change"},
+	"Sales Order": {
+		"on_change": "order_coordination.erpnext.sales_order.on_change",
+		"before_validate": "order_coordination.erpnext.sales_order.before_validate",
+		"before_update_after_submit": "order_coordination.erpnext.sales_order.before_update_after_submit",
+		"on_trash": "order_coordination.erpnext.sales_order.on_trash",
+	},
 	"Work Order": {"on_change": "order_coordination.erpnext.work_order.on_change"},
 	"Delivery Note": {
 		"on_submit": "order_coordination.erpnext.delivery_note.on_submit",
@@ -39,6 +46,17 @@ doc_events = {
 	"Delivery Trip": {"on_change": "order_coordination.erpnext.delivery_trip.on_change"},
 	"Shipment": {"on_change": "order_coordination.erpnext.shipment.on_change"},
 }
+
+# Our rows name ERPNext documents (timeline references, the order they belong to) for the record: they
+# never stop a user from deleting a draft or cancelled document. A deleted Sales Order takes its rows
+# with it (its on_trash); rows that mention another deleted document stay as history.
+ignore_links_on_delete = [
+	"Order Coordination",
+	"Order Handoff",
+	"Order Exception",
+	"Order Timeline Entry",
+	"Coordination Outbox",
+]
 
 scheduler_events = {
 	"cron": {

@@ -246,3 +246,27 @@ def test_an_order_shipped_in_full_is_not_overdue_while_delivery_awaits_confirmat
 	partial = submitted(P, needs_manufacturing=False, delivery_date=date(2026, 11, 25), name="SO-2")
 	partial, _ = step(partial, dn(ev.DELIVERY_NOTE_SUBMITTED, 50), P)
 	assert actions.refresh(partial, datetime(2026, 12, 10, 10), P).state.status == STATUS_OVERDUE
+
+
+def test_a_return_moves_the_order_back_and_tells_sales_and_the_holder():
+	state = submitted(P, needs_manufacturing=False)
+	state, _ = step(state, dn(ev.DELIVERY_NOTE_SUBMITTED, 100, "DN-1"), P)
+	state, _ = step(state, ev.Event(ev.DELIVERY_CONFIRMED, T0, outcome="Delivered"), P)
+	assert state.stage == DELIVERED
+	state, d = step(state, dn(ev.DELIVERY_RETURNED, 60, "DN-RET-1"), P)
+	assert (state.stage, state.per_delivered, state.confirmed_delivered) == (PARTIALLY_SHIPPED, 60, 60)
+	notices = effects_of(d, Notify)
+	assert notices and set(notices[0].departments) == {SALES, LOGISTICS}
+	state, _ = step(state, dn(ev.DELIVERY_RETURNED, 0, "DN-RET-2"), P)
+	assert (state.stage, state.per_delivered) == (READY_TO_SHIP, 0)
+
+
+def test_nothing_is_confirmed_or_raised_on_an_order_no_longer_active():
+	state = submitted(P, needs_manufacturing=False)
+	state, _ = step(state, dn(ev.DELIVERY_NOTE_SUBMITTED, 100), P)
+	state, _ = step(state, ev.Event(ev.ORDER_CLOSED, T0), P)
+	assert state.stage == COMPLETED
+	decision = lc.apply(state, ev.Event(ev.DELIVERY_CONFIRMED, T0, outcome="Refused"), P)
+	assert not decision.changed
+	with pytest.raises(CoordinationError, match="no longer active"):
+		actions.raise_exception(state, "Quality Issue", "late complaint", SALES, P, T0)

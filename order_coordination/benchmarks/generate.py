@@ -17,9 +17,10 @@ import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
 from order_coordination.benchmarks.submit_overhead import _forget_hooks, _hooks
-from order_coordination.coordination import _write_logs_rows, policy_snapshot, snapshot_name
 from order_coordination.core import constants as C
-from order_coordination.core import lifecycle
+from order_coordination.core.model import TimelineEntry
+from order_coordination.policies import policy_snapshot, snapshot_name
+from order_coordination.storage import write_timeline
 
 BULK_PREFIX = "BULK-SO-"
 
@@ -78,9 +79,10 @@ def bulk_records(count: int = 100000, seed: int = 11, chunk: int = 5000):
 	series = frappe.db.sql("select ifnull(max(current), 0) from `tabSeries` where name = 'OH-'")[0][0]
 	handoff_no = int(series)
 	for base in range(first, first + count, chunk):
-		orders, handoffs, logs = [], [], []
+		orders, handoffs, entries = [], [], []
 		for n in range(base, min(base + chunk, first + count)):
 			name = f"{BULK_PREFIX}{n:07d}"
+			customer = rng.choice(customers)
 			created = now - timedelta(days=rng.randint(0, 180), hours=rng.randint(0, 23))
 			stage = rng.choices(C.STAGES, weights=(8, 5, 10, 6, 3, 8, 20, 40))[0]
 			active = stage not in (C.COMPLETED,)
@@ -107,6 +109,8 @@ def bulk_records(count: int = 100000, seed: int = 11, chunk: int = 5000):
 					"name": f"OH-{handoff_no:07d}",
 					"order_coordination": name,
 					"sales_order": name,
+					"company": company,
+					"customer": customer,
 					"from_department": src,
 					"to_department": dst,
 					"stage": stage,
@@ -137,7 +141,7 @@ def bulk_records(count: int = 100000, seed: int = 11, chunk: int = 5000):
 					"name": name,
 					"sales_order": name,
 					"company": company,
-					"customer": rng.choice(customers),
+					"customer": customer,
 					"delivery_date": delivery,
 					"stage": stage,
 					"status": status,
@@ -154,13 +158,12 @@ def bulk_records(count: int = 100000, seed: int = 11, chunk: int = 5000):
 					"modified": sent,
 				}
 			)
-			for action in (C.LOG_CREATED, C.LOG_HANDOFF_SENT, C.LOG_STAGE, C.LOG_HANDOFF_ACCEPTED):
-				logs.append(
-					(name, name, lifecycle.Log(action, created, "Administrator", rng.choice(departments)))
-				)
+			order = orders[-1]
+			for action in (C.TIMELINE_CREATED, C.TIMELINE_HANDOFF_SENT, C.TIMELINE_STAGE, C.TIMELINE_HANDOFF_ACCEPTED):
+				entries.append((order, TimelineEntry(action, created, "Administrator", rng.choice(departments))))
 		_bulk(C.DT_ORDER_COORDINATION, orders)
 		_bulk(C.DT_ORDER_HANDOFF, handoffs)
-		_write_logs_rows(logs)
+		write_timeline(entries)
 		frappe.db.commit()
 		print(f"{base + len(orders) - 1} records")
 	frappe.db.sql(

@@ -1,4 +1,5 @@
-"""Sales Order events: submission starts the coordination record; its status and date changes follow it.
+"""Sales Order events: submission starts the coordination record; its status and date changes follow it;
+deleting a draft or cancelled order removes the app's rows with it.
 
 ERPNext writes the Sales Order's status with `db_set` (hold, close, completion after delivery and billing),
 which runs `on_change` but not `on_update`, so `on_change` is the one event that sees every change.
@@ -7,63 +8,71 @@ which runs `on_change` but not `on_update`, so `on_change` is the one event that
 import json
 
 import frappe
-from frappe.utils import getdate, now_datetime
+from frappe.utils import getdate
 
-from order_coordination import coordination
-from order_coordination.core import constants as C
+from order_coordination import coordination, dispatch
 from order_coordination.core import events as ev
-
-# ERPNext's Sales Order status -> the state the coordination layer mirrors; any other status of a
-# submitted order means it runs.
-SO_STATES = {"On Hold": C.SO_ON_HOLD, "Closed": C.SO_CLOSED, "Completed": C.SO_COMPLETED}
-ENTERING = {C.SO_ON_HOLD: ev.ORDER_HELD, C.SO_CLOSED: ev.ORDER_CLOSED, C.SO_COMPLETED: ev.ORDER_COMPLETED}
-
-
-def order_state_event(current: str, target: str) -> str | None:
-	if current == target:
-		return None
-	if target != C.SO_OPEN:
-		return ENTERING[target]
-	return ev.ORDER_RESUMED if current == C.SO_ON_HOLD else ev.ORDER_REOPENED
-
-
-def needs_manufacturing(doc) -> bool:
-	"""An order needs production when any of its items has a default BOM."""
-	codes = list({row.item_code for row in doc.items if row.item_code})
-	if not codes:
-		return False
-	return bool(frappe.db.exists("Item", {"name": ["in", codes], "default_bom": ["is", "set"]}))
-
-
-def _event(doc, kind, **kw):
-	return ev.Event(kind, now_datetime(), frappe.session.user, "Sales Order", doc.name, **kw)
+from order_coordination.core.constants import DT_ORDER_COORDINATION, SALES_ORDER_MIRROR_FIELDS, SO_OPEN
+from order_coordination.facts import needs_manufacturing
 
 
 def on_change(doc, method=None):
 	if doc.docstatus == 0:
 		return
 	if doc.docstatus == 2:
-		coordination.apply_event(doc.name, _event(doc, ev.ORDER_CANCELLED))
+		dispatch.apply_events(doc.name, [coordination.event_from(doc, ev.ORDER_CANCELLED)])
 		return
 	# ERPNext writes the status on every delivery and invoice: look before taking the lock.
-	stored = frappe.db.get_value(C.DT_ORDER_COORDINATION, doc.name, ["facts", "delivery_date"], as_dict=True)
+	stored = frappe.db.get_value(DT_ORDER_COORDINATION, doc.name, ["facts", "delivery_date"], as_dict=True)
 	if not stored:
-		coordination.start(
+		if doc.get("_action") != "submit":
+			# Submitted before the app was installed: its history first (the backfill's way), then this change.
+			dispatch.apply_events(doc.name, events_of_change(doc, None))
+			return
+		event = coordination.event_from(
 			doc,
-			_event(
-				doc,
-				ev.ORDER_SUBMITTED,
-				needs_manufacturing=needs_manufacturing(doc),
-				delivery_date=getdate(doc.delivery_date) if doc.delivery_date else None,
-			),
+			ev.ORDER_SUBMITTED,
+			needs_manufacturing=needs_manufacturing(row.item_code for row in doc.items),
+			delivery_date=getdate(doc.delivery_date) if doc.delivery_date else None,
 		)
+		dispatch.start_order(doc, event)
 		return
-	current = json.loads(stored.facts or "{}").get("so_state", C.SO_OPEN)
-	events = []
-	kind = order_state_event(current, SO_STATES.get(doc.status, C.SO_OPEN))
-	if kind:
-		events.append(_event(doc, kind))
-	if doc.delivery_date and getdate(doc.delivery_date) != getdate(stored.delivery_date):
-		events.append(_event(doc, ev.DELIVERY_DATE_CHANGED, delivery_date=getdate(doc.delivery_date)))
+	events = events_of_change(doc, stored)
 	if events:
-		coordination.apply_events(doc.name, events)
+		dispatch.apply_events(doc.name, events)
+
+
+def events_of_change(doc, stored) -> list[ev.Event]:
+	current = json.loads(stored.facts or "{}").get("so_state", SO_OPEN) if stored else SO_OPEN
+	events = []
+	kind = ev.order_state_event(current, ev.order_state_of(doc.status))
+	if kind:
+		events.append(coordination.event_from(doc, kind))
+	stored_date = stored.delivery_date if stored else None
+	if doc.delivery_date and getdate(doc.delivery_date) != getdate(stored_date):
+		events.append(
+			coordination.event_from(doc, ev.DELIVERY_DATE_CHANGED, delivery_date=getdate(doc.delivery_date))
+		)
+	return events
+
+
+def before_update_after_submit(doc, method=None):
+	"""The coordination fields mirror the app's record and only the app writes them (with plain updates):
+	whatever a save sends for them, from a stale form or a REST call, the stored values stay."""
+	stored = frappe.db.get_value("Sales Order", doc.name, list(SALES_ORDER_MIRROR_FIELDS), as_dict=True) or {}
+	for fieldname in SALES_ORDER_MIRROR_FIELDS:
+		if doc.get(fieldname) != stored.get(fieldname):
+			doc.set(fieldname, stored.get(fieldname))
+
+
+def before_validate(doc, method=None):
+	"""A draft (or an amendment copied from a cancelled order) starts with no coordination values: the
+	app sets them when the order is submitted."""
+	if doc.docstatus == 0:
+		for fieldname in SALES_ORDER_MIRROR_FIELDS:
+			doc.set(fieldname, None)
+
+
+def on_trash(doc, method=None):
+	"""ERPNext lets a user delete a draft or cancelled order: its coordination rows go with it."""
+	dispatch.forget_order(doc.name)

@@ -16,7 +16,7 @@ class TestSalesOrderEvents(FrappeTestCase):
 		self.assertEqual((doc.stage, doc.responsible_department), (C.ORDER_RECEIVED, C.SALES))
 		self.assertEqual((doc.customer, doc.company), (so.customer, so.company))
 		self.assertEqual(frappe.db.get_value("Sales Order", so.name, C.FIELD_STAGE), C.ORDER_RECEIVED)
-		self.assertEqual(timeline(so.name)[0].action, C.LOG_CREATED)
+		self.assertEqual(timeline(so.name)[0].action, C.TIMELINE_CREATED)
 
 	def test_manufactured_order_is_handed_to_production_and_stock_order_to_logistics(self):
 		made = make_order()
@@ -61,7 +61,7 @@ class TestSalesOrderEvents(FrappeTestCase):
 		doc = record(so.name)
 		self.assertEqual(getdate(doc.delivery_date), getdate(so.delivery_date))
 		self.assertEqual(doc.status, C.STATUS_OPEN)
-		self.assertIn(C.LOG_DATE_CHANGED, [row.action for row in timeline(so.name)])
+		self.assertIn(C.TIMELINE_DATE_CHANGED, [row.action for row in timeline(so.name)])
 
 	def test_replaying_the_submit_event_changes_nothing(self):
 		so = make_order()

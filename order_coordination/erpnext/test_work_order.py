@@ -31,7 +31,7 @@ class TestWorkOrderEvents(FrappeTestCase):
 		self.assertEqual(
 			frappe.db.get_value(C.DT_ORDER_HANDOFF, to_production.name, "status"), C.HANDOFF_ACCEPTED
 		)
-		accepted = [r for r in timeline(so.name) if r.action == C.LOG_HANDOFF_ACCEPTED]
+		accepted = [r for r in timeline(so.name) if r.action == C.TIMELINE_HANDOFF_ACCEPTED]
 		self.assertIn(wo.name, accepted[0].note)
 
 		transfer(wo, 4)
@@ -58,7 +58,7 @@ class TestWorkOrderEvents(FrappeTestCase):
 
 		api.confirm_delivery(so.name, C.OUTCOME_DELIVERED, "Signed by the customer")
 		self.assertEqual(record(so.name).stage, C.DELIVERED)
-		stages = [r.stage_to for r in timeline(so.name) if r.action == C.LOG_STAGE]
+		stages = [r.stage_to for r in timeline(so.name) if r.action == C.TIMELINE_STAGE]
 		self.assertEqual(
 			stages, [C.PRODUCTION_PLANNING, C.IN_PRODUCTION, C.READY_TO_SHIP, C.SHIPPED, C.DELIVERED]
 		)
@@ -82,7 +82,7 @@ class TestWorkOrderEvents(FrappeTestCase):
 		wo.cancel()
 		doc = record(so.name)
 		self.assertEqual(doc.stage, C.ORDER_RECEIVED)
-		self.assertIn(C.LOG_STAGE, [r.action for r in timeline(so.name)])
+		self.assertIn(C.TIMELINE_STAGE, [r.action for r in timeline(so.name)])
 
 	def test_cancelling_production_moves_the_order_back_from_ready_to_ship(self):
 		so = make_order(qty=2)

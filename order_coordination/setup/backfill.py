@@ -1,8 +1,10 @@
 """Give Sales Orders that existed before install their coordination record, with history rebuilt from
 ERPNext's own dates. Runs on the long queue in batches: each batch reads its orders, their lines, Work
-Orders and deliveries in a handful of queries, lets the core replay each order's history, writes every
-row in a few bulk statements and commits. A killed job resumes where it stopped when run again: orders
-that already have a record are not pending any more.
+Orders and deliveries (returns included) in a handful of queries, lets the core replay each order's
+history, writes every row in a few bulk statements and commits. A killed job resumes where it stopped when
+run again (the sweep and every migrate start it while orders are pending): orders that already have a
+record are not pending any more. A live event that gives an order its record while a batch works on it
+wins: the batch leaves that order out and writes the others.
 """
 
 from collections import defaultdict
@@ -11,13 +13,15 @@ import frappe
 from frappe.utils import flt, get_datetime, getdate, now_datetime
 
 from order_coordination import coordination
-from order_coordination.core import constants as C
+from order_coordination.core import actions, lifecycle
 from order_coordination.core import events as ev
-from order_coordination.core import lifecycle
-from order_coordination.erpnext.sales_order import SO_STATES, order_state_event
-from order_coordination.erpnext.work_order import per_produced
+from order_coordination.core.derive import produced_percentage
+from order_coordination.facts import per_produced
+from order_coordination.storage import BatchWriter
 
 BATCH = 500
+JOB_ID = "order_coordination_backfill"
+PROGRESS_EVENT = "order_coordination_backfill"
 
 
 def pending_orders(limit: int) -> list[str]:
@@ -30,12 +34,35 @@ def pending_orders(limit: int) -> list[str]:
 	)
 
 
+def count_pending() -> int:
+	return frappe.db.sql(
+		"""select count(*) from `tabSales Order` so
+		left join `tabOrder Coordination` oc on oc.name = so.name
+		where so.docstatus = 1 and so.status not in ('Closed', 'Completed') and oc.name is null"""
+	)[0][0]
+
+
+def enqueue_backfill() -> None:
+	frappe.enqueue(
+		"order_coordination.setup.backfill.backfill_open_orders",
+		queue="long",
+		timeout=4 * 3600,
+		enqueue_after_commit=True,
+		job_id=JOB_ID,
+		deduplicate=True,
+	)
+
+
 def backfill_open_orders(batch: int = BATCH) -> int:
-	done = 0
+	done, total = 0, count_pending()
 	while names := pending_orders(batch):
 		backfill_batch(names)
 		frappe.db.commit()  # nosemgrep: a background job; each batch stands on its own
 		done += len(names)
+		# Administrators with the desk open see it move (the list of records shows a progress bar).
+		frappe.publish_realtime(
+			PROGRESS_EVENT, {"done": done, "total": max(total, done)}, doctype="Order Coordination"
+		)
 	return done
 
 
@@ -77,9 +104,9 @@ class History:
 		self.deliveries = defaultdict(list)
 		for dn in frappe.db.sql(
 			"""select dni.against_sales_order as sales_order, dn.name, dn.posting_date, dn.posting_time,
-				sum(dni.stock_qty) as qty
+				sum(dni.stock_qty) as qty, dn.is_return
 			from `tabDelivery Note` dn join `tabDelivery Note Item` dni on dni.parent = dn.name
-			where dni.against_sales_order in %s and dn.docstatus = 1 and dn.is_return = 0
+			where dni.against_sales_order in %s and dn.docstatus = 1
 			group by dni.against_sales_order, dn.name, dn.posting_date, dn.posting_time
 			order by dn.posting_date, dn.posting_time""",
 			(names,),
@@ -100,14 +127,10 @@ class History:
 		if so.name in self.planned:
 			return per_produced(so.name)  # combined plans: the full reckoning, rare enough to do one by one
 		made = [line for line in self.lines[so.name] if line.made]
-		required = sum(flt(line.stock_qty) for line in made)
-		if not required:
-			return 0.0
 		produced = defaultdict(float)
 		for wo in self.work_orders[so.name]:
 			produced[wo.sales_order_item] += flt(wo.produced_qty)
-		done = sum(min(flt(line.stock_qty), produced[line.name]) for line in made)
-		return round(100.0 * done / required, 3)
+		return produced_percentage((flt(line.stock_qty), produced[line.name]) for line in made)
 
 	def events(self, so) -> list[ev.Event]:
 		"""The order's ERPNext events in the order they happened, from the documents' own dates."""
@@ -135,12 +158,12 @@ class History:
 		total = sum(flt(line.stock_qty) for line in self.lines[so.name]) or 1
 		shipped = 0.0
 		for dn in self.deliveries[so.name]:
-			shipped += flt(dn.qty)
+			shipped += flt(dn.qty)  # a return's quantities are negative
 			at = get_datetime(f"{dn.posting_date} {dn.posting_time}")
-			per_delivered = min(100.0, 100 * shipped / total)
+			per_delivered = max(0.0, min(100.0, 100 * shipped / total))
 			events.append(
 				ev.Event(
-					ev.DELIVERY_NOTE_SUBMITTED,
+					ev.DELIVERY_RETURNED if dn.is_return else ev.DELIVERY_NOTE_SUBMITTED,
 					at,
 					None,
 					"Delivery Note",
@@ -168,9 +191,19 @@ class History:
 		return events
 
 
+def replay(order, history: History, so, now) -> None:
+	"""Apply what ERPNext's documents say about the order, in the order it happened, then its state now."""
+	for event in history.events(so):
+		coordination.decide(order, lifecycle.apply, event, order.policy)
+	kind = ev.order_state_event(order.state.so_state, ev.order_state_of(so.status))
+	if kind:
+		coordination.decide(order, lifecycle.apply, ev.Event(kind, now, None, "Sales Order", so.name), order.policy)
+	coordination.decide(order, actions.refresh, now, order.policy)
+
+
 def backfill_batch(names: list[str]) -> None:
 	history = History(names)
-	writer = coordination.BatchWriter()
+	writer = BatchWriter()
 	now = now_datetime()
 	for so in history.orders:
 		submitted_at = max(get_datetime(so.creation), get_datetime(so.transaction_date))
@@ -187,11 +220,11 @@ def backfill_batch(names: list[str]) -> None:
 			),
 			writer,
 		)
-		for event in history.events(so):
-			coordination.decide(order, lifecycle.apply, event, order.policy)
-		kind = order_state_event(C.SO_OPEN, SO_STATES.get(so.status, C.SO_OPEN))
-		if kind:
-			event = ev.Event(kind, now, None, "Sales Order", so.name)
-			coordination.decide(order, lifecycle.apply, event, order.policy)
-		coordination.decide(order, lifecycle.refresh, now, order.policy)
+		replay(order, history, so, now)
+	# Orders a live event gave their record meanwhile keep that one (it rebuilt the same history); the lock
+	# on what exists now keeps another from appearing before the insert.
+	taken = frappe.db.sql_list(
+		"select name from `tabOrder Coordination` where name in %s for update", (tuple(writer.orders()) or ("",),)
+	)
+	writer.drop_orders(set(taken))
 	writer.flush()

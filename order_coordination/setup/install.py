@@ -6,28 +6,40 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from order_coordination.core import constants as C
+from order_coordination.departments import COORDINATION_MANAGER
 from order_coordination.setup.custom_fields import CUSTOM_FIELDS
 
 
 def after_install():
-	make_indexes()
-	make_custom_fields()
-	make_default_departments()
-	make_kanban_board()
-	frappe.enqueue(
-		"order_coordination.setup.backfill.backfill_open_orders",
-		queue="long",
-		enqueue_after_commit=True,
-		job_id="order_coordination_backfill",
-		deduplicate=True,
-	)
+	after_migrate()
 
 
 def after_migrate():
+	make_roles()
 	make_indexes()
 	make_custom_fields()
 	make_default_departments()
 	make_kanban_board()
+	start_backfill()
+
+
+def start_backfill():
+	"""Queue the backfill while open orders lack a record (the sweep checks again every 15 minutes)."""
+	from order_coordination.setup.backfill import count_pending, enqueue_backfill
+
+	if count_pending():
+		try:
+			enqueue_backfill()
+		except Exception:
+			# No queue during this migrate: the sweep starts it.
+			frappe.log_error(title="Order Coordination: backfill left to the sweep")
+
+
+def make_roles():
+	if not frappe.db.exists("Role", COORDINATION_MANAGER):
+		frappe.get_doc({"doctype": "Role", "role_name": COORDINATION_MANAGER, "desk_access": 1}).insert(
+			ignore_permissions=True
+		)
 
 
 # Indexes for the queue, the sweep and the reports, beyond the single-column ones of the doctypes.
@@ -101,5 +113,6 @@ def before_tests():
 	from erpnext.setup.utils import before_tests as erpnext_before_tests
 
 	erpnext_before_tests()
+	make_roles()
 	make_custom_fields()
 	make_default_departments()

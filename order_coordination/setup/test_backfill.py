@@ -54,7 +54,7 @@ class TestBackfill(FrappeTestCase):
 		doc = record(stocked.name)
 		self.assertEqual((doc.stage, doc.per_delivered), (C.PARTIALLY_SHIPPED, 25))
 		self.assertEqual(record(untouched.name).stage, C.ORDER_RECEIVED)
-		self.assertEqual(timeline(untouched.name)[0].action, C.LOG_CREATED)
+		self.assertEqual(timeline(untouched.name)[0].action, C.TIMELINE_CREATED)
 		self.assertFalse({made.name, stocked.name, untouched.name} & set(pending_orders(100000)))
 
 
@@ -93,7 +93,7 @@ class TestBackfillInterrupted(FrappeTestCase):
 		for name in orders:
 			self.assertEqual(frappe.db.count(C.DT_ORDER_COORDINATION, {"name": name}), 1)
 			self.assertEqual(
-				frappe.db.count(C.DT_TIMELINE, {"sales_order": name, "action": C.LOG_CREATED}), 1
+				frappe.db.count(C.DT_TIMELINE, {"sales_order": name, "action": C.TIMELINE_CREATED}), 1
 			)
 			self.assertEqual(frappe.db.count(C.DT_ORDER_HANDOFF, {"sales_order": name}), 1)
 

@@ -1,8 +1,11 @@
 """Data for the browser walk (browser/walk.mjs) on a development site with test records.
 
-Only on a site that allows tests, only for a System Manager: it commits users and documents."""
+Only on a site that allows tests and runs in developer mode, only for a System Manager: it commits users
+and documents. The walk's users get a new random password on every preparation, returned to the caller
+only: nothing here is a password anyone could know in advance."""
 
 import frappe
+from frappe import _
 from frappe.utils import add_days, nowdate
 from frappe.utils.password import update_password
 
@@ -18,7 +21,6 @@ from order_coordination.tests.utils import (
 	produce,
 )
 
-PASSWORD = "Coordination-Walk-2026"
 USERS = {
 	"sales": ("oc.sales@example.com", "Sofia", ["Sales User"], "en"),
 	"production": ("oc.planner@example.com", "Wei", ["Manufacturing User"], "zh"),
@@ -28,11 +30,14 @@ USERS = {
 
 def _guard():
 	frappe.only_for("System Manager")
-	if not frappe.conf.allow_tests:
-		frappe.throw("The browser walk runs only on a site with allow_tests", frappe.PermissionError)
+	if not (frappe.conf.allow_tests and frappe.conf.developer_mode):
+		frappe.throw(
+			_("The browser walk runs only on a development site (allow_tests and developer_mode)"),
+			frappe.PermissionError,
+		)
 
 
-def _user(email, first_name, roles, language):
+def _user(email, first_name, roles, language, password):
 	if not frappe.db.exists("User", email):
 		frappe.get_doc(
 			{"doctype": "User", "email": email, "first_name": first_name, "send_welcome_email": 0}
@@ -42,14 +47,15 @@ def _user(email, first_name, roles, language):
 	user.set("roles", [])
 	user.add_roles(*roles)
 	user.save(ignore_permissions=True)
-	update_password(email, PASSWORD)
+	update_password(email, password)
 
 
 @frappe.whitelist()
 def prepare():
 	_guard()
+	password = frappe.generate_hash(length=24)
 	for email, first_name, roles, language in USERS.values():
-		_user(email, first_name, roles, language)
+		_user(email, first_name, roles, language, password)
 	add_stock(RAW, 50)
 	so = make_order(item_code=MADE, qty=5, delivery_date=add_days(nowdate(), 21), do_not_submit=True)
 	# A little history, so that reports and the workspace show more than one order.
@@ -62,7 +68,7 @@ def prepare():
 	return {
 		"sales_order": so.name,
 		"company": so.company,
-		"password": PASSWORD,
+		"password": password,
 		"users": {k: v[0] for k, v in USERS.items()},
 	}
 

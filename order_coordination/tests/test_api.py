@@ -77,8 +77,8 @@ class TestCoordinationApi(FrappeTestCase):
 			api.accept_handoff(again)
 		self.assertEqual(record(so.name).responsible_department, C.PRODUCTION)
 		actions = [r.action for r in timeline(so.name)]
-		self.assertEqual(actions.count(C.LOG_HANDOFF_SENT), 2)
-		self.assertIn(C.LOG_HANDOFF_REJECTED, actions)
+		self.assertEqual(actions.count(C.TIMELINE_HANDOFF_SENT), 2)
+		self.assertIn(C.TIMELINE_HANDOFF_REJECTED, actions)
 
 	def test_a_user_outside_the_department_is_refused(self):
 		so = make_order()
@@ -96,19 +96,25 @@ class TestCoordinationApi(FrappeTestCase):
 		so = make_order()
 		handoff = pending_handoff(so.name)
 		before = self.snapshot(so.name)
-		bad_calls = [
+		# An order or row that does not exist answers as one the user may not see: no existence oracle.
+		unknown = [
 			(api.get_order_status, ("SAL-ORD-NOPE",)),
+			(api.accept_handoff, ("OH-NOPE",)),
+			(api.resolve_exception, ("OE-NOPE", "fixed")),
+		]
+		for method, args in unknown:
+			with self.subTest(method=method.__name__, args=args):
+				self.assertRaises(frappe.PermissionError, method, *args)
+		bad_calls = [
 			(api.get_order_status, ({"name": so.name},)),
 			(api.hand_off, (so.name, "Marketing")),
 			(api.hand_off, (so.name, C.LOGISTICS)),  # one handoff is already pending
 			(api.reject_handoff, (handoff.name, "   ")),
 			(api.reject_handoff, (handoff.name, None)),
-			(api.accept_handoff, ("OH-NOPE",)),
 			(api.confirm_delivery, (so.name, "Teleported")),
 			(api.confirm_delivery, (so.name, C.OUTCOME_DELIVERED)),  # nothing shipped yet
 			(api.raise_exception, (so.name, "Alien Invasion", "x")),
 			(api.raise_exception, (so.name, C.QUALITY_ISSUE, "")),
-			(api.resolve_exception, ("OE-NOPE", "fixed")),
 			(api.hand_off, (so.name, C.PRODUCTION, "x" * 5000)),
 		]
 		for method, args in bad_calls:
@@ -171,7 +177,7 @@ class TestConcurrentAcceptance(FrappeTestCase):
 		outcomes = ["refused" if isinstance(r, frappe.ValidationError) else "accepted" for r in results]
 		self.assertEqual(sorted(outcomes), ["accepted", "refused"])
 		self.assertEqual(
-			frappe.db.count(C.DT_TIMELINE, {"sales_order": so.name, "action": C.LOG_HANDOFF_ACCEPTED}), 1
+			frappe.db.count(C.DT_TIMELINE, {"sales_order": so.name, "action": C.TIMELINE_HANDOFF_ACCEPTED}), 1
 		)
 
 

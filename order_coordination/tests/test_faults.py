@@ -7,7 +7,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_datetime
 
-from order_coordination import coordination, sweep
+from order_coordination import outbox, sweep
 from order_coordination.core import constants as C
 from order_coordination.tests.utils import (
 	STOCKED,
@@ -61,11 +61,11 @@ class TestQueueDown(FrappeTestCase):
 		self.assertEqual(notification_count(PLANNER), planner_before)
 
 		# What the sweep does once the queue is back (here limited to this test's rows).
-		self.assertEqual(coordination.deliver_outbox(ours), len(ours))
+		self.assertEqual(outbox.deliver_outbox(ours), len(ours))
 		self.assertFalse(frappe.db.exists(C.DT_OUTBOX, {"name": ["in", ours], "status": C.OUTBOX_PENDING}))
 		self.assertEqual(notification_count(PLANNER), planner_before + 1)
 		self.assertEqual(notification_count(CLERK), clerk_before + 1)
-		self.assertEqual(coordination.deliver_outbox(ours), 0)  # none is sent twice
+		self.assertEqual(outbox.deliver_outbox(ours), 0)  # none is sent twice
 		self.assertEqual(notification_count(PLANNER), planner_before + 1)
 		self.assertTrue(wo.name)
 
@@ -89,7 +89,7 @@ class TestTwoSweeps(FrappeTestCase):
 		self.assertEqual(sorted(both), sorted(handoffs))  # all escalated, none twice
 		for so in orders:
 			self.assertEqual(
-				frappe.db.count(C.DT_TIMELINE, {"sales_order": so.name, "action": C.LOG_HANDOFF_ESCALATED}), 1
+				frappe.db.count(C.DT_TIMELINE, {"sales_order": so.name, "action": C.TIMELINE_HANDOFF_ESCALATED}), 1
 			)
 
 
@@ -98,7 +98,7 @@ class TestLockContention(FrappeTestCase):
 
 	def test_lock_wait_timeout_is_a_clear_retryable_error_with_no_half_write(self):
 		from order_coordination import api
-		from order_coordination.coordination import OrderBusyError
+		from order_coordination.errors import OrderBusyError
 
 		so = make_order(item_code=STOCKED)
 		handoff = pending_handoff(so.name).name

@@ -1,7 +1,7 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from order_coordination import coordination
+from order_coordination import outbox
 from order_coordination.core import constants as C
 from order_coordination.departments import department_users
 from order_coordination.tests.utils import make_user
@@ -16,7 +16,7 @@ class TestNotifications(FrappeTestCase):
 		make_user(PLANNER, "Manufacturing User")
 		self.assertIn(PLANNER, department_users([C.PRODUCTION]))
 		self.assertNotIn(PLANNER, department_users([C.SALES]))
-		coordination.send_notifications(
+		outbox.send_notifications(
 			[
 				{
 					"sales_order": "SO-TEST-0001",

@@ -36,7 +36,7 @@ class TestSweep(FrappeTestCase):
 		(notice,) = [n for n in queued[0] if n["sales_order"] == so.name]
 		self.assertEqual(notice["users"], [boss, director])
 		self.assertTrue(frappe.db.get_value(C.DT_ORDER_HANDOFF, handoff, "escalated_on"))
-		escalations = [r for r in timeline(so.name) if r.action == C.LOG_HANDOFF_ESCALATED]
+		escalations = [r for r in timeline(so.name) if r.action == C.TIMELINE_HANDOFF_ESCALATED]
 		self.assertEqual(len(escalations), 1)
 
 	def test_a_handoff_not_yet_due_is_left_alone(self):
@@ -53,7 +53,7 @@ class TestSweep(FrappeTestCase):
 		sweep.refresh_open_orders(get_datetime(add_days(nowdate(), 61)))
 		self.assertEqual(record(so.name).status, C.STATUS_OVERDUE)
 		self.assertEqual(frappe.db.get_value("Sales Order", so.name, C.FIELD_STATUS), C.STATUS_OVERDUE)
-		changes = [r.note for r in timeline(so.name) if r.action == C.LOG_STATUS]
+		changes = [r.note for r in timeline(so.name) if r.action == C.TIMELINE_STATUS]
 		self.assertEqual(changes, ["Open → At Risk", "At Risk → Overdue"])
 		self.assertEqual(sweep.refresh_open_orders(get_datetime(add_days(nowdate(), 61))), 0)
 

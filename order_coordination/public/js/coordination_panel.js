@@ -12,23 +12,14 @@ const STATUS_COLOURS = {
 	Completed: "green",
 	Cancelled: "grey",
 };
-const OUTCOMES = ["Delivered", "Partially Delivered", "Refused", "Damaged"];
-const EXCEPTION_TYPES = [
-	"Material Shortage",
-	"Production Delay",
-	"Quality Issue",
-	"Delivery Failed",
-	"Customer Change",
-	"Damaged in Transit",
-	"Other",
-];
+// The app's lists come from the server (boot info): never copies here.
+const lists = () => frappe.boot.order_coordination || {};
 const esc = (value) => frappe.utils.escape_html(value == null ? "" : String(value));
 
 // Notes the app writes (event names, "Sales → Production") are shown translated; users' own words as typed.
-const APP_NOTES = ["Document Event", "Status Changed", "Handoff Sent", "Handoff Escalated"];
 const note = (t) => {
 	if (!t.note) return "";
-	if (!APP_NOTES.includes(t.action)) return t.note;
+	if (!(lists().app_note_actions || []).includes(t.action)) return t.note;
 	return t.note
 		.split(" → ")
 		.map((part) => __(part))
@@ -228,7 +219,7 @@ order_coordination.Panel = class Panel {
 					fieldname: "exception_type",
 					fieldtype: "Select",
 					label: __("Exception Type"),
-					options: EXCEPTION_TYPES,
+					options: lists().exception_types,
 					reqd: 1,
 				},
 				{ fieldname: "description", fieldtype: "Small Text", label: __("Description"), reqd: 1 },
@@ -257,7 +248,7 @@ order_coordination.Panel = class Panel {
 	confirm_delivery() {
 		frappe.prompt(
 			[
-				{ fieldname: "outcome", fieldtype: "Select", label: __("Outcome"), options: OUTCOMES, reqd: 1 },
+				{ fieldname: "outcome", fieldtype: "Select", label: __("Outcome"), options: lists().outcomes, reqd: 1 },
 				{ fieldname: "note", fieldtype: "Small Text", label: __("Note") },
 			],
 			(v) => this.call("confirm_delivery", { sales_order: this.sales_order, ...v }),

@@ -50,16 +50,8 @@ order_coordination.report_filters = ({
 			fieldname: "stage",
 			label: __("Stage"),
 			fieldtype: "Select",
-			options: [
-				"",
-				"Order Received",
-				"Production Planning",
-				"In Production",
-				"Ready to Ship",
-				"Partially Shipped",
-				"Shipped",
-				"Delivered",
-			],
+			// Every stage but Completed, from the server.
+			options: ["", ...((frappe.boot.order_coordination || {}).stages || []).slice(0, -1)],
 		});
 	}
 	return filters;

@@ -1,0 +1,156 @@
+"""The policy an order runs under: a company's Coordination Policy as plain values (cached), the frozen
+versions orders started under (one stored row per version), and the calendar and matrix they give."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import time
+
+import frappe
+from frappe.utils import getdate
+
+from order_coordination.core.constants import (
+	DEFAULT_ACCEPTANCE_HOURS,
+	DEFAULT_COMPLETION_HOURS,
+	DT_POLICY,
+	DT_POLICY_SNAPSHOT,
+	SALES_LED,
+	STAGES,
+)
+from order_coordination.core.policy import Policy
+from order_coordination.core.responsibility import Matrix, preset_matrix
+from order_coordination.core.sla import Calendar
+from order_coordination.departments import all_departments
+from order_coordination.errors import translated_errors
+
+POLICY_CACHE = "order_coordination:policy_snapshot"
+SNAPSHOT_CACHE = "order_coordination:policy_by_snapshot"
+
+
+def policy_snapshot(company: str | None) -> dict:
+	"""The company's policy as plain values (cached; cleared when a policy or department changes)."""
+	key = company or ""
+	snapshot = frappe.cache.hget(POLICY_CACHE, key)
+	if snapshot is None:
+		snapshot = read_policy(company)
+		frappe.cache.hset(POLICY_CACHE, key, snapshot)
+	return snapshot
+
+
+def clear_policy_cache(doc=None, method=None):
+	"""Forget cached policies now, and again when the transaction ends: a read in between may have cached
+	what a rollback then undoes."""
+	frappe.cache.delete_value(POLICY_CACHE)
+	frappe.db.after_commit.add(forget_policies)
+	frappe.db.after_rollback.add(forget_policies)
+
+
+def forget_policies():
+	frappe.cache.delete_value(POLICY_CACHE)
+
+
+def snapshot_name(snapshot: dict, company: str | None) -> str:
+	"""The stored, frozen copy of a policy version: one row per distinct version, named by its hash.
+
+	Two first submits after a policy edit may both find no row: the insert ignores a duplicate, so
+	neither aborts (the rows are identical by construction)."""
+	text = json.dumps(snapshot, sort_keys=True)
+	name = hashlib.sha1(text.encode()).hexdigest()[:20]
+	if not hasattr(frappe.local, "oc_known_snapshots"):
+		frappe.local.oc_known_snapshots = set()
+	known = frappe.local.oc_known_snapshots  # this transaction wrote or saw it: no need to look again
+	if name not in known and frappe.cache.hget(SNAPSHOT_CACHE, name) is None:
+		if not frappe.db.exists(DT_POLICY_SNAPSHOT, name):
+			row = frappe.new_doc(DT_POLICY_SNAPSHOT)
+			row.update({"name": name, "company": company, "policy": snapshot.get("name"), "snapshot": text})
+			row.set_user_and_timestamp()
+			row.db_insert(ignore_if_duplicate=True)
+			frappe.db.after_rollback.add(lambda: frappe.cache.hdel(SNAPSHOT_CACHE, name))
+		frappe.db.after_commit.add(lambda: frappe.cache.hset(SNAPSHOT_CACHE, name, snapshot))
+		frappe.db.after_rollback.add(lambda: known.discard(name))
+	known.add(name)
+	return name
+
+
+def policy_of_order(row) -> Policy:
+	"""The policy an order started under (frozen versions never change, so they are cached for good)."""
+	name = row.get("policy_snapshot")
+	snapshot = frappe.cache.hget(SNAPSHOT_CACHE, name) if name else None
+	if snapshot is None and name:
+		text = frappe.db.get_value(DT_POLICY_SNAPSHOT, name, "snapshot")
+		if text:
+			snapshot = json.loads(text)
+			frappe.cache.hset(SNAPSHOT_CACHE, name, snapshot)
+	return policy_from(snapshot or policy_snapshot(row.get("company")))
+
+
+def read_policy(company: str | None) -> dict:
+	"""The company's policy as plain values, recorded on each order when it starts."""
+	name = company if company and frappe.db.exists(DT_POLICY, company) else None
+	if not name:
+		return {
+			"name": None,
+			"model": SALES_LED,
+			"matrix": preset_matrix(SALES_LED, all_departments()),
+			"acceptance_hours": {s: DEFAULT_ACCEPTANCE_HOURS for s in STAGES},
+			"completion_hours": dict(DEFAULT_COMPLETION_HOURS),
+			"work_start": "09:00:00",
+			"work_end": "17:00:00",
+			"holiday_list": None,
+		}
+	doc = frappe.get_cached_doc(DT_POLICY, name)
+	return {
+		"name": doc.name,
+		"model": doc.ownership_model,
+		"matrix": matrix_of(doc),
+		"acceptance_hours": {row.stage: row.acceptance_hours for row in doc.stage_slas},
+		"completion_hours": {row.stage: row.completion_hours for row in doc.stage_slas},
+		"work_start": str(doc.work_start or "09:00:00"),
+		"work_end": str(doc.work_end or "17:00:00"),
+		"holiday_list": doc.holiday_list,
+	}
+
+
+def matrix_of(policy_doc) -> Matrix:
+	matrix: Matrix = {stage: {} for stage in STAGES}
+	for row in policy_doc.matrix:
+		matrix.setdefault(row.stage, {})[row.department] = row.responsibility
+	return matrix
+
+
+def _time(value: str) -> time:
+	parts = [int(float(p)) for p in str(value).split(":")]
+	return time(*(parts + [0, 0])[:3])
+
+
+def calendar_of(snapshot: dict) -> Calendar:
+	holiday_list = snapshot.get("holiday_list")
+	if not hasattr(frappe.local, "oc_calendars"):
+		frappe.local.oc_calendars = {}  # one request, one calendar per holiday list
+	cache = frappe.local.oc_calendars
+	key = (holiday_list, snapshot.get("work_start"), snapshot.get("work_end"))
+	if key not in cache:
+		start, end = (
+			_time(snapshot.get("work_start") or "09:00:00"),
+			_time(snapshot.get("work_end") or "17:00:00"),
+		)
+		with translated_errors():
+			if holiday_list:
+				# A Holiday List carries the weekly offs as dates too.
+				days = frappe.get_all("Holiday", filters={"parent": holiday_list}, pluck="holiday_date")
+				cache[key] = Calendar(start, end, frozenset(), frozenset(getdate(d) for d in days))
+			else:
+				cache[key] = Calendar(start, end)
+	return cache[key]
+
+
+def policy_from(snapshot: dict) -> Policy:
+	with translated_errors():
+		return Policy(
+			model=snapshot["model"],
+			matrix=snapshot["matrix"],
+			acceptance_hours=snapshot.get("acceptance_hours") or {},
+			completion_hours=snapshot.get("completion_hours") or {},
+			calendar=calendar_of(snapshot),
+		)
