@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from order_coordination.core import sla
 from order_coordination.core.errors import CoordinationError
 from order_coordination.core.sla import Calendar, add_working_hours, working_hours_between
 
@@ -42,6 +43,8 @@ def test_bad_calendars_and_hours_are_refused():
 		Calendar(days_off=frozenset(range(7)))
 	with pytest.raises(CoordinationError):
 		add_working_hours(datetime(2026, 11, 23, 9), -1, CAL)
+	with pytest.raises(CoordinationError):
+		add_working_hours(datetime(2026, 11, 23, 9), float("nan"), CAL)
 
 
 calendars = st.builds(
@@ -119,3 +122,129 @@ def walked_hours(start, end, cal):
 def test_elapsed_time_agrees_with_walking_the_days(cal, a, b):
 	start, end = sorted((a, b))
 	assert abs(working_hours_between(start, end, cal) - walked_hours(start, end, cal)) < 1e-6
+
+
+def walked_due_time(start, hours, cal):
+	"""The day-by-day reckoning the arithmetic clock must agree with (the clock before it skipped)."""
+	if hours == 0:
+		return start
+	remaining = timedelta(hours=hours)
+	day = start.date()
+	cursor = start
+	while True:
+		while not cal.is_working_day(day):
+			day += timedelta(days=1)
+		open_at, close_at = cal.day_window(day)
+		begin = max(cursor, open_at) if day == cursor.date() else open_at
+		if begin < close_at:
+			available = close_at - begin
+			if remaining <= available:
+				return begin + remaining
+			remaining -= available
+		day += timedelta(days=1)
+		cursor = datetime.combine(day, time.min)
+
+
+def _every_weekend(first, last):
+	day = first
+	while day <= last:
+		if day.weekday() >= 5:
+			yield day
+		day += timedelta(days=1)
+
+
+# A Holiday List calendar carries its weekends as dates and has no weekly days off; a closure is a
+# long run of holidays in a row; both stress the holiday correction more than scattered dates.
+WEEKENDS_2026_2027 = frozenset(_every_weekend(date(2026, 1, 1), date(2027, 12, 31)))
+holiday_list_calendars = st.builds(
+	lambda start, length, extra: Calendar(
+		time(start), time(start + length), frozenset(), WEEKENDS_2026_2027 | frozenset(extra)
+	),
+	st.integers(0, 12),
+	st.integers(1, 11),
+	st.sets(st.dates(date(2026, 1, 1), date(2027, 12, 31)), max_size=30),
+)
+closure_calendars = st.builds(
+	lambda start, length, days_off, first, days: Calendar(
+		time(start),
+		time(start + length),
+		frozenset(days_off),
+		frozenset(first + timedelta(days=i) for i in range(days)),
+	),
+	st.integers(0, 12),
+	st.integers(1, 11),
+	st.sets(st.integers(0, 6), max_size=6),
+	st.dates(date(2026, 1, 1), date(2027, 12, 31)),
+	st.integers(1, 400),
+)
+any_calendar = st.one_of(calendars, holiday_list_calendars, closure_calendars)
+any_hours = st.one_of(
+	hours,
+	st.floats(0, 3000, allow_nan=False),  # arbitrary floats: microsecond rounding must agree too
+	st.integers(0, 3000),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(any_calendar, instants, any_hours)
+def test_due_time_agrees_with_walking_the_days(cal, start, h):
+	assert add_working_hours(start, h, cal) == walked_due_time(start, h, cal)
+
+
+@settings(max_examples=200, deadline=None)
+@given(any_calendar, instants, st.floats(0, 1e7, allow_nan=False))
+def test_a_large_number_of_hours_measures_back_to_itself(cal, start, h):
+	try:
+		due = add_working_hours(start, h, cal)
+	except CoordinationError:
+		# Refused only when the calendar truly runs out of working time before the last datetime.
+		assert working_hours_between(start, datetime.max, cal) < h
+		return
+	assert due >= start
+	assert abs(working_hours_between(start, due, cal) - h) <= 1e-6 + 1e-9 * h
+
+
+def test_huge_numbers_of_hours_are_refused_not_walked():
+	# 1e7 working hours of eight-hour days is about 4,800 years: still a date.
+	due = add_working_hours(datetime(2026, 11, 23, 9), 1e7, CAL)
+	assert abs(working_hours_between(datetime(2026, 11, 23, 9), due, CAL) - 1e7) < 1e-3
+	for h in (1e9, 1e300, float("inf")):
+		with pytest.raises(CoordinationError):
+			add_working_hours(datetime(2026, 11, 23, 9), h, CAL)
+
+
+def test_the_last_date_the_clock_can_hold():
+	every_day = Calendar(days_off=frozenset())
+	# 31 December 9999 is a Friday, the last date a datetime can hold.
+	assert add_working_hours(datetime(9999, 12, 30, 9), 16, every_day) == datetime(9999, 12, 31, 17)
+	assert add_working_hours(datetime(9999, 12, 31, 9), 8, CAL) == datetime(9999, 12, 31, 17)
+	for start, h in ((datetime(9999, 12, 30, 9), 16.5), (datetime(9999, 12, 31, 9), 8.5)):
+		with pytest.raises(CoordinationError):
+			add_working_hours(start, h, every_day)
+	# Saturday 25 December 9999 on: one working week left before the end of time.
+	assert add_working_hours(datetime(9999, 12, 25), 40, CAL) == datetime(9999, 12, 31, 17)
+	with pytest.raises(CoordinationError):
+		add_working_hours(datetime(9999, 12, 25), 41, CAL)
+	# A holiday that last week: its upper bound would pass the last date, the answer does not.
+	boxing_day = Calendar(holidays=frozenset({date(9999, 12, 27)}))
+	assert add_working_hours(datetime(9999, 12, 25), 32, boxing_day) == datetime(9999, 12, 31, 17)
+	with pytest.raises(CoordinationError):
+		add_working_hours(datetime(9999, 12, 25), 33, boxing_day)
+
+
+def test_the_cost_does_not_grow_with_the_hours(monkeypatch):
+	"""Counted, not timed: the holiday correction asks working_days a logarithmic number of times."""
+	calls = []
+	counted = sla.working_days
+
+	def counting(*args):
+		calls.append(args)
+		return counted(*args)
+
+	monkeypatch.setattr(sla, "working_days", counting)
+	busy = Calendar(days_off=frozenset(), holidays=WEEKENDS_2026_2027 | {date(2026, 12, 25)})
+	for cal in (CAL, busy):
+		for h in (10, 1e3, 1e5, 1e7):
+			calls.clear()
+			add_working_hours(datetime(2026, 11, 23, 9), h, cal)
+			assert len(calls) <= 16, (cal, h, len(calls))

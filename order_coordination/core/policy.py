@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .constants import DEFAULT_ACCEPTANCE_HOURS, DEFAULT_COMPLETION_HOURS, SALES_LED, STAGES
+from .errors import CoordinationError
 from .responsibility import Matrix, preset_matrix, validate_matrix
 from .sla import Calendar
+
+# About a working year of eight-hour days: more than any stage should take, and small enough that a due
+# time always lands on a date the clock can hold.
+MAX_SLA_HOURS = 2000
+
+
+def check_sla_hours(stage: str, hours: object, most: float = MAX_SLA_HOURS) -> float:
+	"""`hours` as a float when it is a number from 0 to `most`; a CoordinationError naming the stage and
+	the value otherwise (NaN and infinity included)."""
+	try:
+		value = float(hours)  # type: ignore[arg-type]
+	except (TypeError, ValueError):
+		value = math.nan
+	if not (math.isfinite(value) and 0 <= value <= most):
+		raise CoordinationError(
+			"SLA hours for {0} must be between 0 and {1}, not {2}", stage, MAX_SLA_HOURS, hours
+		)
+	return value
 
 
 @dataclass(frozen=True)
@@ -22,6 +42,11 @@ class Policy:
 
 	def __post_init__(self):
 		validate_matrix(self.matrix)
+		# Policies saved before the bound existed may hold more than MAX_SLA_HOURS; the clock copes with
+		# those, so only values it cannot use (negative, NaN, infinite, not a number) are refused here.
+		for hours in (self.acceptance_hours, self.completion_hours):
+			for stage, value in hours.items():
+				check_sla_hours(stage, value, most=math.inf)
 
 	def acceptance_for(self, stage: str) -> float:
 		return float(self.acceptance_hours.get(stage, DEFAULT_ACCEPTANCE_HOURS))

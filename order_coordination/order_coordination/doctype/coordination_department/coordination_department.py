@@ -3,7 +3,7 @@
 
 from frappe.model.document import Document
 
-from order_coordination.coordination import clear_policy_cache
+from order_coordination.policies import clear_policy_cache
 
 
 class CoordinationDepartment(Document):

@@ -1,15 +1,20 @@
 # Copyright (c) 2026, order_coordination contributors
 # For license information, please see license.txt
 
+from datetime import date, datetime, timedelta
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_time
 
-from order_coordination.coordination import clear_policy_cache, matrix_of, translated_errors
 from order_coordination.core import constants as C
+from order_coordination.core.errors import CoordinationError
+from order_coordination.core.policy import MAX_SLA_HOURS, check_sla_hours
 from order_coordination.core.responsibility import preset_matrix, validate_matrix
 from order_coordination.departments import all_departments
+from order_coordination.errors import translated_errors
+from order_coordination.policies import clear_policy_cache, matrix_of
 
 
 class CoordinationPolicy(Document):
@@ -48,10 +53,51 @@ class CoordinationPolicy(Document):
 		if not self.matrix or self.has_value_changed("ownership_model"):
 			self.apply_preset()
 		self.fill_stage_slas()
-		if get_time(self.work_end) <= get_time(self.work_start):
-			frappe.throw(_("The working day must end after it starts"), frappe.ValidationError)
+		# Every Sales Order of the company computes its due times from this policy: a value the clock
+		# cannot use would make each of them fail, so it is refused here, where it is typed.
+		self.validate_working_day()
+		self.validate_holiday_list()
+		self.validate_stage_slas()
 		with translated_errors():
 			validate_matrix(matrix_of(self))
+
+	def validate_working_day(self):
+		start, end = get_time(self.work_start), get_time(self.work_end)
+		if end <= start:
+			frappe.throw(_("The working day must end after it starts"), frappe.ValidationError)
+		# Both ends are times of one day, so the day is under 24 hours; a day of minutes would stretch
+		# the longest SLA over decades.
+		if datetime.combine(date.min, end) - datetime.combine(date.min, start) < timedelta(hours=1):
+			frappe.throw(_("The working day must last at least one hour"), frappe.ValidationError)
+
+	def validate_holiday_list(self):
+		# Link validation can be skipped by a caller (ignore_links); the clock cannot do without the list.
+		if self.holiday_list and not frappe.db.exists("Holiday List", self.holiday_list):
+			frappe.throw(
+				_("Holiday List {0} does not exist").format(self.holiday_list), frappe.ValidationError
+			)
+
+	def validate_stage_slas(self):
+		seen = set()
+		for row in self.stage_slas:
+			if row.stage and row.stage in seen:  # a row without a stage fails Frappe's mandatory check
+				frappe.throw(
+					_("Row {0}: stage {1} already has a service level row").format(row.idx, _(row.stage)),
+					frappe.ValidationError,
+				)
+			seen.add(row.stage)
+			for fieldname in ("acceptance_hours", "completion_hours"):
+				value = row.get(fieldname)
+				try:
+					# Frappe stores an empty Float as 0.
+					check_sla_hours(row.stage, 0 if value is None else value)
+				except CoordinationError:
+					frappe.throw(
+						_("Row {0}: {1} for {2} must be between 0 and {3}, not {4}").format(
+							row.idx, _(row.meta.get_label(fieldname)), _(row.stage), MAX_SLA_HOURS, value
+						),
+						frappe.ValidationError,
+					)
 
 	def apply_preset(self):
 		"""Fill the matrix with the ownership model's preset, over every department."""
