@@ -217,4 +217,18 @@ class TestHostileInput(HttpCase):
 		if response.status_code != STATUS_OK:
 			self.assertEqual(self.fingerprint(self.target), before)
 		if response.status_code == STATUS_OK and method != "get_order_status":
+			self.assertNoStoredMarkup(self.target)
 			self.target = None  # it changed the order: take a fresh one
+
+	def assertNoStoredMarkup(self, sales_order):
+		"""What a user typed is stored sanitised: nothing in it can run in another user's browser."""
+		frappe.db.rollback()  # see what the request committed
+		for doctype, columns in (
+			(C.DT_ORDER_HANDOFF, ("note", "reason")),
+			(C.DT_EXCEPTION, ("description", "resolution")),
+			(C.DT_TIMELINE, ("note",)),
+		):
+			for row in frappe.get_all(doctype, {"sales_order": sales_order}, list(columns)):
+				for text in row.values():
+					self.assertNotIn("onerror", (text or "").lower(), doctype)
+					self.assertNotIn("<script", (text or "").lower(), doctype)
