@@ -1,4 +1,5 @@
-"""Numbers and chart series for the Order Coordination workspace."""
+"""Numbers and chart series for the Order Coordination workspace: each counts only the orders the user
+may read (reporting.visible_orders_condition), as the reports do."""
 
 from collections import defaultdict
 
@@ -8,17 +9,21 @@ from frappe.utils import add_days, formatdate, getdate, now_datetime, nowdate
 
 from order_coordination.core import constants as C
 from order_coordination.core.stats import median
+from order_coordination.reporting import clean_date, visible_orders_condition
 
 WEEKS = 12
 
 
 @frappe.whitelist()
 def overdue_handoffs(filters=None):
-	"""Number card: pending handoffs past their due time."""
+	"""Number card: pending handoffs past their due time, of the orders the user may read."""
 	frappe.has_permission(C.DT_ORDER_HANDOFF, "read", throw=True)
-	value = frappe.db.count(
-		C.DT_ORDER_HANDOFF, {"status": C.HANDOFF_PENDING, "due_by": ["<", now_datetime()]}
-	)
+	value = frappe.db.sql(
+		f"""select count(*) from `tabOrder Handoff` h
+		join `tabOrder Coordination` oc on oc.name = h.order_coordination
+		where h.status = %(pending)s and h.due_by < %(now)s and {visible_orders_condition("oc")}""",
+		{"pending": C.HANDOFF_PENDING, "now": now_datetime()},
+	)[0][0]
 	return {
 		"value": value,
 		"fieldtype": "Int",
@@ -33,17 +38,19 @@ def _week_start(day):
 
 
 def _weeks(to_date=None):
-	last = _week_start(to_date or nowdate())
+	last = _week_start(clean_date(to_date, "To Date") if to_date else nowdate())
 	return [add_days(last, -7 * i) for i in reversed(range(WEEKS))]
 
 
 def median_acceptance_by_week(to_date=None):
 	"""Median working hours to accept a handoff, per receiving department and week sent."""
+	visible = visible_orders_condition("oc")
 	weeks = _weeks(to_date)
 	rows = frappe.db.sql(
-		"""select to_department, sent_on, response_hours from `tabOrder Handoff`
-		where status = %s and sent_on >= %s""",
-		(C.HANDOFF_ACCEPTED, weeks[0]),
+		f"""select h.to_department, h.sent_on, h.response_hours from `tabOrder Handoff` h
+		join `tabOrder Coordination` oc on oc.name = h.order_coordination
+		where h.status = %(accepted)s and h.sent_on >= %(since)s and {visible}""",
+		{"accepted": C.HANDOFF_ACCEPTED, "since": weeks[0]},
 		as_dict=True,
 	)
 	hours = defaultdict(list)
@@ -60,18 +67,24 @@ def median_acceptance_by_week(to_date=None):
 
 
 def on_time_deliveries_by_week(to_date=None):
-	"""Orders fully delivered each week, on time (last delivery by the promised date) or late."""
+	"""Orders fully delivered each week, on time (last delivery by the promised date) or late.
+
+	Fully delivered net of returns (ERPNext lowers `per_delivered` when goods come back), and delivered on
+	the date of the last delivery that still holds goods for the order: a delivery whose lines all came
+	back is none (as in the On-Time In-Full report)."""
+	visible = visible_orders_condition("oc")
 	weeks = _weeks(to_date)
 	rows = frappe.db.sql(
-		"""select so.name, so.delivery_date, max(dn.posting_date) as delivered_on
+		f"""select so.name, so.delivery_date, max(dn.posting_date) as delivered_on
 		from `tabSales Order` so
+		join `tabOrder Coordination` oc on oc.name = so.name
 		join `tabDelivery Note Item` dni on dni.against_sales_order = so.name
+			and dni.stock_qty > ifnull(dni.returned_qty, 0)
 		join `tabDelivery Note` dn on dn.name = dni.parent and dn.docstatus = 1 and dn.is_return = 0
-		where so.docstatus = 1 and so.per_delivered >= 100
-			and exists (select 1 from `tabOrder Coordination` oc where oc.name = so.name)
+		where so.docstatus = 1 and so.per_delivered >= 100 and {visible}
 		group by so.name, so.delivery_date
-		having max(dn.posting_date) >= %s""",
-		weeks[0],
+		having max(dn.posting_date) >= %(since)s""",
+		{"since": weeks[0]},
 		as_dict=True,
 	)
 	on_time, late = defaultdict(int), defaultdict(int)
@@ -91,6 +104,14 @@ def on_time_deliveries_by_week(to_date=None):
 
 
 def chart_to_date(filters) -> str | None:
+	"""The To Date of a chart's filters, if any (checked as a date where the weeks are counted)."""
+	if not filters:
+		return None
 	if isinstance(filters, str):
-		filters = frappe.parse_json(filters)
-	return (filters or {}).get("to_date") or None
+		try:
+			filters = frappe.parse_json(filters)
+		except ValueError:
+			filters = None  # refused below, as any other shape that is not field names with values
+	if not isinstance(filters, dict):
+		frappe.throw(_("Report filters must be field names with values"), frappe.ValidationError)
+	return filters.get("to_date") or None

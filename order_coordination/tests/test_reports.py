@@ -3,10 +3,19 @@
 from datetime import datetime
 
 import frappe
+from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
+from erpnext.stock.doctype.item.test_item import make_item
 from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, now_datetime, nowdate
 
-from order_coordination import api
+from order_coordination import api, dashboard
 from order_coordination.core import constants as C
+from order_coordination.order_coordination.dashboard_chart_source.median_acceptance_hours import (
+	median_acceptance_hours,
+)
+from order_coordination.order_coordination.dashboard_chart_source.on_time_deliveries import (
+	on_time_deliveries,
+)
 from order_coordination.order_coordination.report.department_dwell_time import department_dwell_time
 from order_coordination.order_coordination.report.department_queue import department_queue
 from order_coordination.order_coordination.report.handoff_lead_time import handoff_lead_time
@@ -16,6 +25,7 @@ from order_coordination.tests.utils import (
 	COMPANY,
 	STOCKED,
 	WAREHOUSE,
+	add_stock,
 	deliver,
 	make_order,
 	make_user,
@@ -173,3 +183,266 @@ class TestReports(FrappeTestCase):
 		with self.set_user(make_user("oc-queue-sales@example.com", "Sales User")):
 			_c, rows = department_queue.execute({})
 			self.assertFalse([r for r in rows if r["sales_order"] == so.name])
+
+
+OTHER_COMPANY = "_Test Company 1"  # an ERPNext test record, as in test_http; made here if missing
+OTHER_CUSTOMER = "_Test Customer 1"
+RESTRICTED = "oc-report-restricted@example.com"
+RETURNABLE = "OC Test Returnable Widget"  # stock of its own: back-dated moves of other items cannot touch it
+REPORTS = (order_pipeline, handoff_lead_time, department_dwell_time, on_time_in_full, department_queue)
+
+
+def ensure_other_company():
+	if not frappe.db.exists("Company", OTHER_COMPANY):
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": OTHER_COMPANY,
+				"abbr": "_TC1",
+				"default_currency": "USD",
+				"country": "United States",
+			}
+		).insert()
+
+
+def move_order(name, **values):
+	"""Put an order's coordination rows under another company or customer, as if it had been sold there."""
+	frappe.db.set_value(C.DT_ORDER_COORDINATION, name, values)
+	for doctype in (C.DT_ORDER_HANDOFF, C.DT_EXCEPTION, C.DT_TIMELINE):
+		fields = {k: v for k, v in values.items() if frappe.get_meta(doctype).has_field(k)}
+		if fields:
+			frappe.db.set_value(doctype, {"sales_order": name}, fields)
+
+
+def names(rows):
+	return {r["sales_order"] for r in rows}
+
+
+def series(chart, name):
+	return next(d["values"] for d in chart["datasets"] if d["name"] == name)
+
+
+class TestReportVisibility(FrappeTestCase):
+	"""A user limited by a User Permission to one company (or customer) sees only its orders, everywhere."""
+
+	def setUp(self):
+		frappe.db.delete(C.DT_ORDER_HANDOFF)
+		frappe.db.delete(C.DT_ORDER_COORDINATION)
+		ensure_other_company()
+		self.ours, self.theirs = make_order().name, make_order().name
+		move_order(self.theirs, company=OTHER_COMPANY)
+		make_user(RESTRICTED, "Sales User")
+		self.restrict(RESTRICTED, "Company", OTHER_COMPANY)
+
+	def restrict(self, user, allow, value):
+		doc = frappe.get_doc({"doctype": "User Permission", "user": user, "allow": allow, "for_value": value})
+		doc.insert(ignore_permissions=True)
+		# Deleting it (not only the rollback) clears Frappe's cache of the user's permissions.
+		self.addCleanup(frappe.delete_doc, "User Permission", doc.name, ignore_permissions=True)
+
+	def numbers(self):
+		"""What each report counts of the two orders: both are held by Sales and wait on Production."""
+		_c, pipeline, *_ = order_pipeline.execute({})
+		_c, lead_time = handoff_lead_time.execute({})
+		_c, dwell = department_dwell_time.execute({})
+		_c, otif, *_ = on_time_in_full.execute({})
+		_c, queue = department_queue.execute({"department": C.SALES})
+		return {
+			"pipeline": names(pipeline),
+			"handoffs": only(lead_time, from_department=C.SALES, to_department=C.PRODUCTION)["handoffs"],
+			"held by sales": only(dwell, department=C.SALES)["orders"],
+			"orders due": sum(r["orders"] for r in otif),
+			"queue": names(queue),
+		}
+
+	def test_reports_show_only_the_orders_of_permitted_companies(self):
+		yesterday = add_days(nowdate(), -1)
+		for name in (self.ours, self.theirs):
+			frappe.db.set_value(C.DT_ORDER_COORDINATION, name, "delivery_date", yesterday)
+		both = {self.ours, self.theirs}
+		self.assertEqual(
+			self.numbers(),
+			{"pipeline": both, "handoffs": 2, "held by sales": 2, "orders due": 2, "queue": both},
+		)
+		with self.set_user(RESTRICTED):
+			theirs = {self.theirs}
+			self.assertEqual(
+				self.numbers(),
+				{"pipeline": theirs, "handoffs": 1, "held by sales": 1, "orders due": 1, "queue": theirs},
+			)
+			_c, rows, *_ = order_pipeline.execute({"company": OTHER_COMPANY})
+			self.assertEqual(names(rows), theirs)
+
+	def test_a_filter_on_a_company_the_user_may_not_see_is_refused(self):
+		with self.set_user(RESTRICTED):
+			for report in REPORTS:
+				with self.subTest(report=report.__name__):
+					self.assertRaises(frappe.PermissionError, report.execute, {"company": COMPANY})
+
+	def test_a_filter_on_a_customer_the_user_may_not_see_is_refused(self):
+		buyer = "oc-report-customer@example.com"
+		make_user(buyer, "Sales User")
+		self.restrict(buyer, "Customer", OTHER_CUSTOMER)
+		move_order(self.theirs, customer=OTHER_CUSTOMER)
+		with self.set_user(buyer):
+			_c, rows, *_ = order_pipeline.execute({})
+			self.assertEqual(names(rows), {self.theirs})
+			for report in REPORTS:
+				with self.subTest(report=report.__name__):
+					self.assertRaises(frappe.PermissionError, report.execute, {"customer": "_Test Customer"})
+
+	def test_cards_and_charts_count_only_permitted_orders(self):
+		for name in (self.ours, self.theirs):
+			frappe.db.set_value(
+				C.DT_ORDER_HANDOFF, pending_handoff(name).name, "due_by", add_days(now_datetime(), -1)
+			)
+		self.assertEqual(dashboard.overdue_handoffs()["value"], 2)
+		with self.set_user(RESTRICTED):
+			self.assertEqual(dashboard.overdue_handoffs()["value"], 1)
+
+		for name, hours in ((self.ours, 10), (self.theirs, 2)):
+			handoff = pending_handoff(name).name
+			api.accept_handoff(handoff)
+			frappe.db.set_value(C.DT_ORDER_HANDOFF, handoff, "response_hours", hours)
+		this_week = -1  # both were sent just now
+		chart = median_acceptance_hours.get()
+		self.assertEqual(series(chart, C.PRODUCTION)[this_week], 6)
+		with self.set_user(RESTRICTED):
+			chart = median_acceptance_hours.get()
+			self.assertEqual(series(chart, C.PRODUCTION)[this_week], 2)
+
+	def test_on_time_deliveries_chart_counts_only_permitted_orders(self):
+		add_stock(STOCKED, 20)
+		ours, theirs = make_order(item_code=STOCKED), make_order(item_code=STOCKED)
+		deliver(ours)
+		deliver(theirs)
+		move_order(theirs.name, company=OTHER_COMPANY)
+		self.assertEqual(sum(series(on_time_deliveries.get(), "On Time")), 2)
+		with self.set_user(RESTRICTED):
+			self.assertEqual(sum(series(on_time_deliveries.get(), "On Time")), 1)
+
+
+class TestReportFilters(FrappeTestCase):
+	def setUp(self):
+		frappe.db.delete(C.DT_ORDER_HANDOFF)
+		frappe.db.delete(C.DT_ORDER_COORDINATION)
+
+	def test_filters_of_the_wrong_kind_are_refused_as_invalid(self):
+		make_order()
+		wrong = (
+			{"from_date": "not a date"},
+			{"to_date": 20261116},
+			{"to_date": "99999999999999999999"},
+			{"from_date": ["2026-11-16"]},
+			{"company": [COMPANY]},
+			{"company": {"name": COMPANY}},
+			{"company": "No Such Company"},
+			{"customer": 7},
+			{"department": "Nowhere"},
+			"not json",
+			["company", COMPANY],
+		)
+		for report in REPORTS:
+			for filters in wrong:
+				with self.subTest(report=report.__name__, filters=filters):
+					self.assertRaises(frappe.ValidationError, report.execute, filters)
+		self.assertRaises(frappe.ValidationError, order_pipeline.execute, {"stage": "Nowhere"})
+		self.assertRaises(frappe.ValidationError, order_pipeline.execute, {"status": ["Open"]})
+		self.assertRaises(frappe.ValidationError, median_acceptance_hours.get, to_date="someday")
+		self.assertRaises(frappe.ValidationError, on_time_deliveries.get, filters="{not json")
+
+
+class TestDepartmentQueueAccess(FrappeTestCase):
+	def setUp(self):
+		frappe.db.delete(C.DT_ORDER_HANDOFF)
+		frappe.db.delete(C.DT_ORDER_COORDINATION)
+
+	def test_the_queue_refuses_a_department_the_user_does_not_act_for(self):
+		with self.set_user(make_user("oc-queue-sales@example.com", "Sales User")):
+			self.assertRaises(frappe.PermissionError, department_queue.execute, {"department": C.PRODUCTION})
+			department_queue.execute({"department": C.SALES})
+		admins = ["System Manager"]
+		if frappe.db.exists("Role", "Coordination Manager"):
+			admins.append("Coordination Manager")
+		for role in admins:
+			with self.set_user(make_user("oc-queue-admin@example.com", role)):
+				department_queue.execute({"department": C.PRODUCTION})  # administrators read any queue
+
+	def test_held_orders_show_the_sla_of_their_pending_handoff(self):
+		so = make_order()
+		with self.set_user(make_user("oc-queue-sales@example.com", "Sales User")):
+			_c, rows = department_queue.execute({})
+			held = only(rows, sales_order=so.name)
+			self.assertEqual(held["queue"], "Held")
+			self.assertIn(held["sla"], ("On Time", "Due Soon", "Overdue"))
+		api.accept_handoff(pending_handoff(so.name).name)
+		with self.set_user(make_user("oc-queue-planner@example.com", "Manufacturing User")):
+			_c, rows = department_queue.execute({})
+			self.assertIsNone(only(rows, sales_order=so.name)["sla"])  # nothing pending: no clock
+
+
+class TestReturns(FrappeTestCase):
+	def setUp(self):
+		frappe.db.delete(C.DT_ORDER_HANDOFF)
+		frappe.db.delete(C.DT_ORDER_COORDINATION)
+
+	def test_on_time_in_full_counts_deliveries_net_of_returns(self):
+		make_item(RETURNABLE, {"is_stock_item": 1, "valuation_rate": 50, "stock_uom": "Nos"})
+		kwargs = {
+			"item_code": RETURNABLE,
+			"qty": 4,
+			"transaction_date": "2026-10-01",
+			"delivery_date": "2026-10-10",
+		}
+		returned = make_order(**kwargs)  # delivered on time, all of it sent back, delivered again late
+		short = make_order(**kwargs)  # delivered in full on time, then one sent back for good
+		receipt = frappe.get_doc(
+			{
+				"doctype": "Stock Entry",
+				"stock_entry_type": "Material Receipt",
+				"company": COMPANY,
+				"set_posting_time": 1,
+				"posting_date": "2026-09-30",
+				"items": [{"item_code": RETURNABLE, "qty": 20, "t_warehouse": WAREHOUSE, "basic_rate": 10}],
+			}
+		)
+		receipt.submit()
+		# In date order, so that no stock move is back-dated.
+		first = deliver_on(returned, "2026-10-09")
+		delivered = deliver_on(short, "2026-10-09")
+		return_on(first, "2026-10-10")
+		return_on(delivered, "2026-10-11", qty=-1)
+		deliver_on(returned, "2026-10-12")
+		self.assertEqual(frappe.db.get_value("Sales Order", short.name, "per_delivered"), 75)
+
+		_c, rows, *_ = on_time_in_full.execute(
+			{"company": COMPANY, "from_date": "2026-10-01", "to_date": "2026-10-31"}
+		)
+		october = only(rows, customer="_Test Customer", month="2026-10")
+		self.assertEqual(
+			{k: october[k] for k in ("orders", "on_time", "in_full", "otif")},
+			{"orders": 2, "on_time": 1, "in_full": 1, "otif": 0},
+		)
+		chart = on_time_deliveries.get(to_date="2026-10-31")
+		self.assertEqual((sum(series(chart, "On Time")), sum(series(chart, "Late"))), (0, 1))
+
+
+def deliver_on(so, day, qty=None):
+	dn = deliver(so, qty=qty, submit=False)
+	dn.set_posting_time = 1
+	dn.posting_date = day
+	dn.save()
+	dn.submit()
+	return dn
+
+
+def return_on(dn, day, qty=None):
+	"""A return of the delivery, through ERPNext's own Delivery Note button: all of it unless `qty`."""
+	ret = make_sales_return(dn.name)
+	if qty is not None:
+		ret.items[0].qty = qty
+	ret.set_posting_time = 1
+	ret.posting_date = day
+	ret.insert()
+	ret.submit()
+	return ret

@@ -3,7 +3,9 @@
 
 import frappe
 
+from order_coordination.core import constants as C
 from order_coordination.dashboard import chart_to_date, median_acceptance_by_week
+from order_coordination.reporting import check_can_read
 
 
 @frappe.whitelist()
@@ -19,5 +21,6 @@ def get(
 	time_interval=None,
 	heatmap_year=None,
 ):
-	frappe.has_permission("Order Handoff", "read", throw=True)
+	check_can_read()
+	frappe.has_permission(C.DT_ORDER_HANDOFF, "read", throw=True)
 	return median_acceptance_by_week(to_date or chart_to_date(filters))

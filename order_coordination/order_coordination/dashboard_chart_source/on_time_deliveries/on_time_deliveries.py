@@ -4,6 +4,7 @@
 import frappe
 
 from order_coordination.dashboard import chart_to_date, on_time_deliveries_by_week
+from order_coordination.reporting import check_can_read
 
 
 @frappe.whitelist()
@@ -19,5 +20,5 @@ def get(
 	time_interval=None,
 	heatmap_year=None,
 ):
-	frappe.has_permission("Order Handoff", "read", throw=True)
+	check_can_read()
 	return on_time_deliveries_by_week(to_date or chart_to_date(filters))

@@ -13,11 +13,11 @@ from frappe.utils import add_days, get_datetime, now_datetime
 
 from order_coordination.core import constants as C
 from order_coordination.core.sla import working_hours_between
-from order_coordination.reporting import calendar_for, date_range, order_conditions, where
+from order_coordination.reporting import calendar_for, clean_filters, date_range, order_conditions, where
 
 
 def execute(filters=None):
-	filters = frappe._dict(filters or {})
+	filters = clean_filters(filters)
 	return columns(), data(filters)
 
 
@@ -75,9 +75,9 @@ def data(filters):
 	from_date, to_date = date_range(filters)
 	now = now_datetime()
 	lo, hi = get_datetime(from_date), min(get_datetime(add_days(to_date, 1)), now)
-	conditions, values = order_conditions(filters)
-	department = values.pop("department", None)
-	conditions = [c for c in conditions if "responsible_department" not in c]
+	# A department filter here picks the department's row, not the orders it holds now.
+	conditions, values = order_conditions(filters, department_field=None)
+	department = filters.get("department")
 	# Orders alive at some point of the period: created before its end, not finished before its start.
 	conditions.append("oc.creation < %(hi)s and (oc.status not in %(closed)s or oc.modified >= %(lo)s)")
 	values.update(hi=hi, lo=lo, closed=(C.STATUS_COMPLETED, C.STATUS_CANCELLED))

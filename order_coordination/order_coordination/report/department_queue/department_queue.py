@@ -1,7 +1,10 @@
 # Copyright (c) 2026, order_coordination contributors
 # For license information, please see license.txt
 
-"""My department's queue: handoffs waiting for its acceptance, then the orders it holds, soonest due first."""
+"""My department's queue: handoffs waiting for its acceptance, then the orders it holds, soonest due first.
+
+A user sees the queues of the departments they act for (coordination administrators: all of them), and in
+them only the orders they may read."""
 
 import json
 
@@ -11,8 +14,18 @@ from frappe.utils import get_datetime, now_datetime
 
 from order_coordination.core import constants as C
 from order_coordination.core.sla import sla_state
-from order_coordination.departments import user_departments
-from order_coordination.reporting import calendar_for
+from order_coordination.departments import all_departments, user_departments
+from order_coordination.reporting import calendar_for, clean_filters, order_conditions, where
+
+try:
+	from order_coordination.departments import is_coordination_admin
+except ImportError:  # departments.py before it named its administrators
+	ADMIN_ROLES = ("System Manager", "Coordination Manager")
+
+	def is_coordination_admin(user: str | None = None) -> bool:
+		user = user or frappe.session.user
+		return user == "Administrator" or any(role in ADMIN_ROLES for role in frappe.get_roles(user))
+
 
 WAITING = "Waiting for Acceptance"
 LIMIT = 500  # per part of the queue, soonest due first: a queue longer than this is read by its top
@@ -20,8 +33,14 @@ HELD = "Held"
 
 
 def execute(filters=None):
-	filters = frappe._dict(filters or {})
+	filters = clean_filters(filters)
 	return columns(), data(filters)
+
+
+def queue_departments(user: str | None = None) -> list[str]:
+	"""The departments whose queues the user may read: those they act for; administrators, any."""
+	user = user or frappe.session.user
+	return all_departments() if is_coordination_admin(user) else user_departments(user)
 
 
 def columns():
@@ -64,17 +83,25 @@ def columns():
 
 
 def data(filters):
-	departments = [filters.department] if filters.get("department") else user_departments()
+	departments = queue_departments()
+	if filters.get("department"):
+		if filters.department not in departments:
+			frappe.throw(_("You do not act for {0}").format(_(filters.department)), frappe.PermissionError)
+		departments = [filters.department]
 	if not departments:
 		return []
+	# Orders the user may read, and of the company or customer asked for; the department is the queue's own.
+	conditions, values = order_conditions(filters, department_field=None)
+	values.update(departments=tuple(departments), limit=LIMIT)
 	now = now_datetime()
 	rows = []
 	for h in frappe.db.sql(
-		"""select h.name, h.sales_order, h.from_department, h.to_department, h.due_by, oc.customer, oc.stage,
+		f"""select h.name, h.sales_order, h.from_department, h.to_department, h.due_by, oc.customer, oc.stage,
 			oc.status, oc.company
 		from `tabOrder Handoff` h join `tabOrder Coordination` oc on oc.name = h.order_coordination
-		where h.status = %s and h.to_department in %s order by h.due_by limit %s""",
-		(C.HANDOFF_PENDING, tuple(departments), LIMIT),
+		{where([*conditions, "h.status = %(pending)s", "h.to_department in %(departments)s"])}
+		order by h.due_by limit %(limit)s""",
+		{**values, "pending": C.HANDOFF_PENDING},
 		as_dict=True,
 	):
 		cal = calendar_for(h.company)
@@ -93,15 +120,17 @@ def data(filters):
 			}
 		)
 	held = frappe.db.sql(
-		"""select name, customer, responsible_department, stage, status, delivery_date, expected_finish, facts
-		from `tabOrder Coordination`
-		where responsible_department in %s and status not in %s
-		order by delivery_date, name limit %s""",
-		(tuple(departments), (C.STATUS_COMPLETED, C.STATUS_CANCELLED), LIMIT),
+		f"""select oc.name, oc.customer, oc.company, oc.responsible_department, oc.stage, oc.status,
+			oc.delivery_date, oc.expected_finish, oc.facts
+		from `tabOrder Coordination` oc
+		{where([*conditions, "oc.responsible_department in %(departments)s", "oc.status not in %(closed)s"])}
+		order by oc.delivery_date, oc.name limit %(limit)s""",
+		{**values, "closed": (C.STATUS_COMPLETED, C.STATUS_CANCELLED)},
 		as_dict=True,
 	)
 	for o in held:
 		pending = json.loads(o.facts or "{}").get("pending") or {}
+		due_by = pending.get("due_by")
 		rows.append(
 			{
 				"queue": _(HELD),
@@ -111,7 +140,8 @@ def data(filters):
 				"stage": _(o.stage),
 				"status": _(o.status),
 				"due": get_datetime(o.delivery_date) if o.delivery_date else None,
-				"sla": _(o.status),
+				# The clock running on a held order is its pending handoff's; without one there is none.
+				"sla": _(sla_state(get_datetime(due_by), now, calendar_for(o.company))) if due_by else None,
 				"from_department": None,
 				"handoff": pending.get("name"),
 			}

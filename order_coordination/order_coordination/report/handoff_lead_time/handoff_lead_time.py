@@ -13,11 +13,11 @@ from frappe.utils import add_days, get_datetime
 from order_coordination.core import constants as C
 from order_coordination.core.sla import working_hours_between
 from order_coordination.core.stats import median, percentile
-from order_coordination.reporting import calendar_for, date_range, order_conditions, where
+from order_coordination.reporting import calendar_for, clean_filters, date_range, order_conditions, where
 
 
 def execute(filters=None):
-	filters = frappe._dict(filters or {})
+	filters = clean_filters(filters)
 	return columns(), data(filters)
 
 
@@ -51,13 +51,13 @@ def columns():
 
 def _handoffs(filters):
 	from_date, to_date = date_range(filters)
-	conditions, values = order_conditions(filters)
+	conditions, values = order_conditions(filters, department_field=None)
 	conditions += ["h.sent_on >= %(from_date)s", "h.sent_on < %(to_date)s", "h.status != %(cancelled)s"]
 	values.update(from_date=from_date, to_date=add_days(to_date, 1), cancelled=C.HANDOFF_CANCELLED)
 	if filters.get("department"):
 		# A department filter here means "handoffs it sent or received", not "orders it holds".
-		conditions.remove("oc.responsible_department = %(department)s")
 		conditions.append("(h.from_department = %(department)s or h.to_department = %(department)s)")
+		values["department"] = filters.department
 	# When the receiving department next handed the order on, found by the database for each handoff.
 	return frappe.db.sql(
 		f"""select h.name, h.order_coordination, h.from_department, h.to_department, h.status, h.sent_on,

@@ -4,7 +4,13 @@
 """On-Time In-Full by customer and month of the promised delivery date.
 
 An order due in the period is On Time when its first delivery left by the delivery date, In Full when
-everything ordered was delivered, and OTIF when its last delivery, completing it, left by that date."""
+everything ordered is delivered net of returns, and OTIF when in full and its last delivery, completing it,
+left by that date.
+
+Returns: ERPNext adds a return's negative quantities to the Sales Order's delivered quantities, so its
+`per_delivered` is already net and drops below 100 when goods come back. A delivery whose goods for the
+order all came back (`returned_qty` on its lines) is no delivery: it gives neither the first nor the
+last delivery date, so a late re-delivery is what completed the order."""
 
 from collections import defaultdict
 
@@ -13,11 +19,18 @@ from frappe import _
 from frappe.utils import flt, getdate, nowdate
 
 from order_coordination.core import constants as C
-from order_coordination.reporting import date_range, order_conditions, where
+from order_coordination.reporting import clean_filters, date_range, order_conditions, where
+
+# The submitted deliveries of the order `oc` that still hold goods for it: returns themselves, and
+# deliveries whose lines for the order all came back, are left out.
+DELIVERIES_OF_ORDER = """from `tabDelivery Note` dn
+			where dn.docstatus = 1 and dn.is_return = 0 and dn.name in (
+				select dni.parent from `tabDelivery Note Item` dni
+				where dni.against_sales_order = oc.name and dni.stock_qty > ifnull(dni.returned_qty, 0))"""
 
 
 def execute(filters=None):
-	filters = frappe._dict(filters or {})
+	filters = clean_filters(filters)
 	rows = data(filters)
 	return columns(), rows, None, chart(rows)
 
@@ -41,12 +54,8 @@ def orders(filters):
 	values.update(from_date=from_date, to_date=min(to_date, getdate(nowdate())), cancelled=C.STATUS_CANCELLED)
 	return frappe.db.sql(
 		f"""select oc.name, oc.customer, oc.delivery_date, so.per_delivered,
-			(select min(dn.posting_date) from `tabDelivery Note` dn
-			where dn.docstatus = 1 and dn.is_return = 0 and dn.name in (
-				select dni.parent from `tabDelivery Note Item` dni where dni.against_sales_order = oc.name)) as first_delivery,
-			(select max(dn.posting_date) from `tabDelivery Note` dn
-			where dn.docstatus = 1 and dn.is_return = 0 and dn.name in (
-				select dni.parent from `tabDelivery Note Item` dni where dni.against_sales_order = oc.name)) as last_delivery
+			(select min(dn.posting_date) {DELIVERIES_OF_ORDER}) as first_delivery,
+			(select max(dn.posting_date) {DELIVERIES_OF_ORDER}) as last_delivery
 		from `tabOrder Coordination` oc join `tabSales Order` so on so.name = oc.sales_order
 		{where(conditions)}""",
 		values,

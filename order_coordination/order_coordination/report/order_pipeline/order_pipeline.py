@@ -10,11 +10,11 @@ from frappe import _
 from frappe.utils import date_diff, getdate, now_datetime
 
 from order_coordination.core import constants as C
-from order_coordination.reporting import order_conditions, where
+from order_coordination.reporting import clean_filters, order_conditions, where
 
 
 def execute(filters=None):
-	filters = frappe._dict(filters or {})
+	filters = clean_filters(filters)
 	return columns(), data(filters), None, chart(filters)
 
 
