@@ -20,7 +20,14 @@ mkdirSync(SHOTS, { recursive: true });
 
 const browser = await chromium.launch({
 	executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-	args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run"],
+	args: [
+		"--headless",
+		"--no-sandbox",
+		"--disable-gpu",
+		"--disable-background-networking",
+		"--disable-quic",
+		"--no-first-run",
+	],
 });
 
 async function session(usr, pwd) {
@@ -67,7 +74,10 @@ async function click_action(who, action) {
 
 async function wait_stage(who, stage) {
 	await who.page.waitForFunction(
-		(s) => [...document.querySelectorAll(".oc-panel")].some((p) => p.querySelector(".oc-current")?.dataset.stage === s),
+		(s) =>
+			[...document.querySelectorAll(".oc-panel")].some(
+				(p) => p.querySelector(".oc-current")?.dataset.stage === s
+			),
 		stage,
 		{ timeout: 30000 }
 	);
@@ -108,7 +118,11 @@ const wo = await call(admin, FIXTURES + "produce_order", { sales_order: so });
 await open_form(production, "work-order", wo);
 await panel(production);
 await wait_stage(production, "Ready to Ship");
-await shot(production, "04-work-order-ready-to-ship.png", "Work Order completed, handoff to Logistics pending");
+await shot(
+	production,
+	"04-work-order-ready-to-ship.png",
+	"Work Order completed, handoff to Logistics pending"
+);
 
 // Logistics accepts on the Sales Order, ships it, and confirms the delivery on the Delivery Note.
 await open_form(logistics, "sales-order", so);
@@ -126,7 +140,9 @@ await wait_stage(logistics, "Shipped");
 await shot(logistics, "06-delivery-note-shipped.png", "shipped; Confirm Delivery offered");
 await click_action(logistics, "confirm_delivery");
 await logistics.page.locator(".modal.show select[data-fieldname=outcome]").selectOption("Delivered");
-await logistics.page.locator(".modal.show textarea[data-fieldname=note]").fill("Signed by the customer at the gate");
+await logistics.page
+	.locator(".modal.show textarea[data-fieldname=note]")
+	.fill("Signed by the customer at the gate");
 await logistics.page.locator(".modal.show .btn-primary").click();
 await wait_stage(logistics, "Delivered");
 await logistics.page.waitForTimeout(500);

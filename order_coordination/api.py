@@ -56,7 +56,9 @@ def _record(doctype: str, name, label: str) -> frappe._dict:
 	if not (row and coordination.exists(row.sales_order)) or not frappe.has_permission(
 		C.DT_ORDER_COORDINATION, "read", row.sales_order
 	):
-		frappe.throw(_("{0} {1} not found or not yours to see").format(_(label), name), frappe.PermissionError)
+		frappe.throw(
+			_("{0} {1} not found or not yours to see").format(_(label), name), frappe.PermissionError
+		)
 	return row
 
 
@@ -181,9 +183,7 @@ def orders_for_document(doctype, name):
 	if not frappe.has_permission(doctype, "read", name):
 		frappe.throw(_("You may not see {0} {1}").format(_(doctype), name), frappe.PermissionError)
 	doc = frappe.get_doc(doctype, name)
-	orders = (
-		orders_of_work_order(doc) if doctype == "Work Order" else orders_of_delivery_note(doc)
-	)
+	orders = orders_of_work_order(doc) if doctype == "Work Order" else orders_of_delivery_note(doc)
 	return [so for so in orders if coordination.exists(so)]
 
 
@@ -284,7 +284,13 @@ def confirm_delivery(sales_order, outcome, note=None):
 	if not order.state.is_active:
 		frappe.throw(_("Order {0} is no longer active").format(name), frappe.ValidationError)
 	event = ev.Event(
-		ev.DELIVERY_CONFIRMED, now_datetime(), frappe.session.user, "Sales Order", name, outcome=outcome, note=note
+		ev.DELIVERY_CONFIRMED,
+		now_datetime(),
+		frappe.session.user,
+		"Sales Order",
+		name,
+		outcome=outcome,
+		note=note,
 	)
 	coordination.decide(order, lifecycle.apply, event, order.policy)
 	return order.state.stage

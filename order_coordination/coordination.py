@@ -91,7 +91,9 @@ def load(sales_order: str, lock: bool = True) -> Order | None:
 	"""Load an order in one read; with `lock`, its row stays locked until the transaction ends, and the
 	read sees the latest commit rather than this transaction's snapshot."""
 	try:
-		row = frappe.db.get_value(DT_ORDER_COORDINATION, sales_order, LOAD_FIELDS, as_dict=True, for_update=lock)
+		row = frappe.db.get_value(
+			DT_ORDER_COORDINATION, sales_order, LOAD_FIELDS, as_dict=True, for_update=lock
+		)
 	except (frappe.QueryTimeoutError, frappe.QueryDeadlockError):
 		# Nothing of this change is written yet: say so, and that trying again will do.
 		frappe.throw(
@@ -191,7 +193,8 @@ def save(order: Order, decision: Decision, new: bool = False) -> None:
 	shown = (state.stage, state.status, state.responsible)
 	if new or shown != (order.state.stage, order.state.status, order.state.responsible):
 		writer.mirror_on_sales_order(
-			order.doc.sales_order, dict(zip((FIELD_STAGE, FIELD_STATUS, FIELD_RESPONSIBLE), shown, strict=True))
+			order.doc.sales_order,
+			dict(zip((FIELD_STAGE, FIELD_STATUS, FIELD_RESPONSIBLE), shown, strict=True)),
 		)
 	order.state = state
 	if not writer.silent:
@@ -236,7 +239,9 @@ def answer_values(order: Order, effect: AnswerHandoff) -> dict:
 		values["reason"] = effect.reason
 	if effect.status != HANDOFF_CANCELLED:
 		values["on_time"] = int(effect.at <= h.due_by)
-		values["response_hours"] = round(working_hours_between(h.sent_on, effect.at, order.policy.calendar), 3)
+		values["response_hours"] = round(
+			working_hours_between(h.sent_on, effect.at, order.policy.calendar), 3
+		)
 	return values
 
 

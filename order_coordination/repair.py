@@ -67,7 +67,9 @@ def _repair(sales_order: str) -> None:
 				ev.DELIVERY_NOTE_CANCELLED, now, None, "Sales Order", sales_order, per_delivered=delivered
 			)
 			coordination.decide(order, lifecycle.apply, event, order.policy)
-	frappe.db.sql(f"update `tab{DT_ORDER_COORDINATION}` set `{REPAIR_FIELD}` = 0 where name = %s", sales_order)
+	frappe.db.sql(
+		f"update `tab{DT_ORDER_COORDINATION}` set `{REPAIR_FIELD}` = 0 where name = %s", sales_order
+	)
 
 
 def repair_marked() -> int:

@@ -159,8 +159,15 @@ def bulk_records(count: int = 100000, seed: int = 11, chunk: int = 5000):
 				}
 			)
 			order = orders[-1]
-			for action in (C.TIMELINE_CREATED, C.TIMELINE_HANDOFF_SENT, C.TIMELINE_STAGE, C.TIMELINE_HANDOFF_ACCEPTED):
-				entries.append((order, TimelineEntry(action, created, "Administrator", rng.choice(departments))))
+			for action in (
+				C.TIMELINE_CREATED,
+				C.TIMELINE_HANDOFF_SENT,
+				C.TIMELINE_STAGE,
+				C.TIMELINE_HANDOFF_ACCEPTED,
+			):
+				entries.append(
+					(order, TimelineEntry(action, created, "Administrator", rng.choice(departments)))
+				)
 		_bulk(C.DT_ORDER_COORDINATION, orders)
 		_bulk(C.DT_ORDER_HANDOFF, handoffs)
 		write_timeline(entries)

@@ -112,7 +112,9 @@ class Draft:
 	def raise_exception(self, exc: OpenException, raised_by: str, description: str):
 		self.update(open_exceptions=(*self.state.open_exceptions, exc))
 		self.effects.append(RaiseException(exc, raised_by, description, self.at, self.user))
-		self.add_entry(TIMELINE_EXCEPTION_RAISED, department=raised_by, note=join_notes(exc.exception_type, description))
+		self.add_entry(
+			TIMELINE_EXCEPTION_RAISED, department=raised_by, note=join_notes(exc.exception_type, description)
+		)
 		self.effects.append(
 			Notify(
 				tuple(dict.fromkeys((exc.responsible_department, self.state.responsible))),

@@ -139,9 +139,7 @@ def _on_work_order(draft: Draft, event: ev.Event, policy: Policy):
 	_follow_exceptions(draft, event, policy, name, known)
 
 
-def _follow_exceptions(
-	draft: Draft, event: ev.Event, policy: Policy, name: str, known: WorkOrderFact | None
-):
+def _follow_exceptions(draft: Draft, event: ev.Event, policy: Policy, name: str, known: WorkOrderFact | None):
 	"""A stopped Work Order holds the order with a Production Delay until it runs again or is cancelled."""
 	state = draft.state
 	ours = [e for e in state.open_exceptions if e.ref_doctype == "Work Order" and e.ref_name == name]

@@ -9,6 +9,8 @@ def on_change(doc, method=None):
 		return
 	completed = doc.status == "Completed"
 	notes = [
-		stop.delivery_note for stop in doc.delivery_stops if stop.delivery_note and (completed or stop.visited)
+		stop.delivery_note
+		for stop in doc.delivery_stops
+		if stop.delivery_note and (completed or stop.visited)
 	]
 	dispatch.confirm_delivered(orders_of_delivery_notes(notes), doc, note=doc.driver_name or None)

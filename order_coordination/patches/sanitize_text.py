@@ -17,4 +17,6 @@ def execute():
 			for name, value in rows:
 				cleaned = clean_text(value)
 				if cleaned != value:
-					frappe.db.sql(f"update `tab{doctype}` set `{column}` = %s where name = %s", (cleaned, name))
+					frappe.db.sql(
+						f"update `tab{doctype}` set `{column}` = %s where name = %s", (cleaned, name)
+					)

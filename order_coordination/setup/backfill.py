@@ -197,7 +197,9 @@ def replay(order, history: History, so, now) -> None:
 		coordination.decide(order, lifecycle.apply, event, order.policy)
 	kind = ev.order_state_event(order.state.so_state, ev.order_state_of(so.status))
 	if kind:
-		coordination.decide(order, lifecycle.apply, ev.Event(kind, now, None, "Sales Order", so.name), order.policy)
+		coordination.decide(
+			order, lifecycle.apply, ev.Event(kind, now, None, "Sales Order", so.name), order.policy
+		)
 	coordination.decide(order, actions.refresh, now, order.policy)
 
 
@@ -224,7 +226,8 @@ def backfill_batch(names: list[str]) -> None:
 	# Orders a live event gave their record meanwhile keep that one (it rebuilt the same history); the lock
 	# on what exists now keeps another from appearing before the insert.
 	taken = frappe.db.sql_list(
-		"select name from `tabOrder Coordination` where name in %s for update", (tuple(writer.orders()) or ("",),)
+		"select name from `tabOrder Coordination` where name in %s for update",
+		(tuple(writer.orders()) or ("",),),
 	)
 	writer.drop_orders(set(taken))
 	writer.flush()

@@ -89,7 +89,10 @@ class TestTwoSweeps(FrappeTestCase):
 		self.assertEqual(sorted(both), sorted(handoffs))  # all escalated, none twice
 		for so in orders:
 			self.assertEqual(
-				frappe.db.count(C.DT_TIMELINE, {"sales_order": so.name, "action": C.TIMELINE_HANDOFF_ESCALATED}), 1
+				frappe.db.count(
+					C.DT_TIMELINE, {"sales_order": so.name, "action": C.TIMELINE_HANDOFF_ESCALATED}
+				),
+				1,
 			)
 
 

@@ -113,7 +113,9 @@ order_coordination.Panel = class Panel {
 	handoffs_html(s) {
 		const rows = (s.handoffs || [])
 			.map(
-				(h) => `<tr><td><a href="/app/order-handoff/${encodeURIComponent(h.name)}">${esc(h.name)}</a></td>
+				(
+					h
+				) => `<tr><td><a href="/app/order-handoff/${encodeURIComponent(h.name)}">${esc(h.name)}</a></td>
 					<td>${esc(__(h.from_department))} → ${esc(__(h.to_department))}</td><td>${esc(__(h.stage))}</td>
 					<td>${esc(__(h.status))}</td><td>${esc(frappe.datetime.str_to_user(h.sent_on))}</td>
 					<td>${esc(frappe.datetime.str_to_user(h.due_by))}</td>
@@ -133,9 +135,10 @@ order_coordination.Panel = class Panel {
 	timeline_html(s) {
 		const rows = (s.timeline || [])
 			.map((t) => {
-				const ref = t.reference_doctype && t.reference_name
-					? `<a href="/app/${frappe.router.slug(t.reference_doctype)}/${encodeURIComponent(t.reference_name)}">${esc(__(t.reference_doctype))} ${esc(t.reference_name)}</a>`
-					: "";
+				const ref =
+					t.reference_doctype && t.reference_name
+						? `<a href="/app/${frappe.router.slug(t.reference_doctype)}/${encodeURIComponent(t.reference_name)}">${esc(__(t.reference_doctype))} ${esc(t.reference_name)}</a>`
+						: "";
 				const stages = t.stage_to ? `${esc(__(t.stage_from || ""))} → ${esc(__(t.stage_to))}` : "";
 				return `<tr><td>${esc(frappe.datetime.str_to_user(t.at))}</td><td>${esc(__(t.action))}</td>
 					<td>${stages}</td><td>${esc(__(t.department || ""))}</td><td>${esc(note(t))}</td>
@@ -191,7 +194,9 @@ order_coordination.Panel = class Panel {
 	}
 
 	cancel_handoff(action) {
-		frappe.confirm(__("Withdraw this handoff?"), () => this.call("cancel_handoff", { handoff: action.handoff }));
+		frappe.confirm(__("Withdraw this handoff?"), () =>
+			this.call("cancel_handoff", { handoff: action.handoff })
+		);
 	}
 
 	hand_off(action) {
@@ -248,7 +253,13 @@ order_coordination.Panel = class Panel {
 	confirm_delivery() {
 		frappe.prompt(
 			[
-				{ fieldname: "outcome", fieldtype: "Select", label: __("Outcome"), options: lists().outcomes, reqd: 1 },
+				{
+					fieldname: "outcome",
+					fieldtype: "Select",
+					label: __("Outcome"),
+					options: lists().outcomes,
+					reqd: 1,
+				},
 				{ fieldname: "note", fieldtype: "Small Text", label: __("Note") },
 			],
 			(v) => this.call("confirm_delivery", { sales_order: this.sales_order, ...v }),

@@ -26,7 +26,9 @@ order_coordination.report_filters = ({
 				fieldname: "from_date",
 				label: __("From Date"),
 				fieldtype: "Date",
-				default: date_defaults ? frappe.datetime.add_months(frappe.datetime.get_today(), -months) : null,
+				default: date_defaults
+					? frappe.datetime.add_months(frappe.datetime.get_today(), -months)
+					: null,
 			},
 			{
 				fieldname: "to_date",
@@ -43,7 +45,12 @@ order_coordination.report_filters = ({
 		options: "Coordination Department",
 	});
 	if (customer) {
-		filters.push({ fieldname: "customer", label: __("Customer"), fieldtype: "Link", options: "Customer" });
+		filters.push({
+			fieldname: "customer",
+			label: __("Customer"),
+			fieldtype: "Link",
+			options: "Customer",
+		});
 	}
 	if (stage) {
 		filters.push({

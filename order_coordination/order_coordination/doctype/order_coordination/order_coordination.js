@@ -7,6 +7,8 @@ frappe.ui.form.on("Order Coordination", {
 		frm.disable_save();
 		const wrapper = frm.fields_dict.coordination_view.$wrapper;
 		new order_coordination.Panel(wrapper, frm.doc.name, { show_timeline: true });
-		frm.add_custom_button(__("Sales Order"), () => frappe.set_route("Form", "Sales Order", frm.doc.sales_order));
+		frm.add_custom_button(__("Sales Order"), () =>
+			frappe.set_route("Form", "Sales Order", frm.doc.sales_order)
+		);
 	},
 });

@@ -2,5 +2,10 @@
 // For license information, please see license.txt
 
 frappe.query_reports["Department Queue"] = {
-	filters: order_coordination.report_filters({ dates: false, company: false, customer: false, my_department: true }),
+	filters: order_coordination.report_filters({
+		dates: false,
+		company: false,
+		customer: false,
+		my_department: true,
+	}),
 };
