@@ -294,3 +294,15 @@ def confirm_delivery(sales_order, outcome, note=None):
 	)
 	coordination.decide(order, lifecycle.apply, event, order.policy)
 	return order.state.stage
+
+
+@frappe.whitelist()
+def backfill_status():
+	"""How many open orders still lack a record (the backfill's progress), for coordination administrators;
+	nothing for anyone else."""
+	from order_coordination.departments import is_coordination_admin
+	from order_coordination.setup.backfill import count_pending
+
+	if not is_coordination_admin():
+		return None
+	return {"pending": count_pending()}
