@@ -9,7 +9,7 @@ from frappe.utils import add_days, formatdate, getdate, now_datetime, nowdate
 
 from order_coordination.core import constants as C
 from order_coordination.core.stats import median
-from order_coordination.reporting import clean_date, visible_orders_condition
+from order_coordination.reporting import LINE_NOT_RETURNED, clean_date, visible_orders_condition
 
 WEEKS = 12
 
@@ -79,7 +79,7 @@ def on_time_deliveries_by_week(to_date=None):
 		from `tabSales Order` so
 		join `tabOrder Coordination` oc on oc.name = so.name
 		join `tabDelivery Note Item` dni on dni.against_sales_order = so.name
-			and dni.stock_qty > ifnull(dni.returned_qty, 0)
+			and {LINE_NOT_RETURNED}
 		join `tabDelivery Note` dn on dn.name = dni.parent and dn.docstatus = 1 and dn.is_return = 0
 		where so.docstatus = 1 and so.per_delivered >= 100 and {visible}
 		group by so.name, so.delivery_date

@@ -22,6 +22,12 @@ from order_coordination.core import constants as C
 from order_coordination.policies import calendar_of, policy_snapshot
 
 DEFAULT_DAYS = 90
+
+# A delivery line whose goods have not all come back: ERPNext links a return's lines to the delivered
+# line (`dn_detail`) and does not keep a returned quantity on delivered lines, so the returns are summed.
+LINE_NOT_RETURNED = """dni.stock_qty + ifnull((select sum(ri.stock_qty) from `tabDelivery Note Item` ri
+	join `tabDelivery Note` r on r.name = ri.parent and r.docstatus = 1 and r.is_return = 1
+	where ri.dn_detail = dni.name), 0) > 0"""
 MAX_NAME = 140  # the longest name Frappe gives a record
 MAX_DATE_TEXT = 40
 DATE_FILTERS = {"from_date": "From Date", "to_date": "To Date"}

@@ -264,7 +264,12 @@ class TestHardening(FrappeTestCase):
 			results = at_once(store)
 			self.assertFalse([r for r in results if isinstance(r, Exception)], results)
 			name = results[0]
-			self.assertEqual(frappe.db.count(C.DT_POLICY_SNAPSHOT, {"name": name}), 1)
+			# A locking read sees what the other connections committed.
+			stored = frappe.db.sql(
+				"select count(*) from `tabCoordination Policy Snapshot` where name = %s lock in share mode",
+				name,
+			)[0][0]
+			self.assertEqual(stored, 1)
 		finally:
 			if name:
 				frappe.db.delete(C.DT_POLICY_SNAPSHOT, {"name": name})

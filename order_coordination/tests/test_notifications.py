@@ -4,7 +4,7 @@ from frappe.tests.utils import FrappeTestCase
 from order_coordination import outbox
 from order_coordination.core import constants as C
 from order_coordination.departments import department_users
-from order_coordination.tests.utils import make_user
+from order_coordination.tests.utils import make_order, make_user
 
 test_dependencies = ["Sales Order"]
 
@@ -16,13 +16,14 @@ class TestNotifications(FrappeTestCase):
 		make_user(PLANNER, "Manufacturing User")
 		self.assertIn(PLANNER, department_users([C.PRODUCTION]))
 		self.assertNotIn(PLANNER, department_users([C.SALES]))
+		so = make_order().name
 		outbox.send_notifications(
 			[
 				{
-					"sales_order": "SO-TEST-0001",
+					"sales_order": so,
 					"departments": [C.PRODUCTION],
 					"subject": "Order {0} was handed off to {1}",
-					"args": ["SO-TEST-0001", "Production"],
+					"args": [so, "Production"],
 				}
 			]
 		)
@@ -33,5 +34,5 @@ class TestNotifications(FrappeTestCase):
 			limit=1,
 			order_by="creation desc",
 		)
-		self.assertEqual(log[0].document_name, "SO-TEST-0001")
-		self.assertIn("SO-TEST-0001", log[0].subject)
+		self.assertEqual(log[0].document_name, so)
+		self.assertIn(so, log[0].subject)

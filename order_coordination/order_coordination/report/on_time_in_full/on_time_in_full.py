@@ -9,7 +9,7 @@ left by that date.
 
 Returns: ERPNext adds a return's negative quantities to the Sales Order's delivered quantities, so its
 `per_delivered` is already net and drops below 100 when goods come back. A delivery whose goods for the
-order all came back (`returned_qty` on its lines) is no delivery: it gives neither the first nor the
+order all came back (the return lines that name them) is no delivery: it gives neither the first nor the
 last delivery date, so a late re-delivery is what completed the order."""
 
 from collections import defaultdict
@@ -19,14 +19,14 @@ from frappe import _
 from frappe.utils import flt, getdate, nowdate
 
 from order_coordination.core import constants as C
-from order_coordination.reporting import clean_filters, date_range, order_conditions, where
+from order_coordination.reporting import LINE_NOT_RETURNED, clean_filters, date_range, order_conditions, where
 
 # The submitted deliveries of the order `oc` that still hold goods for it: returns themselves, and
 # deliveries whose lines for the order all came back, are left out.
-DELIVERIES_OF_ORDER = """from `tabDelivery Note` dn
+DELIVERIES_OF_ORDER = f"""from `tabDelivery Note` dn
 			where dn.docstatus = 1 and dn.is_return = 0 and dn.name in (
 				select dni.parent from `tabDelivery Note Item` dni
-				where dni.against_sales_order = oc.name and dni.stock_qty > ifnull(dni.returned_qty, 0))"""
+				where dni.against_sales_order = oc.name and {LINE_NOT_RETURNED})"""
 
 
 def execute(filters=None):
