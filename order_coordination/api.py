@@ -10,8 +10,7 @@ from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
 from order_coordination import coordination
-from order_coordination.core import actions, lifecycle
-from order_coordination.core import constants as C
+from order_coordination.core import actions, constants, lifecycle
 from order_coordination.core import events as ev
 from order_coordination.core.responsibility import responsible_for
 from order_coordination.core.sla import sla_state
@@ -42,7 +41,9 @@ def _order(sales_order) -> str:
 	"""The name of an order the user may read that has a coordination record."""
 	name = _text(sales_order, "Sales Order", required=True)
 	# One answer for an order that does not exist and one the user may not see: no existence oracle.
-	if not (coordination.exists(name) and frappe.has_permission(C.DT_ORDER_COORDINATION, "read", name)):
+	if not (
+		coordination.exists(name) and frappe.has_permission(constants.DT_ORDER_COORDINATION, "read", name)
+	):
 		frappe.throw(
 			_("Sales Order {0} has no coordination record that you may see").format(name),
 			frappe.PermissionError,
@@ -54,7 +55,7 @@ def _record(doctype: str, name, label: str) -> frappe._dict:
 	name = _text(name, label, required=True)
 	row = frappe.db.get_value(doctype, name, "*", as_dict=True)
 	if not (row and coordination.exists(row.sales_order)) or not frappe.has_permission(
-		C.DT_ORDER_COORDINATION, "read", row.sales_order
+		constants.DT_ORDER_COORDINATION, "read", row.sales_order
 	):
 		frappe.throw(
 			_("{0} {1} not found or not yours to see").format(_(label), name), frappe.PermissionError
@@ -64,7 +65,7 @@ def _record(doctype: str, name, label: str) -> frappe._dict:
 
 def _department(name, label: str = "Department") -> str:
 	name = _text(name, label, required=True)
-	if not frappe.db.exists(C.DT_DEPARTMENT, name):
+	if not frappe.db.exists(constants.DT_DEPARTMENT, name):
 		frappe.throw(_("{0} is not a coordination department").format(name), frappe.ValidationError)
 	return name
 
@@ -72,9 +73,9 @@ def _department(name, label: str = "Department") -> str:
 @frappe.whitelist()
 def get_order_status(sales_order):
 	name = _order(sales_order)
-	doc = frappe.get_doc(C.DT_ORDER_COORDINATION, name)
+	doc = frappe.get_doc(constants.DT_ORDER_COORDINATION, name)
 	handoffs = frappe.get_all(
-		C.DT_ORDER_HANDOFF,
+		constants.DT_ORDER_HANDOFF,
 		filters={"order_coordination": name},
 		fields=[
 			"name",
@@ -94,14 +95,14 @@ def get_order_status(sales_order):
 		order_by="creation desc",
 	)
 	timeline = frappe.get_all(
-		C.DT_TIMELINE,
+		constants.DT_TIMELINE,
 		filters={"order_coordination": name},
 		fields=list(TIMELINE_FIELDS),
 		order_by="at desc, creation desc, idx desc",
 	)
 	exceptions = frappe.get_all(
-		C.DT_EXCEPTION,
-		filters={"order_coordination": name, "status": C.EXCEPTION_OPEN},
+		constants.DT_EXCEPTION,
+		filters={"order_coordination": name, "status": constants.EXCEPTION_OPEN},
 		fields=[
 			"name",
 			"exception_type",
@@ -116,13 +117,13 @@ def get_order_status(sales_order):
 	order = coordination.load(name, lock=False)
 	now = now_datetime()
 	for h in handoffs:
-		if h.status == C.HANDOFF_PENDING:
+		if h.status == constants.HANDOFF_PENDING:
 			h["sla"] = sla_state(get_datetime(h.due_by), now, order.policy.calendar)
 	return {
 		"actions": allowed_actions(order, exceptions),
-		"stages": C.STAGES,
-		"exception_types": C.EXCEPTION_TYPES,
-		"outcomes": C.DELIVERY_OUTCOMES,
+		"stages": constants.STAGES,
+		"exception_types": constants.EXCEPTION_TYPES,
+		"outcomes": constants.DELIVERY_OUTCOMES,
 		"sales_order": name,
 		"stage": doc.stage,
 		"status": doc.status,
@@ -166,7 +167,7 @@ def allowed_actions(order: coordination.Order, exceptions: list) -> list[dict]:
 	if (
 		state.per_delivered > 0
 		and state.is_active
-		and responsible_for(order.policy.matrix, C.SHIPPED) in mine
+		and responsible_for(order.policy.matrix, constants.SHIPPED) in mine
 	):
 		offered.append({"action": "confirm_delivery"})
 	return offered
@@ -202,7 +203,7 @@ def hand_off(sales_order, to_department, note=None):
 
 def _answer(handoff, side: str, action, *args) -> str:
 	"""Accept, reject or withdraw a handoff: the department on `side` of it must be the user's."""
-	row = _record(C.DT_ORDER_HANDOFF, handoff, "Order Handoff")
+	row = _record(constants.DT_ORDER_HANDOFF, handoff, "Order Handoff")
 	check_acts_for(row[side])
 	order = coordination.load(row.order_coordination)
 	coordination.decide(order, action, row.name, *args, order.policy, now_datetime(), frappe.session.user)
@@ -228,7 +229,7 @@ def cancel_handoff(handoff):
 def raise_exception(sales_order, exception_type, description, responsible_department=None):
 	name = _order(sales_order)
 	exception_type = _text(exception_type, "Exception Type", required=True)
-	if exception_type not in C.EXCEPTION_TYPES:
+	if exception_type not in constants.EXCEPTION_TYPES:
 		frappe.throw(_("{0} is not an exception type").format(exception_type), frappe.ValidationError)
 	description = _text(description, "Description", required=True)
 	if responsible_department is not None and responsible_department != "":
@@ -256,7 +257,7 @@ def raise_exception(sales_order, exception_type, description, responsible_depart
 
 @frappe.whitelist(methods=["POST"])
 def resolve_exception(exception, resolution):
-	row = _record(C.DT_EXCEPTION, exception, "Order Exception")
+	row = _record(constants.DT_EXCEPTION, exception, "Order Exception")
 	resolution = _text(resolution, "Resolution", required=True)
 	check_acts_for(row.responsible_department, row.raised_by_department)
 	order = coordination.load(row.order_coordination)
@@ -276,11 +277,11 @@ def resolve_exception(exception, resolution):
 def confirm_delivery(sales_order, outcome, note=None):
 	name = _order(sales_order)
 	outcome = _text(outcome, "Outcome", required=True)
-	if outcome not in C.DELIVERY_OUTCOMES:
+	if outcome not in constants.DELIVERY_OUTCOMES:
 		frappe.throw(_("{0} is not a delivery outcome").format(outcome), frappe.ValidationError)
 	note = _text(note, "Note")
 	order = coordination.load(name)
-	check_acts_for(responsible_for(order.policy.matrix, C.SHIPPED))
+	check_acts_for(responsible_for(order.policy.matrix, constants.SHIPPED))
 	if not order.state.is_active:
 		frappe.throw(_("Order {0} is no longer active").format(name), frappe.ValidationError)
 	event = ev.Event(

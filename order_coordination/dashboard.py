@@ -7,7 +7,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, formatdate, getdate, now_datetime, nowdate
 
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.core.stats import median
 from order_coordination.reporting import LINE_NOT_RETURNED, clean_date, visible_orders_condition
 
@@ -17,18 +17,18 @@ WEEKS = 12
 @frappe.whitelist()
 def overdue_handoffs(filters=None):
 	"""Number card: pending handoffs past their due time, of the orders the user may read."""
-	frappe.has_permission(C.DT_ORDER_HANDOFF, "read", throw=True)
+	frappe.has_permission(constants.DT_ORDER_HANDOFF, "read", throw=True)
 	value = frappe.db.sql(
 		f"""select count(*) from `tabOrder Handoff` h
 		join `tabOrder Coordination` oc on oc.name = h.order_coordination
 		where h.status = %(pending)s and h.due_by < %(now)s and {visible_orders_condition("oc")}""",
-		{"pending": C.HANDOFF_PENDING, "now": now_datetime()},
+		{"pending": constants.HANDOFF_PENDING, "now": now_datetime()},
 	)[0][0]
 	return {
 		"value": value,
 		"fieldtype": "Int",
-		"route": ["List", C.DT_ORDER_HANDOFF],
-		"route_options": {"status": C.HANDOFF_PENDING},
+		"route": ["List", constants.DT_ORDER_HANDOFF],
+		"route_options": {"status": constants.HANDOFF_PENDING},
 	}
 
 
@@ -50,7 +50,7 @@ def median_acceptance_by_week(to_date=None):
 		f"""select h.to_department, h.sent_on, h.response_hours from `tabOrder Handoff` h
 		join `tabOrder Coordination` oc on oc.name = h.order_coordination
 		where h.status = %(accepted)s and h.sent_on >= %(since)s and {visible}""",
-		{"accepted": C.HANDOFF_ACCEPTED, "since": weeks[0]},
+		{"accepted": constants.HANDOFF_ACCEPTED, "since": weeks[0]},
 		as_dict=True,
 	)
 	hours = defaultdict(list)

@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 
 COORDINATION_MANAGER = "Coordination Manager"
 # Who administers coordination: changes policies and departments, acts for and sees every department.
@@ -16,8 +16,8 @@ def is_coordination_admin(user: str | None = None) -> bool:
 
 
 def all_departments() -> list[str]:
-	return frappe.get_all(C.DT_DEPARTMENT, pluck="name", order_by="creation asc") or list(
-		C.DEFAULT_DEPARTMENTS
+	return frappe.get_all(constants.DT_DEPARTMENT, pluck="name", order_by="creation asc") or list(
+		constants.DEFAULT_DEPARTMENTS
 	)
 
 
@@ -32,7 +32,7 @@ def user_departments(user: str | None = None) -> list[str]:
 	return frappe.db.sql_list(
 		"""select distinct parent from `tabCoordination Department Role`
 		where parenttype = %s and role in %s order by parent""",
-		(C.DT_DEPARTMENT, tuple(roles)),
+		(constants.DT_DEPARTMENT, tuple(roles)),
 	)
 
 
@@ -55,7 +55,7 @@ def department_users(departments: list[str]) -> list[str]:
 	roles = frappe.db.sql_list(
 		"""select distinct role from `tabCoordination Department Role`
 		where parenttype = %s and parent in %s""",
-		(C.DT_DEPARTMENT, tuple(departments) or ("",)),
+		(constants.DT_DEPARTMENT, tuple(departments) or ("",)),
 	)
 	if not roles:
 		return []

@@ -18,7 +18,7 @@ from frappe.permissions import get_role_permissions, get_user_permissions
 from frappe.share import get_shared
 from frappe.utils import add_days, escape_html, getdate, nowdate
 
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.policies import calendar_of, policy_snapshot
 
 DEFAULT_DAYS = 90
@@ -34,16 +34,16 @@ DATE_FILTERS = {"from_date": "From Date", "to_date": "To Date"}
 LINK_FILTERS = {
 	"company": ("Company", "Company"),
 	"customer": ("Customer", "Customer"),
-	"department": ("Department", C.DT_DEPARTMENT),
+	"department": ("Department", constants.DT_DEPARTMENT),
 }
-CHOICE_FILTERS = {"stage": ("Stage", C.STAGES), "status": ("Status", C.ORDER_STATUSES)}
+CHOICE_FILTERS = {"stage": ("Stage", constants.STAGES), "status": ("Status", constants.ORDER_STATUSES)}
 # Links of Order Coordination that User Permissions restrict: naming one the user may not see is refused.
 PERMITTED_FILTERS = ("company", "customer")
 
 
 def check_can_read(user: str | None = None):
 	"""PermissionError unless the user may read Order Coordination at all."""
-	frappe.has_permission(C.DT_ORDER_COORDINATION, "read", user=user, throw=True)
+	frappe.has_permission(constants.DT_ORDER_COORDINATION, "read", user=user, throw=True)
 
 
 def visible_orders_condition(alias: str = "oc", user: str | None = None) -> str:
@@ -53,7 +53,7 @@ def visible_orders_condition(alias: str = "oc", user: str | None = None) -> str:
 	and v16), so its values are escaped and its percent signs doubled: run the query with parameters."""
 	user = user or frappe.session.user
 	check_can_read(user)
-	doctype = C.DT_ORDER_COORDINATION
+	doctype = constants.DT_ORDER_COORDINATION
 	table = f"`tab{doctype}`"
 	role_permissions = get_role_permissions(doctype, user=user)
 	if role_permissions.get("read") or role_permissions.get("select"):
@@ -73,13 +73,13 @@ def visible_orders_condition(alias: str = "oc", user: str | None = None) -> str:
 def check_filter_permitted(fieldname: str, value: str, user: str | None = None):
 	"""Refuse a filter naming a record the user's User Permissions hide, as Frappe hides its orders: a
 	permission applies to Order Coordination when it names no doctype or names this one."""
-	df = frappe.get_meta(C.DT_ORDER_COORDINATION).get_field(fieldname)
+	df = frappe.get_meta(constants.DT_ORDER_COORDINATION).get_field(fieldname)
 	if not df or df.ignore_user_permissions:
 		return
 	allowed = [
 		permission.get("doc")
 		for permission in get_user_permissions(user or frappe.session.user).get(df.options) or []
-		if permission.get("applicable_for") in (None, "", C.DT_ORDER_COORDINATION)
+		if permission.get("applicable_for") in (None, "", constants.DT_ORDER_COORDINATION)
 	]
 	if allowed and value not in allowed:
 		frappe.throw(

@@ -15,7 +15,7 @@ from collections import defaultdict
 import frappe
 from frappe.utils import now_datetime
 
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.core.derive import derive_status
 from order_coordination.core.model import TimelineEntry
 from order_coordination.core.serialize import state_from
@@ -45,7 +45,7 @@ def escalation_chain(department: str) -> list[str]:
 	while department and department not in seen:
 		seen.add(department)
 		user, parent = frappe.db.get_value(
-			C.DT_DEPARTMENT, department, ["escalation_user", "parent_coordination_department"]
+			constants.DT_DEPARTMENT, department, ["escalation_user", "parent_coordination_department"]
 		) or (None, None)
 		if user and user not in users:
 			users.append(user)
@@ -60,7 +60,7 @@ def escalate_overdue_handoffs(now=None) -> list[str]:
 	frappe.db.sql(
 		"""update `tabOrder Handoff` set escalated_on = %(now)s, escalation_run = %(run)s
 		where status = %(pending)s and due_by < %(now)s and escalated_on is null""",
-		{"now": now, "run": run_id, "pending": C.HANDOFF_PENDING},
+		{"now": now, "run": run_id, "pending": constants.HANDOFF_PENDING},
 	)
 	claimed = frappe.db.sql(
 		"""select name, order_coordination, sales_order, company, customer, from_department, to_department,
@@ -79,12 +79,12 @@ def escalate_overdue_handoffs(now=None) -> list[str]:
 		order = {"name": h.order_coordination, "sales_order": h.sales_order, "company": h.company}
 		order["customer"] = h.customer
 		entry = TimelineEntry(
-			C.TIMELINE_HANDOFF_ESCALATED,
+			constants.TIMELINE_HANDOFF_ESCALATED,
 			now,
 			"Administrator",
 			h.to_department,
 			note=f"{h.from_department} → {h.to_department}",
-			ref_doctype=C.DT_ORDER_HANDOFF,
+			ref_doctype=constants.DT_ORDER_HANDOFF,
 			ref_name=h.name,
 		)
 		entries.append((order, entry))
@@ -103,7 +103,7 @@ def escalate_overdue_handoffs(now=None) -> list[str]:
 
 
 # The statuses that time alone changes; On Hold, Completed and Cancelled move only with events.
-TIMED_STATUSES = (C.STATUS_OPEN, C.STATUS_AT_RISK, C.STATUS_OVERDUE)
+TIMED_STATUSES = (constants.STATUS_OPEN, constants.STATUS_AT_RISK, constants.STATUS_OVERDUE)
 
 
 def refresh_open_orders(now=None, commit: bool = False) -> int:
@@ -154,13 +154,17 @@ def refresh_open_orders(now=None, commit: bool = False) -> int:
 	for (old, new), names in changed.items():
 		for start in range(0, len(names), CHUNK):
 			frappe.db.sql(
-				f"""update `tabSales Order` set `{C.FIELD_STATUS}` = %(new)s where name in %(names)s""",
+				f"""update `tabSales Order` set `{constants.FIELD_STATUS}` = %(new)s where name in %(names)s""",
 				{"new": new, "names": tuple(names[start : start + CHUNK])},
 			)
 		for name in names:
 			row = by_name[name]
 			entry = TimelineEntry(
-				C.TIMELINE_STATUS, now, "Administrator", row.responsible_department, note=f"{old} → {new}"
+				constants.TIMELINE_STATUS,
+				now,
+				"Administrator",
+				row.responsible_department,
+				note=f"{old} → {new}",
 			)
 			entries.append((row, entry))
 	write_timeline(entries)

@@ -10,7 +10,7 @@ import time
 
 import frappe
 
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.setup.backfill import BATCH, backfill_batch, pending_orders
 from order_coordination.tests.utils import MADE, STOCKED, make_order, make_work_orders_for
 
@@ -23,9 +23,9 @@ def run(orders: int = 1000):
 		if i % 4 == 0:
 			make_work_orders_for(so)
 		names.append(so.name)
-	for doctype in (C.DT_TIMELINE, C.DT_ORDER_HANDOFF, C.DT_EXCEPTION):
+	for doctype in (constants.DT_TIMELINE, constants.DT_ORDER_HANDOFF, constants.DT_EXCEPTION):
 		frappe.db.delete(doctype, {"sales_order": ["in", names]})
-	frappe.db.delete(C.DT_ORDER_COORDINATION, {"name": ["in", names]})
+	frappe.db.delete(constants.DT_ORDER_COORDINATION, {"name": ["in", names]})
 	todo = pending_orders(10**9)
 	start = time.perf_counter()
 	for i in range(0, len(todo), BATCH):  # the job's own batches, without its commits
@@ -48,7 +48,7 @@ def existing():
 	for i in range(0, len(todo), BATCH):
 		backfill_batch(todo[i : i + BATCH])
 	elapsed = time.perf_counter() - start
-	made = frappe.db.count(C.DT_ORDER_COORDINATION, {"name": ["in", todo]}) if todo else 0
+	made = frappe.db.count(constants.DT_ORDER_COORDINATION, {"name": ["in", todo]}) if todo else 0
 	frappe.db.rollback()
 	rate = len(todo) / elapsed if elapsed else 0
 	print(

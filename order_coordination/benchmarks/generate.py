@@ -16,8 +16,8 @@ from datetime import timedelta
 import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
-from order_coordination.benchmarks.submit_overhead import _forget_hooks, _hooks
-from order_coordination.core import constants as C
+from order_coordination.benchmarks.submit_overhead import forget_hooks, hooks_with
+from order_coordination.core import constants
 from order_coordination.core.model import TimelineEntry
 from order_coordination.policies import policy_snapshot, snapshot_name
 from order_coordination.storage import write_timeline
@@ -43,7 +43,7 @@ def real_orders(count: int = 10000, seed: int = 7):
 	rng = random.Random(seed)
 	frappe.flags.mute_emails = True
 	make_items()
-	frappe.local.doc_events_hooks = _hooks(with_app=False)
+	frappe.local.doc_events_hooks = hooks_with(with_app=False)
 	started = time.perf_counter()
 	try:
 		for i in range(count):
@@ -61,7 +61,7 @@ def real_orders(count: int = 10000, seed: int = 7):
 				frappe.db.commit()
 				print(f"{i + 1} orders, {time.perf_counter() - started:.0f} s")
 	finally:
-		_forget_hooks()
+		forget_hooks()
 	frappe.db.commit()
 
 
@@ -73,9 +73,9 @@ def bulk_records(count: int = 100000, seed: int = 11, chunk: int = 5000):
 	snapshot = policy_snapshot(company)
 	snapshot_id = snapshot_name(snapshot, company)
 	customers = frappe.get_all("Customer", pluck="name", limit=50) or ["_Test Customer"]
-	departments = list(C.DEFAULT_DEPARTMENTS)
+	departments = list(constants.DEFAULT_DEPARTMENTS)
 	now = now_datetime()
-	first = (frappe.db.count(C.DT_ORDER_COORDINATION, {"name": ["like", BULK_PREFIX + "%"]}) or 0) + 1
+	first = (frappe.db.count(constants.DT_ORDER_COORDINATION, {"name": ["like", BULK_PREFIX + "%"]}) or 0) + 1
 	series = frappe.db.sql("select ifnull(max(current), 0) from `tabSeries` where name = 'OH-'")[0][0]
 	handoff_no = int(series)
 	for base in range(first, first + count, chunk):
@@ -84,26 +84,35 @@ def bulk_records(count: int = 100000, seed: int = 11, chunk: int = 5000):
 			name = f"{BULK_PREFIX}{n:07d}"
 			customer = rng.choice(customers)
 			created = now - timedelta(days=rng.randint(0, 180), hours=rng.randint(0, 23))
-			stage = rng.choices(C.STAGES, weights=(8, 5, 10, 6, 3, 8, 20, 40))[0]
-			active = stage not in (C.COMPLETED,)
+			stage = rng.choices(constants.STAGES, weights=(8, 5, 10, 6, 3, 8, 20, 40))[0]
+			active = stage not in (constants.COMPLETED,)
 			status = (
-				C.STATUS_COMPLETED
+				constants.STATUS_COMPLETED
 				if not active
 				else rng.choices(
-					(C.STATUS_OPEN, C.STATUS_AT_RISK, C.STATUS_OVERDUE, C.STATUS_ON_HOLD),
+					(
+						constants.STATUS_OPEN,
+						constants.STATUS_AT_RISK,
+						constants.STATUS_OVERDUE,
+						constants.STATUS_ON_HOLD,
+					),
 					weights=(70, 12, 10, 8),
 				)[0]
 			)
-			holder = {0: C.SALES, 1: C.PRODUCTION, 2: C.PRODUCTION}.get(C.STAGES.index(stage), C.LOGISTICS)
+			holder = {0: constants.SALES, 1: constants.PRODUCTION, 2: constants.PRODUCTION}.get(
+				constants.STAGES.index(stage), constants.LOGISTICS
+			)
 			delivery = getdate(add_days(created, rng.randint(5, 40)))
 			pending = None
 			sent = created
-			for step, (src, dst) in enumerate(((C.SALES, C.PRODUCTION), (C.PRODUCTION, C.LOGISTICS))):
-				if C.STAGES.index(stage) < (0, 3)[step]:
+			for step, (src, dst) in enumerate(
+				((constants.SALES, constants.PRODUCTION), (constants.PRODUCTION, constants.LOGISTICS))
+			):
+				if constants.STAGES.index(stage) < (0, 3)[step]:
 					break
 				handoff_no += 1
 				sent = sent + timedelta(hours=rng.randint(1, 48))
-				answered = step < 1 or C.STAGES.index(stage) > 3
+				answered = step < 1 or constants.STAGES.index(stage) > 3
 				responded = sent + timedelta(hours=rng.uniform(0.2, 30)) if answered else None
 				row = {
 					"name": f"OH-{handoff_no:07d}",
@@ -114,7 +123,7 @@ def bulk_records(count: int = 100000, seed: int = 11, chunk: int = 5000):
 					"from_department": src,
 					"to_department": dst,
 					"stage": stage,
-					"status": C.HANDOFF_ACCEPTED if answered else C.HANDOFF_PENDING,
+					"status": constants.HANDOFF_ACCEPTED if answered else constants.HANDOFF_PENDING,
 					"sent_on": sent,
 					"due_by": sent + timedelta(hours=8),
 					"responded_on": responded,
@@ -147,12 +156,12 @@ def bulk_records(count: int = 100000, seed: int = 11, chunk: int = 5000):
 					"status": status,
 					"stage_since": sent,
 					"responsible_department": holder,
-					"accountable_department": C.SALES,
+					"accountable_department": constants.SALES,
 					"ownership_model": snapshot["model"],
 					"policy_snapshot": snapshot_id,
-					"needs_manufacturing": int(C.STAGES.index(stage) in (1, 2) or rng.random() < 0.3),
-					"per_produced": 100 if C.STAGES.index(stage) >= 3 else 0,
-					"per_delivered": 100 if C.STAGES.index(stage) >= 5 else 0,
+					"needs_manufacturing": int(constants.STAGES.index(stage) in (1, 2) or rng.random() < 0.3),
+					"per_produced": 100 if constants.STAGES.index(stage) >= 3 else 0,
+					"per_delivered": 100 if constants.STAGES.index(stage) >= 5 else 0,
 					"facts": json.dumps(facts),
 					"creation": created,
 					"modified": sent,
@@ -160,16 +169,16 @@ def bulk_records(count: int = 100000, seed: int = 11, chunk: int = 5000):
 			)
 			order = orders[-1]
 			for action in (
-				C.TIMELINE_CREATED,
-				C.TIMELINE_HANDOFF_SENT,
-				C.TIMELINE_STAGE,
-				C.TIMELINE_HANDOFF_ACCEPTED,
+				constants.TIMELINE_CREATED,
+				constants.TIMELINE_HANDOFF_SENT,
+				constants.TIMELINE_STAGE,
+				constants.TIMELINE_HANDOFF_ACCEPTED,
 			):
 				entries.append(
 					(order, TimelineEntry(action, created, "Administrator", rng.choice(departments)))
 				)
-		_bulk(C.DT_ORDER_COORDINATION, orders)
-		_bulk(C.DT_ORDER_HANDOFF, handoffs)
+		_bulk(constants.DT_ORDER_COORDINATION, orders)
+		_bulk(constants.DT_ORDER_HANDOFF, handoffs)
 		write_timeline(entries)
 		frappe.db.commit()
 		print(f"{base + len(orders) - 1} records")

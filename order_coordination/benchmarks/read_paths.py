@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import frappe
 
 from order_coordination import api, sweep
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.order_coordination.report.department_dwell_time import department_dwell_time
 from order_coordination.order_coordination.report.department_queue import department_queue
 from order_coordination.order_coordination.report.handoff_lead_time import handoff_lead_time
@@ -69,9 +69,9 @@ def steady_sweep(repeat: int) -> dict:
 
 def board():
 	"""What the Kanban board loads: the first page of each stage's column."""
-	for stage in C.STAGES:
+	for stage in constants.STAGES:
 		frappe.get_list(
-			C.DT_ORDER_COORDINATION,
+			constants.DT_ORDER_COORDINATION,
 			filters={"stage": stage},
 			fields=["name", "customer", "status", "responsible_department", "delivery_date"],
 			order_by="modified desc",
@@ -81,15 +81,19 @@ def board():
 
 def run(repeat: int = 15, user: str = "Administrator"):
 	frappe.set_user(user)
-	orders = frappe.get_all(C.DT_ORDER_COORDINATION, pluck="name", limit=2000, order_by="modified desc")
-	company = frappe.db.get_value(C.DT_ORDER_COORDINATION, orders[0], "company")
+	orders = frappe.get_all(
+		constants.DT_ORDER_COORDINATION, pluck="name", limit=2000, order_by="modified desc"
+	)
+	company = frappe.db.get_value(constants.DT_ORDER_COORDINATION, orders[0], "company")
 	rng = random.Random(3)
-	count = frappe.db.count(C.DT_ORDER_COORDINATION)
-	open_count = frappe.db.count(C.DT_ORDER_COORDINATION, {"status": ["not in", ["Completed", "Cancelled"]]})
+	count = frappe.db.count(constants.DT_ORDER_COORDINATION)
+	open_count = frappe.db.count(
+		constants.DT_ORDER_COORDINATION, {"status": ["not in", ["Completed", "Cancelled"]]}
+	)
 	results = {
 		"get_order_status": measure(lambda: api.get_order_status(rng.choice(orders)), repeat * 10),
 		"department queue (Logistics)": measure(
-			lambda: department_queue.execute({"department": C.LOGISTICS}), repeat
+			lambda: department_queue.execute({"department": constants.LOGISTICS}), repeat
 		),
 		"board (8 columns)": measure(board, repeat),
 		"Order Pipeline": measure(lambda: order_pipeline.execute({"company": company}), repeat),

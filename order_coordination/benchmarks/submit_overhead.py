@@ -22,9 +22,9 @@ from order_coordination.tests.utils import (
 OURS = "order_coordination."
 
 
-def _hooks(with_app: bool) -> dict:
+def hooks_with(with_app: bool) -> dict:
 	"""The doc_events hooks with or without this app's handlers."""
-	_forget_hooks()
+	forget_hooks()
 	hooks = frappe.get_doc_hooks()
 	if with_app:
 		return hooks
@@ -34,7 +34,7 @@ def _hooks(with_app: bool) -> dict:
 	}
 
 
-def _forget_hooks():
+def forget_hooks():
 	if hasattr(frappe.local, "doc_events_hooks"):
 		del frappe.local.doc_events_hooks
 
@@ -66,14 +66,14 @@ def one_round(lines: int) -> dict[str, float]:
 def run(rounds: int = 20, lines: int = 1):
 	make_items()
 	frappe.flags.mute_emails = True
-	with_app, without_app = _hooks(True), _hooks(False)
+	with_app, without_app = hooks_with(True), hooks_with(False)
 	results = {True: [], False: []}
 	one_round(lines)  # warm caches before measuring
 	for i in range(rounds * 2):
 		app_on = (i % 2 == 0) == ((i // 2) % 2 == 0)  # ABBA order: neither side always goes first
 		frappe.local.doc_events_hooks = with_app if app_on else without_app
 		results[app_on].append(one_round(lines))
-	_forget_hooks()
+	forget_hooks()
 	frappe.db.rollback()
 
 	report = {}

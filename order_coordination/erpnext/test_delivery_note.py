@@ -1,7 +1,7 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.tests.utils import STOCKED, add_stock, deliver, make_order, pending_handoff, record
 
 test_dependencies = ["Sales Order", "Delivery Note", "Stock Entry"]
@@ -16,19 +16,21 @@ class TestDeliveryNoteEvents(FrappeTestCase):
 		deliver(so, qty=4)
 		doc = record(so.name)
 		self.assertEqual(
-			(doc.stage, doc.per_delivered, doc.responsible_department), (C.PARTIALLY_SHIPPED, 40, C.LOGISTICS)
+			(doc.stage, doc.per_delivered, doc.responsible_department),
+			(constants.PARTIALLY_SHIPPED, 40, constants.LOGISTICS),
 		)
 		self.assertEqual(
-			frappe.db.get_value(C.DT_ORDER_HANDOFF, to_logistics.name, "status"), C.HANDOFF_ACCEPTED
+			frappe.db.get_value(constants.DT_ORDER_HANDOFF, to_logistics.name, "status"),
+			constants.HANDOFF_ACCEPTED,
 		)
 
 		second = deliver(so)
-		self.assertEqual(record(so.name).stage, C.SHIPPED)
+		self.assertEqual(record(so.name).stage, constants.SHIPPED)
 
 		second.reload()
 		second.cancel()
 		doc = record(so.name)
-		self.assertEqual((doc.stage, doc.per_delivered), (C.PARTIALLY_SHIPPED, 40))
+		self.assertEqual((doc.stage, doc.per_delivered), (constants.PARTIALLY_SHIPPED, 40))
 
 	def test_a_delivery_trip_visit_confirms_delivery(self):
 		from erpnext.stock.doctype.delivery_trip.test_delivery_trip import (
@@ -50,7 +52,7 @@ class TestDeliveryNoteEvents(FrappeTestCase):
 			stop.delivery_note = dn.name
 		trip.save()
 		trip.submit()
-		self.assertEqual(record(so.name).stage, C.SHIPPED)
+		self.assertEqual(record(so.name).stage, constants.SHIPPED)
 		trip.delivery_stops[0].visited = 1
 		trip.save()
-		self.assertEqual(record(so.name).stage, C.DELIVERED)
+		self.assertEqual(record(so.name).stage, constants.DELIVERED)

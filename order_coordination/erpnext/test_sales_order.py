@@ -2,7 +2,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, nowdate
 
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.tests.utils import STOCKED, make_order, pending_handoff, record, timeline
 
 test_dependencies = ["Sales Order", "Work Order", "Delivery Note", "Stock Entry"]
@@ -13,26 +13,31 @@ class TestSalesOrderEvents(FrappeTestCase):
 		self.assertIn("order_coordination", frappe.get_installed_apps())
 		so = make_order()
 		doc = record(so.name)
-		self.assertEqual((doc.stage, doc.responsible_department), (C.ORDER_RECEIVED, C.SALES))
+		self.assertEqual((doc.stage, doc.responsible_department), (constants.ORDER_RECEIVED, constants.SALES))
 		self.assertEqual((doc.customer, doc.company), (so.customer, so.company))
-		self.assertEqual(frappe.db.get_value("Sales Order", so.name, C.FIELD_STAGE), C.ORDER_RECEIVED)
-		self.assertEqual(timeline(so.name)[0].action, C.TIMELINE_CREATED)
+		self.assertEqual(
+			frappe.db.get_value("Sales Order", so.name, constants.FIELD_STAGE), constants.ORDER_RECEIVED
+		)
+		self.assertEqual(timeline(so.name)[0].action, constants.TIMELINE_CREATED)
 
 	def test_manufactured_order_is_handed_to_production_and_stock_order_to_logistics(self):
 		made = make_order()
 		self.assertTrue(record(made.name).needs_manufacturing)
-		self.assertEqual(pending_handoff(made.name).to_department, C.PRODUCTION)
+		self.assertEqual(pending_handoff(made.name).to_department, constants.PRODUCTION)
 		stocked = make_order(item_code=STOCKED)
 		self.assertFalse(record(stocked.name).needs_manufacturing)
-		self.assertEqual(pending_handoff(stocked.name).to_department, C.LOGISTICS)
+		self.assertEqual(pending_handoff(stocked.name).to_department, constants.LOGISTICS)
 
 	def test_cancel_cancels_the_order_and_its_pending_handoff(self):
 		so = make_order()
 		handoff = pending_handoff(so.name)
 		so.reload()
 		so.cancel()
-		self.assertEqual(record(so.name).status, C.STATUS_CANCELLED)
-		self.assertEqual(frappe.db.get_value(C.DT_ORDER_HANDOFF, handoff.name, "status"), C.HANDOFF_CANCELLED)
+		self.assertEqual(record(so.name).status, constants.STATUS_CANCELLED)
+		self.assertEqual(
+			frappe.db.get_value(constants.DT_ORDER_HANDOFF, handoff.name, "status"),
+			constants.HANDOFF_CANCELLED,
+		)
 		self.assertIsNone(pending_handoff(so.name))
 
 	def test_hold_resume_and_close_mirror_the_sales_order(self):
@@ -40,19 +45,19 @@ class TestSalesOrderEvents(FrappeTestCase):
 
 		so = make_order(delivery_date=add_days(nowdate(), 60))
 		update_status("On Hold", so.name)
-		self.assertEqual(record(so.name).status, C.STATUS_ON_HOLD)
+		self.assertEqual(record(so.name).status, constants.STATUS_ON_HOLD)
 		update_status("Draft", so.name)  # ERPNext's "Resume"
-		self.assertNotEqual(record(so.name).status, C.STATUS_ON_HOLD)
+		self.assertNotEqual(record(so.name).status, constants.STATUS_ON_HOLD)
 		update_status("Closed", so.name)
 		doc = record(so.name)
-		self.assertEqual((doc.stage, doc.status), (C.COMPLETED, C.STATUS_COMPLETED))
+		self.assertEqual((doc.stage, doc.status), (constants.COMPLETED, constants.STATUS_COMPLETED))
 		self.assertIsNone(pending_handoff(so.name))
 		update_status("Draft", so.name)  # re-open
-		self.assertEqual(record(so.name).stage, C.ORDER_RECEIVED)
+		self.assertEqual(record(so.name).stage, constants.ORDER_RECEIVED)
 
 	def test_delivery_date_change_after_submit_is_logged_and_recomputes_jeopardy(self):
 		so = make_order(delivery_date=add_days(nowdate(), 1))
-		self.assertEqual(record(so.name).status, C.STATUS_AT_RISK)
+		self.assertEqual(record(so.name).status, constants.STATUS_AT_RISK)
 		so.reload()
 		so.delivery_date = add_days(nowdate(), 90)
 		for row in so.items:
@@ -60,8 +65,8 @@ class TestSalesOrderEvents(FrappeTestCase):
 		so.save()
 		doc = record(so.name)
 		self.assertEqual(getdate(doc.delivery_date), getdate(so.delivery_date))
-		self.assertEqual(doc.status, C.STATUS_OPEN)
-		self.assertIn(C.TIMELINE_DATE_CHANGED, [row.action for row in timeline(so.name)])
+		self.assertEqual(doc.status, constants.STATUS_OPEN)
+		self.assertIn(constants.TIMELINE_DATE_CHANGED, [row.action for row in timeline(so.name)])
 
 	def test_replaying_the_submit_event_changes_nothing(self):
 		so = make_order()
@@ -70,4 +75,4 @@ class TestSalesOrderEvents(FrappeTestCase):
 		so.run_method("on_change")
 		so.run_method("on_change")
 		self.assertEqual(len(timeline(so.name)), before)
-		self.assertEqual(frappe.db.count(C.DT_ORDER_HANDOFF, {"sales_order": so.name}), 1)
+		self.assertEqual(frappe.db.count(constants.DT_ORDER_HANDOFF, {"sales_order": so.name}), 1)

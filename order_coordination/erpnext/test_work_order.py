@@ -2,7 +2,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from order_coordination import api
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.tests.utils import (
 	MADE,
 	WAREHOUSE,
@@ -27,40 +27,53 @@ class TestWorkOrderEvents(FrappeTestCase):
 		(wo,) = make_work_orders_for(so)
 
 		doc = record(so.name)
-		self.assertEqual((doc.stage, doc.responsible_department), (C.PRODUCTION_PLANNING, C.PRODUCTION))
 		self.assertEqual(
-			frappe.db.get_value(C.DT_ORDER_HANDOFF, to_production.name, "status"), C.HANDOFF_ACCEPTED
+			(doc.stage, doc.responsible_department), (constants.PRODUCTION_PLANNING, constants.PRODUCTION)
 		)
-		accepted = [r for r in timeline(so.name) if r.action == C.TIMELINE_HANDOFF_ACCEPTED]
+		self.assertEqual(
+			frappe.db.get_value(constants.DT_ORDER_HANDOFF, to_production.name, "status"),
+			constants.HANDOFF_ACCEPTED,
+		)
+		accepted = [r for r in timeline(so.name) if r.action == constants.TIMELINE_HANDOFF_ACCEPTED]
 		self.assertIn(wo.name, accepted[0].note)
 
 		transfer(wo, 4)
-		self.assertEqual(record(so.name).stage, C.IN_PRODUCTION)
+		self.assertEqual(record(so.name).stage, constants.IN_PRODUCTION)
 		manufacture(wo, 2)
 		doc = record(so.name)
-		self.assertEqual((doc.stage, doc.per_produced), (C.IN_PRODUCTION, 50))
+		self.assertEqual((doc.stage, doc.per_produced), (constants.IN_PRODUCTION, 50))
 		manufacture(wo, 2)
 		doc = record(so.name)
-		self.assertEqual((doc.stage, doc.per_produced), (C.READY_TO_SHIP, 100))
+		self.assertEqual((doc.stage, doc.per_produced), (constants.READY_TO_SHIP, 100))
 		to_logistics = pending_handoff(so.name)
 		self.assertEqual(
-			(to_logistics.from_department, to_logistics.to_department), (C.PRODUCTION, C.LOGISTICS)
+			(to_logistics.from_department, to_logistics.to_department),
+			(constants.PRODUCTION, constants.LOGISTICS),
 		)
 
 		dn = deliver(so)
 		doc = record(so.name)
 		self.assertEqual(
-			(doc.stage, doc.responsible_department, doc.per_delivered), (C.SHIPPED, C.LOGISTICS, 100)
+			(doc.stage, doc.responsible_department, doc.per_delivered),
+			(constants.SHIPPED, constants.LOGISTICS, 100),
 		)
 		self.assertEqual(
-			frappe.db.get_value(C.DT_ORDER_HANDOFF, to_logistics.name, "status"), C.HANDOFF_ACCEPTED
+			frappe.db.get_value(constants.DT_ORDER_HANDOFF, to_logistics.name, "status"),
+			constants.HANDOFF_ACCEPTED,
 		)
 
-		api.confirm_delivery(so.name, C.OUTCOME_DELIVERED, "Signed by the customer")
-		self.assertEqual(record(so.name).stage, C.DELIVERED)
-		stages = [r.stage_to for r in timeline(so.name) if r.action == C.TIMELINE_STAGE]
+		api.confirm_delivery(so.name, constants.OUTCOME_DELIVERED, "Signed by the customer")
+		self.assertEqual(record(so.name).stage, constants.DELIVERED)
+		stages = [r.stage_to for r in timeline(so.name) if r.action == constants.TIMELINE_STAGE]
 		self.assertEqual(
-			stages, [C.PRODUCTION_PLANNING, C.IN_PRODUCTION, C.READY_TO_SHIP, C.SHIPPED, C.DELIVERED]
+			stages,
+			[
+				constants.PRODUCTION_PLANNING,
+				constants.IN_PRODUCTION,
+				constants.READY_TO_SHIP,
+				constants.SHIPPED,
+				constants.DELIVERED,
+			],
 		)
 		refs = {r.reference_name for r in timeline(so.name)}
 		self.assertTrue({so.name, wo.name, dn.name} <= refs)
@@ -70,30 +83,30 @@ class TestWorkOrderEvents(FrappeTestCase):
 		first, second = make_work_orders_for(so, qty=2) + make_work_orders_for(so, qty=2)
 		produce(first, 2)
 		doc = record(so.name)
-		self.assertEqual((doc.stage, doc.per_produced), (C.IN_PRODUCTION, 50))
+		self.assertEqual((doc.stage, doc.per_produced), (constants.IN_PRODUCTION, 50))
 		produce(second, 2)
-		self.assertEqual(record(so.name).stage, C.READY_TO_SHIP)
+		self.assertEqual(record(so.name).stage, constants.READY_TO_SHIP)
 
 	def test_cancelling_a_work_order_moves_the_order_back(self):
 		so = make_order(qty=2)
 		(wo,) = make_work_orders_for(so)
-		self.assertEqual(record(so.name).stage, C.PRODUCTION_PLANNING)
+		self.assertEqual(record(so.name).stage, constants.PRODUCTION_PLANNING)
 		wo.reload()
 		wo.cancel()
 		doc = record(so.name)
-		self.assertEqual(doc.stage, C.ORDER_RECEIVED)
-		self.assertIn(C.TIMELINE_STAGE, [r.action for r in timeline(so.name)])
+		self.assertEqual(doc.stage, constants.ORDER_RECEIVED)
+		self.assertIn(constants.TIMELINE_STAGE, [r.action for r in timeline(so.name)])
 
 	def test_cancelling_production_moves_the_order_back_from_ready_to_ship(self):
 		so = make_order(qty=2)
 		(wo,) = make_work_orders_for(so)
 		transfer(wo, 2)
 		entry = manufacture(wo, 2)
-		self.assertEqual(record(so.name).stage, C.READY_TO_SHIP)
-		self.assertEqual(pending_handoff(so.name).to_department, C.LOGISTICS)
+		self.assertEqual(record(so.name).stage, constants.READY_TO_SHIP)
+		self.assertEqual(pending_handoff(so.name).to_department, constants.LOGISTICS)
 		entry.cancel()
 		doc = record(so.name)
-		self.assertEqual((doc.stage, doc.per_produced), (C.IN_PRODUCTION, 0))
+		self.assertEqual((doc.stage, doc.per_produced), (constants.IN_PRODUCTION, 0))
 		self.assertIsNone(pending_handoff(so.name))
 
 	def test_a_stopped_work_order_puts_the_order_on_hold_with_a_production_delay(self):
@@ -102,20 +115,21 @@ class TestWorkOrderEvents(FrappeTestCase):
 		so = make_order(qty=2)
 		(wo,) = make_work_orders_for(so)
 		stop_unstop(wo.name, "Stopped")
-		self.assertEqual(record(so.name).status, C.STATUS_ON_HOLD)
+		self.assertEqual(record(so.name).status, constants.STATUS_ON_HOLD)
 		exception = frappe.get_all(
-			C.DT_EXCEPTION,
+			constants.DT_EXCEPTION,
 			filters={"sales_order": so.name},
 			fields=["exception_type", "status", "responsible_department"],
 		)
 		self.assertEqual(
 			[(e.exception_type, e.status, e.responsible_department) for e in exception],
-			[(C.PRODUCTION_DELAY, C.EXCEPTION_OPEN, C.PRODUCTION)],
+			[(constants.PRODUCTION_DELAY, constants.EXCEPTION_OPEN, constants.PRODUCTION)],
 		)
 		stop_unstop(wo.name, "Resumed")
-		self.assertNotEqual(record(so.name).status, C.STATUS_ON_HOLD)
+		self.assertNotEqual(record(so.name).status, constants.STATUS_ON_HOLD)
 		self.assertEqual(
-			frappe.db.get_value(C.DT_EXCEPTION, {"sales_order": so.name}, "status"), C.EXCEPTION_RESOLVED
+			frappe.db.get_value(constants.DT_EXCEPTION, {"sales_order": so.name}, "status"),
+			constants.EXCEPTION_RESOLVED,
 		)
 
 	def test_a_consolidated_production_plan_over_two_orders(self):
@@ -147,10 +161,12 @@ class TestWorkOrderEvents(FrappeTestCase):
 		wo.submit()
 		for so in (first, second):
 			doc = record(so.name)
-			self.assertEqual((doc.stage, doc.responsible_department), (C.PRODUCTION_PLANNING, C.PRODUCTION))
+			self.assertEqual(
+				(doc.stage, doc.responsible_department), (constants.PRODUCTION_PLANNING, constants.PRODUCTION)
+			)
 		produce(wo, 1)  # the plan's first reference takes the first unit
-		self.assertEqual(record(first.name).stage, C.READY_TO_SHIP)
-		self.assertEqual(record(second.name).stage, C.IN_PRODUCTION)
+		self.assertEqual(record(first.name).stage, constants.READY_TO_SHIP)
+		self.assertEqual(record(second.name).stage, constants.IN_PRODUCTION)
 		transfer(wo, 2)
 		manufacture(wo, 2)
-		self.assertEqual(record(second.name).stage, C.READY_TO_SHIP)
+		self.assertEqual(record(second.name).stage, constants.READY_TO_SHIP)

@@ -1,13 +1,13 @@
 """Custom fields this app adds to ERPNext doctypes: one definition, applied on install and migrate,
 removed on uninstall."""
 
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 
 
 def _coordination_tab(insert_after: str, with_state: bool) -> list[dict]:
 	fields = [
 		{
-			"fieldname": C.FIELD_SECTION,
+			"fieldname": constants.FIELD_SECTION,
 			"fieldtype": "Tab Break",
 			"label": "Coordination",
 			"insert_after": insert_after,
@@ -16,15 +16,20 @@ def _coordination_tab(insert_after: str, with_state: bool) -> list[dict]:
 			"fieldname": "oc_panel",
 			"fieldtype": "HTML",
 			"label": "Coordination Panel",
-			"insert_after": C.FIELD_SECTION,
+			"insert_after": constants.FIELD_SECTION,
 		},
 	]
 	if with_state:
 		after = "oc_panel"
 		for fieldname, fieldtype, label, options in (
-			(C.FIELD_STAGE, "Select", "Coordination Stage", "\n" + "\n".join(C.STAGES)),
-			(C.FIELD_STATUS, "Select", "Coordination Status", "\n" + "\n".join(C.ORDER_STATUSES)),
-			(C.FIELD_RESPONSIBLE, "Link", "Responsible Department", C.DT_DEPARTMENT),
+			(constants.FIELD_STAGE, "Select", "Coordination Stage", "\n" + "\n".join(constants.STAGES)),
+			(
+				constants.FIELD_STATUS,
+				"Select",
+				"Coordination Status",
+				"\n" + "\n".join(constants.ORDER_STATUSES),
+			),
+			(constants.FIELD_RESPONSIBLE, "Link", "Responsible Department", constants.DT_DEPARTMENT),
 		):
 			fields.append(
 				{
@@ -38,7 +43,7 @@ def _coordination_tab(insert_after: str, with_state: bool) -> list[dict]:
 					"allow_on_submit": 1,
 					"print_hide": 1,
 					"in_standard_filter": 1,
-					"search_index": 1 if fieldname == C.FIELD_STAGE else 0,
+					"search_index": 1 if fieldname == constants.FIELD_STAGE else 0,
 				}
 			)
 			after = fieldname

@@ -5,7 +5,7 @@ import json
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.departments import COORDINATION_MANAGER
 from order_coordination.setup.custom_fields import CUSTOM_FIELDS
 
@@ -44,12 +44,15 @@ def make_roles():
 
 # Indexes for the queue, the sweep and the reports, beyond the single-column ones of the doctypes.
 INDEXES = {
-	C.DT_ORDER_HANDOFF: (
+	constants.DT_ORDER_HANDOFF: (
 		("status", "to_department", "due_by"),
 		("order_coordination", "sent_on"),
 		("sent_on",),
 	),
-	C.DT_ORDER_COORDINATION: (("responsible_department", "status", "delivery_date"), ("status", "company")),
+	constants.DT_ORDER_COORDINATION: (
+		("responsible_department", "status", "delivery_date"),
+		("status", "company"),
+	),
 }
 
 
@@ -64,12 +67,12 @@ def make_custom_fields():
 
 
 def make_default_departments():
-	for name in C.DEFAULT_DEPARTMENTS:
-		if frappe.db.exists(C.DT_DEPARTMENT, name):
+	for name in constants.DEFAULT_DEPARTMENTS:
+		if frappe.db.exists(constants.DT_DEPARTMENT, name):
 			continue
-		doc = frappe.new_doc(C.DT_DEPARTMENT)
+		doc = frappe.new_doc(constants.DT_DEPARTMENT)
 		doc.department_name = name
-		for role in C.DEFAULT_DEPARTMENT_ROLES[name]:
+		for role in constants.DEFAULT_DEPARTMENT_ROLES[name]:
 			if frappe.db.exists("Role", role):
 				doc.append("roles", {"role": role})
 		doc.insert(ignore_permissions=True)
@@ -86,12 +89,12 @@ def make_kanban_board():
 		return
 	board = frappe.new_doc("Kanban Board")
 	board.kanban_board_name = KANBAN_BOARD
-	board.reference_doctype = C.DT_ORDER_COORDINATION
+	board.reference_doctype = constants.DT_ORDER_COORDINATION
 	board.field_name = "stage"
 	board.private = 0
 	board.show_labels = 1
 	board.fields = json.dumps(["sales_order", "status", "responsible_department", "delivery_date"])
-	for stage, indicator in zip(C.STAGES, STAGE_INDICATORS, strict=True):
+	for stage, indicator in zip(constants.STAGES, STAGE_INDICATORS, strict=True):
 		board.append("columns", {"column_name": stage, "status": "Active", "indicator": indicator})
 	board.insert(ignore_permissions=True)
 

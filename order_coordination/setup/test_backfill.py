@@ -1,7 +1,7 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.setup.backfill import backfill_order, pending_orders
 from order_coordination.tests.utils import (
 	STOCKED,
@@ -20,9 +20,9 @@ test_dependencies = ["Sales Order", "Work Order", "Delivery Note", "Stock Entry"
 
 def forget(so_name):
 	"""Make an order look as if it was created before the app was installed."""
-	for doctype in (C.DT_TIMELINE, C.DT_ORDER_HANDOFF, C.DT_EXCEPTION):
+	for doctype in (constants.DT_TIMELINE, constants.DT_ORDER_HANDOFF, constants.DT_EXCEPTION):
 		frappe.db.delete(doctype, {"sales_order": so_name})
-	frappe.db.delete(C.DT_ORDER_COORDINATION, {"name": so_name})
+	frappe.db.delete(constants.DT_ORDER_COORDINATION, {"name": so_name})
 
 
 class TestBackfill(FrappeTestCase):
@@ -44,17 +44,21 @@ class TestBackfill(FrappeTestCase):
 
 		doc = record(made.name)
 		self.assertEqual(
-			(doc.stage, doc.per_produced, doc.responsible_department), (C.READY_TO_SHIP, 100, C.PRODUCTION)
+			(doc.stage, doc.per_produced, doc.responsible_department),
+			(constants.READY_TO_SHIP, 100, constants.PRODUCTION),
 		)
 		self.assertEqual(
-			frappe.db.count(C.DT_ORDER_HANDOFF, {"sales_order": made.name, "status": C.HANDOFF_PENDING}), 1
+			frappe.db.count(
+				constants.DT_ORDER_HANDOFF, {"sales_order": made.name, "status": constants.HANDOFF_PENDING}
+			),
+			1,
 		)
 		refs = {r.reference_name for r in timeline(made.name)}
 		self.assertIn(wo.name, refs)
 		doc = record(stocked.name)
-		self.assertEqual((doc.stage, doc.per_delivered), (C.PARTIALLY_SHIPPED, 25))
-		self.assertEqual(record(untouched.name).stage, C.ORDER_RECEIVED)
-		self.assertEqual(timeline(untouched.name)[0].action, C.TIMELINE_CREATED)
+		self.assertEqual((doc.stage, doc.per_delivered), (constants.PARTIALLY_SHIPPED, 25))
+		self.assertEqual(record(untouched.name).stage, constants.ORDER_RECEIVED)
+		self.assertEqual(timeline(untouched.name)[0].action, constants.TIMELINE_CREATED)
 		self.assertFalse({made.name, stocked.name, untouched.name} & set(pending_orders(100000)))
 
 
@@ -86,16 +90,19 @@ class TestBackfillInterrupted(FrappeTestCase):
 		with patch.object(backfill, "backfill_batch", dies_in_the_third_batch):
 			self.assertRaises(SystemExit, backfill.backfill_open_orders, 2)
 		frappe.db.rollback()  # the kill loses the batch in flight, not the batches committed
-		kept = [n for n in orders if frappe.db.exists(C.DT_ORDER_COORDINATION, n)]
+		kept = [n for n in orders if frappe.db.exists(constants.DT_ORDER_COORDINATION, n)]
 		self.assertEqual(len(kept), 4)
 
 		backfill.backfill_open_orders(2)
 		for name in orders:
-			self.assertEqual(frappe.db.count(C.DT_ORDER_COORDINATION, {"name": name}), 1)
+			self.assertEqual(frappe.db.count(constants.DT_ORDER_COORDINATION, {"name": name}), 1)
 			self.assertEqual(
-				frappe.db.count(C.DT_TIMELINE, {"sales_order": name, "action": C.TIMELINE_CREATED}), 1
+				frappe.db.count(
+					constants.DT_TIMELINE, {"sales_order": name, "action": constants.TIMELINE_CREATED}
+				),
+				1,
 			)
-			self.assertEqual(frappe.db.count(C.DT_ORDER_HANDOFF, {"sales_order": name}), 1)
+			self.assertEqual(frappe.db.count(constants.DT_ORDER_HANDOFF, {"sales_order": name}), 1)
 
 
 class TestUninstallReinstall(FrappeTestCase):
@@ -140,5 +147,5 @@ class TestUninstallReinstall(FrappeTestCase):
 			fingerprint,
 		)
 		backfill_order(so.name)  # reinstall queues the backfill
-		self.assertEqual(record(so.name).stage, C.ORDER_RECEIVED)
-		self.assertEqual(frappe.db.count(C.DT_ORDER_HANDOFF, {"sales_order": so.name}), 1)
+		self.assertEqual(record(so.name).stage, constants.ORDER_RECEIVED)
+		self.assertEqual(frappe.db.count(constants.DT_ORDER_HANDOFF, {"sales_order": so.name}), 1)

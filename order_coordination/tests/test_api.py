@@ -2,7 +2,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from order_coordination import api
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.tests.utils import (
 	STOCKED,
 	at_once,
@@ -34,24 +34,28 @@ class TestCoordinationApi(FrappeTestCase):
 	def snapshot(self, so_name):
 		return (
 			len(timeline(so_name)),
-			frappe.db.count(C.DT_ORDER_HANDOFF, {"sales_order": so_name}),
-			frappe.db.count(C.DT_ORDER_HANDOFF, {"sales_order": so_name, "status": C.HANDOFF_PENDING}),
+			frappe.db.count(constants.DT_ORDER_HANDOFF, {"sales_order": so_name}),
+			frappe.db.count(
+				constants.DT_ORDER_HANDOFF, {"sales_order": so_name, "status": constants.HANDOFF_PENDING}
+			),
 			record(so_name).responsible_department,
 		)
 
 	def test_get_order_status(self):
 		so = make_order()
 		status = api.get_order_status(so.name)
-		self.assertEqual((status["stage"], status["status"]), (C.ORDER_RECEIVED, record(so.name).status))
-		self.assertEqual(status["responsible_department"], C.SALES)
+		self.assertEqual(
+			(status["stage"], status["status"]), (constants.ORDER_RECEIVED, record(so.name).status)
+		)
+		self.assertEqual(status["responsible_department"], constants.SALES)
 		(handoff,) = status["handoffs"]
 		self.assertEqual(
 			{k: handoff[k] for k in ("from_department", "to_department", "stage", "status")},
 			{
-				"from_department": C.SALES,
-				"to_department": C.PRODUCTION,
-				"stage": C.ORDER_RECEIVED,
-				"status": C.HANDOFF_PENDING,
+				"from_department": constants.SALES,
+				"to_department": constants.PRODUCTION,
+				"stage": constants.ORDER_RECEIVED,
+				"status": constants.HANDOFF_PENDING,
 			},
 		)
 		self.assertTrue(handoff["name"] and handoff["due_by"])
@@ -64,21 +68,21 @@ class TestCoordinationApi(FrappeTestCase):
 		with self.set_user(PLANNER):
 			api.reject_handoff(handoff.name, "No capacity before the 20th")
 		row = frappe.db.get_value(
-			C.DT_ORDER_HANDOFF, handoff.name, ["status", "reason", "responded_by"], as_dict=True
+			constants.DT_ORDER_HANDOFF, handoff.name, ["status", "reason", "responded_by"], as_dict=True
 		)
 		self.assertEqual(
 			(row.status, row.reason, row.responded_by),
-			(C.HANDOFF_REJECTED, "No capacity before the 20th", PLANNER),
+			(constants.HANDOFF_REJECTED, "No capacity before the 20th", PLANNER),
 		)
-		self.assertEqual(record(so.name).responsible_department, C.SALES)
+		self.assertEqual(record(so.name).responsible_department, constants.SALES)
 		with self.set_user(SALES_USER):
-			again = api.hand_off(so.name, C.PRODUCTION, "Customer agreed to the 25th")
+			again = api.hand_off(so.name, constants.PRODUCTION, "Customer agreed to the 25th")
 		with self.set_user(PLANNER):
 			api.accept_handoff(again)
-		self.assertEqual(record(so.name).responsible_department, C.PRODUCTION)
+		self.assertEqual(record(so.name).responsible_department, constants.PRODUCTION)
 		actions = [r.action for r in timeline(so.name)]
-		self.assertEqual(actions.count(C.TIMELINE_HANDOFF_SENT), 2)
-		self.assertIn(C.TIMELINE_HANDOFF_REJECTED, actions)
+		self.assertEqual(actions.count(constants.TIMELINE_HANDOFF_SENT), 2)
+		self.assertIn(constants.TIMELINE_HANDOFF_REJECTED, actions)
 
 	def test_a_user_outside_the_department_is_refused(self):
 		so = make_order()
@@ -87,9 +91,11 @@ class TestCoordinationApi(FrappeTestCase):
 		with self.set_user(SALES_USER):
 			self.assertRaises(frappe.PermissionError, api.accept_handoff, handoff.name)
 		with self.set_user(OUTSIDER):
-			self.assertRaises(frappe.PermissionError, api.hand_off, so.name, C.LOGISTICS)
+			self.assertRaises(frappe.PermissionError, api.hand_off, so.name, constants.LOGISTICS)
 		with self.set_user(PLANNER):
-			self.assertRaises(frappe.PermissionError, api.confirm_delivery, so.name, C.OUTCOME_DELIVERED)
+			self.assertRaises(
+				frappe.PermissionError, api.confirm_delivery, so.name, constants.OUTCOME_DELIVERED
+			)
 		self.assertEqual(self.snapshot(so.name), before)
 
 	def test_bad_arguments_get_a_clear_error_and_change_nothing(self):
@@ -108,14 +114,14 @@ class TestCoordinationApi(FrappeTestCase):
 		bad_calls = [
 			(api.get_order_status, ({"name": so.name},)),
 			(api.hand_off, (so.name, "Marketing")),
-			(api.hand_off, (so.name, C.LOGISTICS)),  # one handoff is already pending
+			(api.hand_off, (so.name, constants.LOGISTICS)),  # one handoff is already pending
 			(api.reject_handoff, (handoff.name, "   ")),
 			(api.reject_handoff, (handoff.name, None)),
 			(api.confirm_delivery, (so.name, "Teleported")),
-			(api.confirm_delivery, (so.name, C.OUTCOME_DELIVERED)),  # nothing shipped yet
+			(api.confirm_delivery, (so.name, constants.OUTCOME_DELIVERED)),  # nothing shipped yet
 			(api.raise_exception, (so.name, "Alien Invasion", "x")),
-			(api.raise_exception, (so.name, C.QUALITY_ISSUE, "")),
-			(api.hand_off, (so.name, C.PRODUCTION, "x" * 5000)),
+			(api.raise_exception, (so.name, constants.QUALITY_ISSUE, "")),
+			(api.hand_off, (so.name, constants.PRODUCTION, "x" * 5000)),
 		]
 		for method, args in bad_calls:
 			with self.subTest(method=method.__name__, args=args):
@@ -130,23 +136,28 @@ class TestCoordinationApi(FrappeTestCase):
 			before = self.snapshot(so.name)
 			self.assertRaises(frappe.ValidationError, api.accept_handoff, handoff.name)
 		self.assertEqual(self.snapshot(so.name), before)
-		self.assertEqual(record(so.name).stage, C.READY_TO_SHIP)
+		self.assertEqual(record(so.name).stage, constants.READY_TO_SHIP)
 
 	def test_exceptions_hold_the_order_until_resolved(self):
 		so = make_order()
 		with self.set_user(PLANNER):
-			name = api.raise_exception(so.name, C.MATERIAL_SHORTAGE, "Steel late", C.PRODUCTION)
-		self.assertEqual(record(so.name).status, C.STATUS_ON_HOLD)
+			name = api.raise_exception(
+				so.name, constants.MATERIAL_SHORTAGE, "Steel late", constants.PRODUCTION
+			)
+		self.assertEqual(record(so.name).status, constants.STATUS_ON_HOLD)
 		row = frappe.db.get_value(
-			C.DT_EXCEPTION, name, ["raised_by_department", "responsible_department"], as_dict=True
+			constants.DT_EXCEPTION, name, ["raised_by_department", "responsible_department"], as_dict=True
 		)
-		self.assertEqual((row.raised_by_department, row.responsible_department), (C.PRODUCTION, C.PRODUCTION))
+		self.assertEqual(
+			(row.raised_by_department, row.responsible_department),
+			(constants.PRODUCTION, constants.PRODUCTION),
+		)
 		self.assertEqual(len(api.get_order_status(so.name)["exceptions"]), 1)
 		with self.set_user(CLERK):
 			self.assertRaises(frappe.PermissionError, api.resolve_exception, name, "done")
 		with self.set_user(PLANNER):
 			api.resolve_exception(name, "Steel arrived")
-		self.assertNotEqual(record(so.name).status, C.STATUS_ON_HOLD)
+		self.assertNotEqual(record(so.name).status, constants.STATUS_ON_HOLD)
 
 	def test_delivery_outcomes_from_logistics(self):
 		from order_coordination.tests.utils import add_stock, deliver
@@ -155,12 +166,12 @@ class TestCoordinationApi(FrappeTestCase):
 		add_stock(STOCKED, 2)
 		deliver(so)
 		with self.set_user(CLERK):
-			api.confirm_delivery(so.name, C.OUTCOME_DAMAGED, "Crate crushed")
+			api.confirm_delivery(so.name, constants.OUTCOME_DAMAGED, "Crate crushed")
 		doc = record(so.name)
-		self.assertEqual((doc.stage, doc.status), (C.SHIPPED, C.STATUS_ON_HOLD))
+		self.assertEqual((doc.stage, doc.status), (constants.SHIPPED, constants.STATUS_ON_HOLD))
 		self.assertEqual(
-			frappe.db.get_value(C.DT_EXCEPTION, {"sales_order": so.name}, "exception_type"),
-			C.DAMAGED_IN_TRANSIT,
+			frappe.db.get_value(constants.DT_EXCEPTION, {"sales_order": so.name}, "exception_type"),
+			constants.DAMAGED_IN_TRANSIT,
 		)
 
 
@@ -177,7 +188,10 @@ class TestConcurrentAcceptance(FrappeTestCase):
 		outcomes = ["refused" if isinstance(r, frappe.ValidationError) else "accepted" for r in results]
 		self.assertEqual(sorted(outcomes), ["accepted", "refused"])
 		self.assertEqual(
-			frappe.db.count(C.DT_TIMELINE, {"sales_order": so.name, "action": C.TIMELINE_HANDOFF_ACCEPTED}), 1
+			frappe.db.count(
+				constants.DT_TIMELINE, {"sales_order": so.name, "action": constants.TIMELINE_HANDOFF_ACCEPTED}
+			),
+			1,
 		)
 
 
@@ -208,7 +222,9 @@ class TestButtons(FrappeTestCase):
 		self.assertEqual(self.actions(PLANNER, so.name), ["raise_exception"])
 		self.assertEqual(self.actions(OUTSIDER, so.name), [])
 		with self.set_user(OUTSIDER):
-			self.assertEqual(api.get_order_status(so.name)["stage"], C.ORDER_RECEIVED)  # sees the panel
+			self.assertEqual(
+				api.get_order_status(so.name)["stage"], constants.ORDER_RECEIVED
+			)  # sees the panel
 
 		with self.set_user(CLERK):
 			api.accept_handoff(pending_handoff(so.name).name)
@@ -223,7 +239,7 @@ class TestButtons(FrappeTestCase):
 		self.assertIn("confirm_delivery", self.actions(CLERK, so.name))
 		self.assertNotIn("confirm_delivery", self.actions(SALES_USER, so.name))
 		with self.set_user(CLERK):
-			exception = api.raise_exception(so.name, C.QUALITY_ISSUE, "Scratched")
+			exception = api.raise_exception(so.name, constants.QUALITY_ISSUE, "Scratched")
 		self.assertIn("resolve_exception", self.actions(CLERK, so.name))
 		self.assertNotIn("resolve_exception", self.actions(PLANNER, so.name))
 		self.assertTrue(exception)

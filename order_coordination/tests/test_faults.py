@@ -8,7 +8,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_datetime
 
 from order_coordination import outbox, sweep
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.tests.utils import (
 	STOCKED,
 	add_stock,
@@ -49,12 +49,12 @@ class TestQueueDown(FrappeTestCase):
 			add_stock(STOCKED, 1)
 			deliver(stocked)  # Delivery Note submitted
 			frappe.db.after_commit.run()  # what a commit would now try: the queue refuses
-		self.assertEqual(record(so.name).stage, C.PRODUCTION_PLANNING)
+		self.assertEqual(record(so.name).stage, constants.PRODUCTION_PLANNING)
 		self.assertTrue(timeline(so.name))
-		self.assertEqual(record(stocked.name).stage, C.SHIPPED)
+		self.assertEqual(record(stocked.name).stage, constants.SHIPPED)
 		ours = frappe.get_all(
-			C.DT_OUTBOX,
-			filters={"sales_order": ["in", [so.name, stocked.name]], "status": C.OUTBOX_PENDING},
+			constants.DT_OUTBOX,
+			filters={"sales_order": ["in", [so.name, stocked.name]], "status": constants.OUTBOX_PENDING},
 			pluck="name",
 		)
 		self.assertGreaterEqual(len(ours), 2)
@@ -62,7 +62,9 @@ class TestQueueDown(FrappeTestCase):
 
 		# What the sweep does once the queue is back (here limited to this test's rows).
 		self.assertEqual(outbox.deliver_outbox(ours), len(ours))
-		self.assertFalse(frappe.db.exists(C.DT_OUTBOX, {"name": ["in", ours], "status": C.OUTBOX_PENDING}))
+		self.assertFalse(
+			frappe.db.exists(constants.DT_OUTBOX, {"name": ["in", ours], "status": constants.OUTBOX_PENDING})
+		)
 		self.assertEqual(notification_count(PLANNER), planner_before + 1)
 		self.assertEqual(notification_count(CLERK), clerk_before + 1)
 		self.assertEqual(outbox.deliver_outbox(ours), 0)  # none is sent twice
@@ -76,7 +78,9 @@ class TestTwoSweeps(FrappeTestCase):
 	def test_each_breach_is_escalated_once(self):
 		orders = [make_order(item_code=STOCKED) for _ in range(6)]
 		handoffs = [pending_handoff(so.name).name for so in orders]
-		latest_due = max(get_datetime(frappe.db.get_value(C.DT_ORDER_HANDOFF, h, "due_by")) for h in handoffs)
+		latest_due = max(
+			get_datetime(frappe.db.get_value(constants.DT_ORDER_HANDOFF, h, "due_by")) for h in handoffs
+		)
 		frappe.db.commit()
 		self.addCleanup(remove_committed_orders, [so.name for so in orders])
 
@@ -90,7 +94,8 @@ class TestTwoSweeps(FrappeTestCase):
 		for so in orders:
 			self.assertEqual(
 				frappe.db.count(
-					C.DT_TIMELINE, {"sales_order": so.name, "action": C.TIMELINE_HANDOFF_ESCALATED}
+					constants.DT_TIMELINE,
+					{"sales_order": so.name, "action": constants.TIMELINE_HANDOFF_ESCALATED},
 				),
 				1,
 			)
@@ -120,6 +125,10 @@ class TestLockContention(FrappeTestCase):
 			frappe.db.rollback()  # the other change finishes
 		frappe.db.sql("set session innodb_lock_wait_timeout = 50")
 		self.assertEqual(len(timeline(so.name)), before)
-		self.assertEqual(frappe.db.get_value(C.DT_ORDER_HANDOFF, handoff, "status"), C.HANDOFF_PENDING)
+		self.assertEqual(
+			frappe.db.get_value(constants.DT_ORDER_HANDOFF, handoff, "status"), constants.HANDOFF_PENDING
+		)
 		api.accept_handoff(handoff)  # trying again works
-		self.assertEqual(frappe.db.get_value(C.DT_ORDER_HANDOFF, handoff, "status"), C.HANDOFF_ACCEPTED)
+		self.assertEqual(
+			frappe.db.get_value(constants.DT_ORDER_HANDOFF, handoff, "status"), constants.HANDOFF_ACCEPTED
+		)

@@ -8,8 +8,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime, nowdate
 
 from order_coordination import api, dispatch, outbox, repair, sweep
-from order_coordination.core import constants as C
-from order_coordination.core import lifecycle
+from order_coordination.core import constants, lifecycle
 from order_coordination.policies import policy_snapshot, snapshot_name
 from order_coordination.setup.backfill import backfill_batch
 from order_coordination.tests.utils import (
@@ -57,10 +56,10 @@ class TestHardening(FrappeTestCase):
 		so = make_order()
 		handoff = pending_handoff(so.name)
 		api.reject_handoff(handoff.name, "No capacity " + MARKUP)
-		exception = api.raise_exception(so.name, C.QUALITY_ISSUE, "Scratches " + MARKUP)
+		exception = api.raise_exception(so.name, constants.QUALITY_ISSUE, "Scratches " + MARKUP)
 		stored = [
-			frappe.db.get_value(C.DT_ORDER_HANDOFF, handoff.name, "reason"),
-			frappe.db.get_value(C.DT_EXCEPTION, exception, "description"),
+			frappe.db.get_value(constants.DT_ORDER_HANDOFF, handoff.name, "reason"),
+			frappe.db.get_value(constants.DT_EXCEPTION, exception, "description"),
 			*[row.note or "" for row in timeline(so.name)],
 		]
 		self.assertTrue(any("Scratches" in text for text in stored))
@@ -68,7 +67,7 @@ class TestHardening(FrappeTestCase):
 			self.assertNotIn("onerror", text)
 			self.assertNotIn("<script", text)
 		# What the standard form shows of it.
-		meta = frappe.get_meta(C.DT_EXCEPTION)
+		meta = frappe.get_meta(constants.DT_EXCEPTION)
 		shown = frappe.format_value(stored[1], meta.get_field("description"))
 		self.assertNotIn("onerror", shown)
 
@@ -83,25 +82,30 @@ class TestHardening(FrappeTestCase):
 
 	def test_rows_of_an_order_follow_user_permissions_on_its_company(self):
 		so = make_order()
-		api.raise_exception(so.name, C.QUALITY_ISSUE, "Scratches")
-		for doctype in (C.DT_ORDER_HANDOFF, C.DT_EXCEPTION, C.DT_TIMELINE):
+		api.raise_exception(so.name, constants.QUALITY_ISSUE, "Scratches")
+		for doctype in (constants.DT_ORDER_HANDOFF, constants.DT_EXCEPTION, constants.DT_TIMELINE):
 			rows = frappe.get_all(doctype, {"sales_order": so.name}, ["company", "customer"])
 			self.assertTrue(rows)
 			self.assertEqual({(r.company, r.customer) for r in rows}, {(so.company, so.customer)}, doctype)
 
 		restrict(SALES_USER, OTHER_COMPANY)
 		frappe.set_user(SALES_USER)
-		for doctype in (C.DT_ORDER_COORDINATION, C.DT_ORDER_HANDOFF, C.DT_EXCEPTION, C.DT_TIMELINE):
+		for doctype in (
+			constants.DT_ORDER_COORDINATION,
+			constants.DT_ORDER_HANDOFF,
+			constants.DT_EXCEPTION,
+			constants.DT_TIMELINE,
+		):
 			self.assertEqual(frappe.get_list(doctype, {"sales_order": so.name}, pluck="name"), [], doctype)
-		handoff = frappe.db.get_value(C.DT_ORDER_HANDOFF, {"sales_order": so.name})
-		self.assertFalse(frappe.has_permission(C.DT_ORDER_HANDOFF, "read", handoff))
+		handoff = frappe.db.get_value(constants.DT_ORDER_HANDOFF, {"sales_order": so.name})
+		self.assertFalse(frappe.has_permission(constants.DT_ORDER_HANDOFF, "read", handoff))
 		self.assertRaises(frappe.PermissionError, api.get_order_status, so.name)
 
 		# The same user, allowed the order's own company, sees it all.
 		frappe.set_user("Administrator")
 		restrict(SALES_USER, so.company)
 		frappe.set_user(SALES_USER)
-		for doctype in (C.DT_ORDER_HANDOFF, C.DT_EXCEPTION, C.DT_TIMELINE):
+		for doctype in (constants.DT_ORDER_HANDOFF, constants.DT_EXCEPTION, constants.DT_TIMELINE):
 			self.assertTrue(frappe.get_list(doctype, {"sales_order": so.name}, pluck="name"), doctype)
 
 	# --- 4. notifications ----------------------------------------------------------------------------
@@ -116,14 +120,18 @@ class TestHardening(FrappeTestCase):
 
 	def test_the_mirror_fields_on_the_sales_order_cannot_be_set_by_hand(self):
 		so = make_order(delivery_date=add_days(nowdate(), 60))
-		stored = frappe.db.get_value("Sales Order", so.name, list(C.SALES_ORDER_MIRROR_FIELDS), as_dict=True)
+		stored = frappe.db.get_value(
+			"Sales Order", so.name, list(constants.SALES_ORDER_MIRROR_FIELDS), as_dict=True
+		)
 		so.reload()
-		so.set(C.FIELD_STAGE, C.DELIVERED)
-		so.set(C.FIELD_STATUS, C.STATUS_COMPLETED)
-		so.set(C.FIELD_RESPONSIBLE, C.LOGISTICS)
+		so.set(constants.FIELD_STAGE, constants.DELIVERED)
+		so.set(constants.FIELD_STATUS, constants.STATUS_COMPLETED)
+		so.set(constants.FIELD_RESPONSIBLE, constants.LOGISTICS)
 		so.save()
 		self.assertEqual(
-			frappe.db.get_value("Sales Order", so.name, list(C.SALES_ORDER_MIRROR_FIELDS), as_dict=True),
+			frappe.db.get_value(
+				"Sales Order", so.name, list(constants.SALES_ORDER_MIRROR_FIELDS), as_dict=True
+			),
 			stored,
 		)
 
@@ -139,8 +147,12 @@ class TestHardening(FrappeTestCase):
 		cancelled.cancel()
 		for so in (closed, cancelled):
 			with self.subTest(order=so.name):
-				self.assertRaises(frappe.ValidationError, api.confirm_delivery, so.name, C.OUTCOME_DELIVERED)
-				self.assertRaises(frappe.ValidationError, api.raise_exception, so.name, C.QUALITY_ISSUE, "x")
+				self.assertRaises(
+					frappe.ValidationError, api.confirm_delivery, so.name, constants.OUTCOME_DELIVERED
+				)
+				self.assertRaises(
+					frappe.ValidationError, api.raise_exception, so.name, constants.QUALITY_ISSUE, "x"
+				)
 				actions = api.get_order_status(so.name)["actions"]
 				self.assertFalse({"raise_exception", "confirm_delivery"} & {a["action"] for a in actions})
 
@@ -164,14 +176,14 @@ class TestHardening(FrappeTestCase):
 		with patch.object(dispatch, "STRICT", False), patch.object(lifecycle, "apply", side_effect=broken):
 			(wo,) = make_work_orders_for(so)  # ERPNext's document goes through
 		self.assertEqual(frappe.db.get_value("Work Order", wo.name, "docstatus"), 1)
-		self.assertEqual(record(so.name).stage, C.ORDER_RECEIVED)  # the app's part was rolled back
-		self.assertEqual(frappe.db.get_value(C.DT_ORDER_COORDINATION, so.name, "needs_repair"), 1)
+		self.assertEqual(record(so.name).stage, constants.ORDER_RECEIVED)  # the app's part was rolled back
+		self.assertEqual(frappe.db.get_value(constants.DT_ORDER_COORDINATION, so.name, "needs_repair"), 1)
 		self.assertGreater(frappe.db.count("Error Log"), errors_before)
 		repair._repair(so.name)
 		doc = record(so.name)
 		self.assertEqual(
 			(doc.stage, doc.responsible_department, doc.needs_repair),
-			(C.PRODUCTION_PLANNING, C.PRODUCTION, 0),
+			(constants.PRODUCTION_PLANNING, constants.PRODUCTION, 0),
 		)
 
 	def test_a_submit_under_a_policy_that_fails_goes_through_and_the_backfill_finds_the_order(self):
@@ -186,11 +198,11 @@ class TestHardening(FrappeTestCase):
 		):
 			so.submit()
 		self.assertEqual(frappe.db.get_value("Sales Order", so.name, "docstatus"), 1)
-		self.assertFalse(frappe.db.exists(C.DT_ORDER_COORDINATION, so.name))
+		self.assertFalse(frappe.db.exists(constants.DT_ORDER_COORDINATION, so.name))
 		# The user who submitted sees no error of ours.
 		self.assertEqual(len(frappe.local.message_log or []), messages)
 		backfill_batch([so.name])
-		self.assertEqual(record(so.name).stage, C.ORDER_RECEIVED)
+		self.assertEqual(record(so.name).stage, constants.ORDER_RECEIVED)
 
 	# --- 8. the sweep ---------------------------------------------------------------------------------
 
@@ -198,16 +210,17 @@ class TestHardening(FrappeTestCase):
 		so = make_order(delivery_date=add_days(nowdate(), 1))
 		# An event wrote the record after the sweep read it: the sweep's guarded update skips it.
 		frappe.db.set_value(
-			C.DT_ORDER_COORDINATION,
+			constants.DT_ORDER_COORDINATION,
 			so.name,
 			"modified",
 			now_datetime() + timedelta(hours=1),
 			update_modified=False,
 		)
-		before = (frappe.db.get_value("Sales Order", so.name, C.FIELD_STATUS), len(timeline(so.name)))
+		before = (frappe.db.get_value("Sales Order", so.name, constants.FIELD_STATUS), len(timeline(so.name)))
 		sweep.refresh_open_orders(now_datetime() + timedelta(days=3))
 		self.assertEqual(
-			(frappe.db.get_value("Sales Order", so.name, C.FIELD_STATUS), len(timeline(so.name))), before
+			(frappe.db.get_value("Sales Order", so.name, constants.FIELD_STATUS), len(timeline(so.name))),
+			before,
 		)
 
 	# --- 9. the backfill and live events commute -----------------------------------------------------
@@ -218,13 +231,13 @@ class TestHardening(FrappeTestCase):
 		dispatch.forget_order(so.name)  # as if submitted before the app was installed
 		deliver(so)
 		doc = record(so.name)
-		self.assertEqual(doc.stage, C.SHIPPED)
+		self.assertEqual(doc.stage, constants.SHIPPED)
 		actions = [row.action for row in timeline(so.name)]
-		self.assertEqual(actions[0], C.TIMELINE_CREATED)
-		self.assertEqual(actions.count(C.TIMELINE_CREATED), 1)
+		self.assertEqual(actions[0], constants.TIMELINE_CREATED)
+		self.assertEqual(actions.count(constants.TIMELINE_CREATED), 1)
 		backfill_batch([so.name])  # a batch that listed the order before the delivery gave it its record
 		self.assertEqual([row.action for row in timeline(so.name)], actions)
-		self.assertEqual(frappe.db.count(C.DT_ORDER_COORDINATION, {"name": so.name}), 1)
+		self.assertEqual(frappe.db.count(constants.DT_ORDER_COORDINATION, {"name": so.name}), 1)
 
 	# --- 10. returns ----------------------------------------------------------------------------------
 
@@ -234,21 +247,21 @@ class TestHardening(FrappeTestCase):
 		add_stock(STOCKED, 10)
 		so = make_order(item_code=STOCKED, qty=10)
 		dn = deliver(so)
-		self.assertEqual(record(so.name).stage, C.SHIPPED)
+		self.assertEqual(record(so.name).stage, constants.SHIPPED)
 		partial = make_sales_return(dn.name)
 		for row in partial.items:
 			row.qty = -4
 		partial.insert()
 		partial.submit()
 		doc = record(so.name)
-		self.assertEqual((doc.stage, doc.per_delivered), (C.PARTIALLY_SHIPPED, 60))
-		self.assertIn(C.TIMELINE_DOCUMENT, [row.action for row in timeline(so.name)])
+		self.assertEqual((doc.stage, doc.per_delivered), (constants.PARTIALLY_SHIPPED, 60))
+		self.assertIn(constants.TIMELINE_DOCUMENT, [row.action for row in timeline(so.name)])
 		self.assertIn("Delivery returned", [row.note for row in timeline(so.name)])
 		rest = make_sales_return(dn.name)
 		rest.insert()
 		rest.submit()
 		doc = record(so.name)
-		self.assertEqual((doc.stage, doc.per_delivered), (C.READY_TO_SHIP, 0))
+		self.assertEqual((doc.stage, doc.per_delivered), (constants.READY_TO_SHIP, 0))
 
 	# --- 11. races -------------------------------------------------------------------------------------
 
@@ -272,18 +285,23 @@ class TestHardening(FrappeTestCase):
 			self.assertEqual(stored, 1)
 		finally:
 			if name:
-				frappe.db.delete(C.DT_POLICY_SNAPSHOT, {"name": name})
+				frappe.db.delete(constants.DT_POLICY_SNAPSHOT, {"name": name})
 				frappe.db.commit()
 
 	# --- 12. ERPNext's own behaviour ------------------------------------------------------------------
 
 	def test_a_cancelled_order_can_be_deleted_and_takes_its_rows_with_it(self):
 		so = make_order()
-		api.raise_exception(so.name, C.QUALITY_ISSUE, "Scratches")
+		api.raise_exception(so.name, constants.QUALITY_ISSUE, "Scratches")
 		so.reload()
 		so.cancel()
 		frappe.delete_doc("Sales Order", so.name)
 		self.assertFalse(frappe.db.exists("Sales Order", so.name))
-		for doctype in (C.DT_ORDER_COORDINATION, C.DT_ORDER_HANDOFF, C.DT_EXCEPTION, C.DT_TIMELINE):
-			field = "name" if doctype == C.DT_ORDER_COORDINATION else "sales_order"
+		for doctype in (
+			constants.DT_ORDER_COORDINATION,
+			constants.DT_ORDER_HANDOFF,
+			constants.DT_EXCEPTION,
+			constants.DT_TIMELINE,
+		):
+			field = "name" if doctype == constants.DT_ORDER_COORDINATION else "sales_order"
 			self.assertFalse(frappe.db.exists(doctype, {field: so.name}), doctype)

@@ -17,7 +17,7 @@ from frappe.utils import get_test_client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.tests.utils import (
 	STOCKED,
 	add_stock,
@@ -98,16 +98,18 @@ class HttpCase(FrappeTestCase):
 
 	def fingerprint(self, so_name):
 		return (
-			frappe.db.count(C.DT_TIMELINE, {"sales_order": so_name}),
+			frappe.db.count(constants.DT_TIMELINE, {"sales_order": so_name}),
 			tuple(
 				frappe.db.sql(
 					"select name, status, responded_by, reason from `tabOrder Handoff` where sales_order = %s order by name",
 					so_name,
 				)
 			),
-			frappe.db.count(C.DT_EXCEPTION, {"sales_order": so_name}),
+			frappe.db.count(constants.DT_EXCEPTION, {"sales_order": so_name}),
 			frappe.db.get_value(
-				C.DT_ORDER_COORDINATION, so_name, ["stage", "status", "responsible_department", "facts"]
+				constants.DT_ORDER_COORDINATION,
+				so_name,
+				["stage", "status", "responsible_department", "facts"],
 			),
 		)
 
@@ -120,9 +122,13 @@ class TestPermissionMatrix(HttpCase):
 			"accept_handoff": {"handoff": handoff and handoff.name},
 			"reject_handoff": {"handoff": handoff and handoff.name, "reason": "Not ours"},
 			"cancel_handoff": {"handoff": handoff and handoff.name},
-			"hand_off": {"sales_order": so_name, "to_department": C.PRODUCTION},
-			"raise_exception": {"sales_order": so_name, "exception_type": C.OTHER, "description": "Check"},
-			"confirm_delivery": {"sales_order": so_name, "outcome": C.OUTCOME_DELIVERED},
+			"hand_off": {"sales_order": so_name, "to_department": constants.PRODUCTION},
+			"raise_exception": {
+				"sales_order": so_name,
+				"exception_type": constants.OTHER,
+				"description": "Check",
+			},
+			"confirm_delivery": {"sales_order": so_name, "outcome": constants.OUTCOME_DELIVERED},
 		}[action]
 
 	def test_who_may_do_what(self):
@@ -224,9 +230,9 @@ class TestHostileInput(HttpCase):
 		"""What a user typed is stored sanitised: nothing in it can run in another user's browser."""
 		frappe.db.rollback()  # see what the request committed
 		for doctype, columns in (
-			(C.DT_ORDER_HANDOFF, ("note", "reason")),
-			(C.DT_EXCEPTION, ("description", "resolution")),
-			(C.DT_TIMELINE, ("note",)),
+			(constants.DT_ORDER_HANDOFF, ("note", "reason")),
+			(constants.DT_EXCEPTION, ("description", "resolution")),
+			(constants.DT_TIMELINE, ("note",)),
 		):
 			for row in frappe.get_all(doctype, {"sales_order": sales_order}, list(columns)):
 				for text in row.values():

@@ -2,7 +2,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from order_coordination import outbox
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.departments import department_users
 from order_coordination.tests.utils import make_order, make_user
 
@@ -14,14 +14,14 @@ PLANNER = "oc-notified-planner@example.com"
 class TestNotifications(FrappeTestCase):
 	def test_department_members_are_notified(self):
 		make_user(PLANNER, "Manufacturing User")
-		self.assertIn(PLANNER, department_users([C.PRODUCTION]))
-		self.assertNotIn(PLANNER, department_users([C.SALES]))
+		self.assertIn(PLANNER, department_users([constants.PRODUCTION]))
+		self.assertNotIn(PLANNER, department_users([constants.SALES]))
 		so = make_order().name
 		outbox.send_notifications(
 			[
 				{
 					"sales_order": so,
-					"departments": [C.PRODUCTION],
+					"departments": [constants.PRODUCTION],
 					"subject": "Order {0} was handed off to {1}",
 					"args": [so, "Production"],
 				}

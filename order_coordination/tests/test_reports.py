@@ -9,7 +9,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime, nowdate
 
 from order_coordination import api, dashboard
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.order_coordination.dashboard_chart_source.median_acceptance_hours import (
 	median_acceptance_hours,
 )
@@ -46,7 +46,7 @@ def retime(handoff, sent_on, responded_on=None, response_hours=None):
 	values = {"sent_on": sent_on, "due_by": sent_on}
 	if responded_on:
 		values.update(responded_on=responded_on, response_hours=response_hours)
-	frappe.db.set_value(C.DT_ORDER_HANDOFF, handoff, values)
+	frappe.db.set_value(constants.DT_ORDER_HANDOFF, handoff, values)
 
 
 def only(rows, **match):
@@ -57,8 +57,8 @@ def only(rows, **match):
 
 class TestReports(FrappeTestCase):
 	def setUp(self):
-		frappe.db.delete(C.DT_ORDER_HANDOFF)
-		frappe.db.delete(C.DT_ORDER_COORDINATION)
+		frappe.db.delete(constants.DT_ORDER_HANDOFF)
+		frappe.db.delete(constants.DT_ORDER_COORDINATION)
 
 	def test_order_pipeline(self):
 		made = make_order()
@@ -67,9 +67,9 @@ class TestReports(FrappeTestCase):
 		row = only(rows, sales_order=made.name)
 		self.assertEqual(
 			(row["stage"], row["responsible_department"], row["pending_to"]),
-			(C.ORDER_RECEIVED, C.SALES, C.PRODUCTION),
+			(constants.ORDER_RECEIVED, constants.SALES, constants.PRODUCTION),
 		)
-		self.assertEqual(only(rows, sales_order=stocked.name)["pending_to"], C.LOGISTICS)
+		self.assertEqual(only(rows, sales_order=stocked.name)["pending_to"], constants.LOGISTICS)
 		self.assertEqual(chart["data"]["datasets"][0]["values"], [2])
 		_c, rows, *_ = order_pipeline.execute({"company": COMPANY, "customer": "_Test Customer 1"})
 		self.assertEqual(rows, [])
@@ -79,43 +79,44 @@ class TestReports(FrappeTestCase):
 		first_a = pending_handoff(a.name).name
 		api.accept_handoff(first_a)
 		retime(first_a, at(0, 9), at(0, 11), 2)
-		second_a = api.hand_off(a.name, C.LOGISTICS)
+		second_a = api.hand_off(a.name, constants.LOGISTICS)
 		api.accept_handoff(second_a)
 		retime(second_a, at(1, 9), at(1, 10), 1)
 
 		first_b = pending_handoff(b.name).name
 		api.reject_handoff(first_b, "Not this week")
 		retime(first_b, at(0, 9), at(0, 10), 1)
-		again_b = api.hand_off(b.name, C.PRODUCTION)
+		again_b = api.hand_off(b.name, constants.PRODUCTION)
 		api.accept_handoff(again_b)
 		retime(again_b, at(0, 12), at(0, 16), 4)
 
 		_c, rows = handoff_lead_time.execute(WEEK)
-		sp = only(rows, from_department=C.SALES, to_department=C.PRODUCTION)
+		sp = only(rows, from_department=constants.SALES, to_department=constants.PRODUCTION)
 		self.assertEqual((sp["handoffs"], sp["accepted"], sp["rejected"]), (3, 2, 1))
 		self.assertAlmostEqual(sp["median_accept_hours"], 3)
 		self.assertAlmostEqual(sp["p90_accept_hours"], 3.8)
 		# Production held order A from Monday 11:00 until it handed it on Tuesday 09:00: six working hours.
 		self.assertAlmostEqual(sp["median_complete_hours"], 6)
-		pl = only(rows, from_department=C.PRODUCTION, to_department=C.LOGISTICS)
+		pl = only(rows, from_department=constants.PRODUCTION, to_department=constants.LOGISTICS)
 		self.assertEqual((pl["handoffs"], pl["median_accept_hours"]), (1, 1))
-		_c, rows = handoff_lead_time.execute({**WEEK, "department": C.LOGISTICS})
+		_c, rows = handoff_lead_time.execute({**WEEK, "department": constants.LOGISTICS})
 		self.assertEqual(
-			[(r["from_department"], r["to_department"]) for r in rows], [(C.PRODUCTION, C.LOGISTICS)]
+			[(r["from_department"], r["to_department"]) for r in rows],
+			[(constants.PRODUCTION, constants.LOGISTICS)],
 		)
 
 	def test_department_dwell_time(self):
 		so = make_order()
-		frappe.db.set_value(C.DT_ORDER_COORDINATION, so.name, "creation", at(0, 9))
+		frappe.db.set_value(constants.DT_ORDER_COORDINATION, so.name, "creation", at(0, 9))
 		handoff = pending_handoff(so.name).name
 		api.accept_handoff(handoff)
 		retime(handoff, at(0, 9), at(0, 11), 2)
 		_c, rows = department_dwell_time.execute(WEEK)
-		sales = only(rows, department=C.SALES)
-		production = only(rows, department=C.PRODUCTION)
+		sales = only(rows, department=constants.SALES)
+		production = only(rows, department=constants.PRODUCTION)
 		self.assertAlmostEqual(sales["hours_held"], 2)
 		self.assertAlmostEqual(sales["waited_on_others"], 2)
-		self.assertEqual(sales["waited_most_on"], C.PRODUCTION)
+		self.assertEqual(sales["waited_most_on"], constants.PRODUCTION)
 		self.assertAlmostEqual(production["others_waited"], 2)
 		self.assertAlmostEqual(
 			production["hours_held"], 6 + 4 * 8
@@ -174,12 +175,16 @@ class TestReports(FrappeTestCase):
 		with self.set_user(planner):
 			_c, rows = department_queue.execute({})
 			row = only(rows, sales_order=so.name)
-			self.assertEqual((row["department"], row["from_department"]), (C.PRODUCTION, C.SALES))
+			self.assertEqual(
+				(row["department"], row["from_department"]), (constants.PRODUCTION, constants.SALES)
+			)
 			self.assertIn(row["sla"], ("On Time", "Due Soon", "Overdue"))
 			api.accept_handoff(row["handoff"])
 			_c, rows = department_queue.execute({})
 			row = only(rows, sales_order=so.name)
-			self.assertEqual((row["department"], row["stage"]), (C.PRODUCTION, C.ORDER_RECEIVED))
+			self.assertEqual(
+				(row["department"], row["stage"]), (constants.PRODUCTION, constants.ORDER_RECEIVED)
+			)
 		with self.set_user(make_user("oc-queue-sales@example.com", "Sales User")):
 			_c, rows = department_queue.execute({})
 			self.assertFalse([r for r in rows if r["sales_order"] == so.name])
@@ -207,8 +212,8 @@ def ensure_other_company():
 
 def move_order(name, **values):
 	"""Put an order's coordination rows under another company or customer, as if it had been sold there."""
-	frappe.db.set_value(C.DT_ORDER_COORDINATION, name, values)
-	for doctype in (C.DT_ORDER_HANDOFF, C.DT_EXCEPTION, C.DT_TIMELINE):
+	frappe.db.set_value(constants.DT_ORDER_COORDINATION, name, values)
+	for doctype in (constants.DT_ORDER_HANDOFF, constants.DT_EXCEPTION, constants.DT_TIMELINE):
 		fields = {k: v for k, v in values.items() if frappe.get_meta(doctype).has_field(k)}
 		if fields:
 			frappe.db.set_value(doctype, {"sales_order": name}, fields)
@@ -226,8 +231,8 @@ class TestReportVisibility(FrappeTestCase):
 	"""A user limited by a User Permission to one company (or customer) sees only its orders, everywhere."""
 
 	def setUp(self):
-		frappe.db.delete(C.DT_ORDER_HANDOFF)
-		frappe.db.delete(C.DT_ORDER_COORDINATION)
+		frappe.db.delete(constants.DT_ORDER_HANDOFF)
+		frappe.db.delete(constants.DT_ORDER_COORDINATION)
 		ensure_other_company()
 		self.ours, self.theirs = make_order().name, make_order().name
 		move_order(self.theirs, company=OTHER_COMPANY)
@@ -246,11 +251,13 @@ class TestReportVisibility(FrappeTestCase):
 		_c, lead_time = handoff_lead_time.execute({})
 		_c, dwell = department_dwell_time.execute({})
 		_c, otif, *_ = on_time_in_full.execute({})
-		_c, queue = department_queue.execute({"department": C.SALES})
+		_c, queue = department_queue.execute({"department": constants.SALES})
 		return {
 			"pipeline": names(pipeline),
-			"handoffs": only(lead_time, from_department=C.SALES, to_department=C.PRODUCTION)["handoffs"],
-			"held by sales": only(dwell, department=C.SALES)["orders"],
+			"handoffs": only(lead_time, from_department=constants.SALES, to_department=constants.PRODUCTION)[
+				"handoffs"
+			],
+			"held by sales": only(dwell, department=constants.SALES)["orders"],
 			"orders due": sum(r["orders"] for r in otif),
 			"queue": names(queue),
 		}
@@ -258,7 +265,7 @@ class TestReportVisibility(FrappeTestCase):
 	def test_reports_show_only_the_orders_of_permitted_companies(self):
 		yesterday = add_days(nowdate(), -1)
 		for name in (self.ours, self.theirs):
-			frappe.db.set_value(C.DT_ORDER_COORDINATION, name, "delivery_date", yesterday)
+			frappe.db.set_value(constants.DT_ORDER_COORDINATION, name, "delivery_date", yesterday)
 		both = {self.ours, self.theirs}
 		self.assertEqual(
 			self.numbers(),
@@ -294,7 +301,7 @@ class TestReportVisibility(FrappeTestCase):
 	def test_cards_and_charts_count_only_permitted_orders(self):
 		for name in (self.ours, self.theirs):
 			frappe.db.set_value(
-				C.DT_ORDER_HANDOFF, pending_handoff(name).name, "due_by", add_days(now_datetime(), -1)
+				constants.DT_ORDER_HANDOFF, pending_handoff(name).name, "due_by", add_days(now_datetime(), -1)
 			)
 		self.assertEqual(dashboard.overdue_handoffs()["value"], 2)
 		with self.set_user(RESTRICTED):
@@ -303,13 +310,13 @@ class TestReportVisibility(FrappeTestCase):
 		for name, hours in ((self.ours, 10), (self.theirs, 2)):
 			handoff = pending_handoff(name).name
 			api.accept_handoff(handoff)
-			frappe.db.set_value(C.DT_ORDER_HANDOFF, handoff, "response_hours", hours)
+			frappe.db.set_value(constants.DT_ORDER_HANDOFF, handoff, "response_hours", hours)
 		this_week = -1  # both were sent just now
 		chart = median_acceptance_hours.get()
-		self.assertEqual(series(chart, C.PRODUCTION)[this_week], 6)
+		self.assertEqual(series(chart, constants.PRODUCTION)[this_week], 6)
 		with self.set_user(RESTRICTED):
 			chart = median_acceptance_hours.get()
-			self.assertEqual(series(chart, C.PRODUCTION)[this_week], 2)
+			self.assertEqual(series(chart, constants.PRODUCTION)[this_week], 2)
 
 	def test_on_time_deliveries_chart_counts_only_permitted_orders(self):
 		add_stock(STOCKED, 20)
@@ -324,8 +331,8 @@ class TestReportVisibility(FrappeTestCase):
 
 class TestReportFilters(FrappeTestCase):
 	def setUp(self):
-		frappe.db.delete(C.DT_ORDER_HANDOFF)
-		frappe.db.delete(C.DT_ORDER_COORDINATION)
+		frappe.db.delete(constants.DT_ORDER_HANDOFF)
+		frappe.db.delete(constants.DT_ORDER_COORDINATION)
 
 	def test_filters_of_the_wrong_kind_are_refused_as_invalid(self):
 		make_order()
@@ -354,19 +361,23 @@ class TestReportFilters(FrappeTestCase):
 
 class TestDepartmentQueueAccess(FrappeTestCase):
 	def setUp(self):
-		frappe.db.delete(C.DT_ORDER_HANDOFF)
-		frappe.db.delete(C.DT_ORDER_COORDINATION)
+		frappe.db.delete(constants.DT_ORDER_HANDOFF)
+		frappe.db.delete(constants.DT_ORDER_COORDINATION)
 
 	def test_the_queue_refuses_a_department_the_user_does_not_act_for(self):
 		with self.set_user(make_user("oc-queue-sales@example.com", "Sales User")):
-			self.assertRaises(frappe.PermissionError, department_queue.execute, {"department": C.PRODUCTION})
-			department_queue.execute({"department": C.SALES})
+			self.assertRaises(
+				frappe.PermissionError, department_queue.execute, {"department": constants.PRODUCTION}
+			)
+			department_queue.execute({"department": constants.SALES})
 		admins = ["System Manager"]
 		if frappe.db.exists("Role", "Coordination Manager"):
 			admins.append("Coordination Manager")
 		for role in admins:
 			with self.set_user(make_user("oc-queue-admin@example.com", role)):
-				department_queue.execute({"department": C.PRODUCTION})  # administrators read any queue
+				department_queue.execute(
+					{"department": constants.PRODUCTION}
+				)  # administrators read any queue
 
 	def test_held_orders_show_the_sla_of_their_pending_handoff(self):
 		so = make_order()
@@ -383,8 +394,8 @@ class TestDepartmentQueueAccess(FrappeTestCase):
 
 class TestReturns(FrappeTestCase):
 	def setUp(self):
-		frappe.db.delete(C.DT_ORDER_HANDOFF)
-		frappe.db.delete(C.DT_ORDER_COORDINATION)
+		frappe.db.delete(constants.DT_ORDER_HANDOFF)
+		frappe.db.delete(constants.DT_ORDER_COORDINATION)
 
 	def test_on_time_in_full_counts_deliveries_net_of_returns(self):
 		make_item(RETURNABLE, {"is_stock_item": 1, "valuation_rate": 50, "stock_uom": "Nos"})

@@ -5,7 +5,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, get_datetime, now_datetime, nowdate
 
 from order_coordination import sweep
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.tests.utils import make_order, make_user, pending_handoff, record, timeline
 
 test_dependencies = ["Sales Order"]
@@ -16,16 +16,16 @@ class TestSweep(FrappeTestCase):
 		boss = make_user("oc-production-head@example.com", "Manufacturing Manager")
 		director = make_user("oc-operations-director@example.com", "System Manager")
 		operations = frappe.get_doc(
-			{"doctype": C.DT_DEPARTMENT, "department_name": "Operations", "escalation_user": director}
+			{"doctype": constants.DT_DEPARTMENT, "department_name": "Operations", "escalation_user": director}
 		).insert()
 		frappe.db.set_value(
-			C.DT_DEPARTMENT,
-			C.PRODUCTION,
+			constants.DT_DEPARTMENT,
+			constants.PRODUCTION,
 			{"escalation_user": boss, "parent_coordination_department": operations.name},
 		)
 		so = make_order()
 		handoff = pending_handoff(so.name).name
-		later = get_datetime(frappe.db.get_value(C.DT_ORDER_HANDOFF, handoff, "due_by")) + timedelta(
+		later = get_datetime(frappe.db.get_value(constants.DT_ORDER_HANDOFF, handoff, "due_by")) + timedelta(
 			minutes=1
 		)
 
@@ -35,25 +35,27 @@ class TestSweep(FrappeTestCase):
 		self.assertEqual(sweep.escalate_overdue_handoffs(later + timedelta(hours=1)), [])
 		(notice,) = [n for n in queued[0] if n["sales_order"] == so.name]
 		self.assertEqual(notice["users"], [boss, director])
-		self.assertTrue(frappe.db.get_value(C.DT_ORDER_HANDOFF, handoff, "escalated_on"))
-		escalations = [r for r in timeline(so.name) if r.action == C.TIMELINE_HANDOFF_ESCALATED]
+		self.assertTrue(frappe.db.get_value(constants.DT_ORDER_HANDOFF, handoff, "escalated_on"))
+		escalations = [r for r in timeline(so.name) if r.action == constants.TIMELINE_HANDOFF_ESCALATED]
 		self.assertEqual(len(escalations), 1)
 
 	def test_a_handoff_not_yet_due_is_left_alone(self):
 		so = make_order()
 		handoff = pending_handoff(so.name).name
-		due = get_datetime(frappe.db.get_value(C.DT_ORDER_HANDOFF, handoff, "due_by"))
+		due = get_datetime(frappe.db.get_value(constants.DT_ORDER_HANDOFF, handoff, "due_by"))
 		self.assertNotIn(handoff, sweep.escalate_overdue_handoffs(due - timedelta(minutes=1)))
 
 	def test_statuses_follow_the_clock(self):
 		so = make_order(delivery_date=add_days(nowdate(), 60))
-		self.assertEqual(record(so.name).status, C.STATUS_OPEN)
+		self.assertEqual(record(so.name).status, constants.STATUS_OPEN)
 		sweep.refresh_open_orders(get_datetime(add_days(nowdate(), 59)))
-		self.assertEqual(record(so.name).status, C.STATUS_AT_RISK)
+		self.assertEqual(record(so.name).status, constants.STATUS_AT_RISK)
 		sweep.refresh_open_orders(get_datetime(add_days(nowdate(), 61)))
-		self.assertEqual(record(so.name).status, C.STATUS_OVERDUE)
-		self.assertEqual(frappe.db.get_value("Sales Order", so.name, C.FIELD_STATUS), C.STATUS_OVERDUE)
-		changes = [r.note for r in timeline(so.name) if r.action == C.TIMELINE_STATUS]
+		self.assertEqual(record(so.name).status, constants.STATUS_OVERDUE)
+		self.assertEqual(
+			frappe.db.get_value("Sales Order", so.name, constants.FIELD_STATUS), constants.STATUS_OVERDUE
+		)
+		changes = [r.note for r in timeline(so.name) if r.action == constants.TIMELINE_STATUS]
 		self.assertEqual(changes, ["Open → At Risk", "At Risk → Overdue"])
 		self.assertEqual(sweep.refresh_open_orders(get_datetime(add_days(nowdate(), 61))), 0)
 

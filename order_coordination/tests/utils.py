@@ -15,7 +15,7 @@ from erpnext.stock.doctype.item.test_item import make_item
 from erpnext.stock.doctype.stock_entry.stock_entry_utils import make_stock_entry
 
 from order_coordination import dispatch
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 
 # In this app's tests an error of ours fails the test that caused it (in production it is contained).
 dispatch.STRICT = True
@@ -110,13 +110,13 @@ def deliver(so, qty=None, submit=True):
 
 
 def record(so_name):
-	return frappe.get_doc(C.DT_ORDER_COORDINATION, so_name)
+	return frappe.get_doc(constants.DT_ORDER_COORDINATION, so_name)
 
 
 def pending_handoff(so_name):
 	return frappe.db.get_value(
-		C.DT_ORDER_HANDOFF,
-		{"sales_order": so_name, "status": C.HANDOFF_PENDING},
+		constants.DT_ORDER_HANDOFF,
+		{"sales_order": so_name, "status": constants.HANDOFF_PENDING},
 		["name", "from_department", "to_department", "stage"],
 		as_dict=True,
 	)
@@ -124,7 +124,7 @@ def pending_handoff(so_name):
 
 def timeline(so_name):
 	return frappe.get_all(
-		C.DT_TIMELINE,
+		constants.DT_TIMELINE,
 		filters={"sales_order": so_name},
 		fields=["action", "stage_from", "stage_to", "reference_doctype", "reference_name", "note"],
 		order_by="at asc, creation asc, idx asc",
@@ -150,9 +150,14 @@ def remove_committed_orders(names):
 	frappe.db.rollback()
 	if not names:
 		return
-	for doctype in (C.DT_TIMELINE, C.DT_ORDER_HANDOFF, C.DT_EXCEPTION, C.DT_OUTBOX):
+	for doctype in (
+		constants.DT_TIMELINE,
+		constants.DT_ORDER_HANDOFF,
+		constants.DT_EXCEPTION,
+		constants.DT_OUTBOX,
+	):
 		frappe.db.delete(doctype, {"sales_order": ["in", names]})
-	frappe.db.delete(C.DT_ORDER_COORDINATION, {"name": ["in", names]})
+	frappe.db.delete(constants.DT_ORDER_COORDINATION, {"name": ["in", names]})
 	for dn in frappe.get_all("Delivery Note Item", {"against_sales_order": ["in", names]}, pluck="parent"):
 		frappe.db.delete("Delivery Note Item", {"parent": dn})
 		frappe.db.delete("Delivery Note", {"name": dn})

@@ -3,7 +3,7 @@
 
 import frappe
 
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.dashboard import chart_to_date, median_acceptance_by_week
 from order_coordination.reporting import check_can_read
 
@@ -22,5 +22,5 @@ def get(
 	heatmap_year=None,
 ):
 	check_can_read()
-	frappe.has_permission(C.DT_ORDER_HANDOFF, "read", throw=True)
+	frappe.has_permission(constants.DT_ORDER_HANDOFF, "read", throw=True)
 	return median_acceptance_by_week(to_date or chart_to_date(filters))

@@ -8,7 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_time
 
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.core.errors import CoordinationError
 from order_coordination.core.policy import MAX_SLA_HOURS, check_sla_hours
 from order_coordination.core.responsibility import preset_matrix, validate_matrix
@@ -110,14 +110,14 @@ class CoordinationPolicy(Document):
 
 	def fill_stage_slas(self):
 		have = {row.stage for row in self.stage_slas}
-		for stage in C.STAGES:
+		for stage in constants.STAGES:
 			if stage not in have:
 				self.append(
 					"stage_slas",
 					{
 						"stage": stage,
-						"acceptance_hours": C.DEFAULT_ACCEPTANCE_HOURS,
-						"completion_hours": C.DEFAULT_COMPLETION_HOURS[stage],
+						"acceptance_hours": constants.DEFAULT_ACCEPTANCE_HOURS,
+						"completion_hours": constants.DEFAULT_COMPLETION_HOURS[stage],
 					},
 				)
 

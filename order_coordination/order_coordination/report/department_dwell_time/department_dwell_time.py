@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_datetime, now_datetime
 
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.core.sla import working_hours_between
 from order_coordination.reporting import calendar_for, clean_filters, date_range, order_conditions, where
 
@@ -28,7 +28,7 @@ def columns():
 			"fieldname": "department",
 			"label": _("Department"),
 			"fieldtype": "Link",
-			"options": C.DT_DEPARTMENT,
+			"options": constants.DT_DEPARTMENT,
 			"width": 140,
 		},
 		{"fieldname": "orders", "label": _("Orders Held"), "fieldtype": "Int", "width": 100},
@@ -40,7 +40,7 @@ def columns():
 			"fieldname": "waited_most_on",
 			"label": _("Waited Most On"),
 			"fieldtype": "Link",
-			"options": C.DT_DEPARTMENT,
+			"options": constants.DT_DEPARTMENT,
 			"width": 140,
 		},
 	]
@@ -57,13 +57,13 @@ def holder_spans(order, handoffs, now):
 	holder, since = first, get_datetime(order.creation)
 	spans = []
 	for h in handoffs:
-		if h.status == C.HANDOFF_ACCEPTED and h.responded_on:
+		if h.status == constants.HANDOFF_ACCEPTED and h.responded_on:
 			at = get_datetime(h.responded_on)
 			spans.append((holder, since, at))
 			holder, since = h.to_department, at
-	if order.status == C.STATUS_COMPLETED:
+	if order.status == constants.STATUS_COMPLETED:
 		end = get_datetime(order.stage_since)
-	elif order.status == C.STATUS_CANCELLED:
+	elif order.status == constants.STATUS_CANCELLED:
 		end = get_datetime(order.modified)
 	else:
 		end = now
@@ -80,7 +80,7 @@ def data(filters):
 	department = filters.get("department")
 	# Orders alive at some point of the period: created before its end, not finished before its start.
 	conditions.append("oc.creation < %(hi)s and (oc.status not in %(closed)s or oc.modified >= %(lo)s)")
-	values.update(hi=hi, lo=lo, closed=(C.STATUS_COMPLETED, C.STATUS_CANCELLED))
+	values.update(hi=hi, lo=lo, closed=(constants.STATUS_COMPLETED, constants.STATUS_CANCELLED))
 	orders = frappe.db.sql(
 		f"""select oc.name, oc.company, oc.creation, oc.modified, oc.status, oc.stage_since, oc.responsible_department
 		from `tabOrder Coordination` oc {where(conditions)}""",
@@ -93,7 +93,7 @@ def data(filters):
 		from `tabOrder Handoff` h join `tabOrder Coordination` oc on oc.name = h.order_coordination
 		{where([*conditions, "h.status != %(cancelled)s"])}
 		order by h.sent_on, h.creation""",
-		{**values, "cancelled": C.HANDOFF_CANCELLED},
+		{**values, "cancelled": constants.HANDOFF_CANCELLED},
 		as_dict=True,
 	):
 		handoffs[h.order_coordination].append(h)

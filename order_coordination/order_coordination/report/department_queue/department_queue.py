@@ -12,7 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.core.sla import sla_state
 from order_coordination.departments import all_departments, user_departments
 from order_coordination.reporting import calendar_for, clean_filters, order_conditions, where
@@ -58,7 +58,7 @@ def columns():
 			"fieldname": "department",
 			"label": _("Department"),
 			"fieldtype": "Link",
-			"options": C.DT_DEPARTMENT,
+			"options": constants.DT_DEPARTMENT,
 			"width": 110,
 		},
 		{"fieldname": "stage", "label": _("Stage"), "fieldtype": "Data", "width": 130},
@@ -69,14 +69,14 @@ def columns():
 			"fieldname": "from_department",
 			"label": _("From Department"),
 			"fieldtype": "Link",
-			"options": C.DT_DEPARTMENT,
+			"options": constants.DT_DEPARTMENT,
 			"width": 110,
 		},
 		{
 			"fieldname": "handoff",
 			"label": _("Order Handoff"),
 			"fieldtype": "Link",
-			"options": C.DT_ORDER_HANDOFF,
+			"options": constants.DT_ORDER_HANDOFF,
 			"width": 120,
 		},
 	]
@@ -101,7 +101,7 @@ def data(filters):
 		from `tabOrder Handoff` h join `tabOrder Coordination` oc on oc.name = h.order_coordination
 		{where([*conditions, "h.status = %(pending)s", "h.to_department in %(departments)s"])}
 		order by h.due_by limit %(limit)s""",
-		{**values, "pending": C.HANDOFF_PENDING},
+		{**values, "pending": constants.HANDOFF_PENDING},
 		as_dict=True,
 	):
 		cal = calendar_for(h.company)
@@ -125,7 +125,7 @@ def data(filters):
 		from `tabOrder Coordination` oc
 		{where([*conditions, "oc.responsible_department in %(departments)s", "oc.status not in %(closed)s"])}
 		order by oc.delivery_date, oc.name limit %(limit)s""",
-		{**values, "closed": (C.STATUS_COMPLETED, C.STATUS_CANCELLED)},
+		{**values, "closed": (constants.STATUS_COMPLETED, constants.STATUS_CANCELLED)},
 		as_dict=True,
 	)
 	for o in held:

@@ -10,7 +10,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_datetime
 
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.core.sla import working_hours_between
 from order_coordination.core.stats import median, percentile
 from order_coordination.reporting import calendar_for, clean_filters, date_range, order_conditions, where
@@ -28,14 +28,14 @@ def columns():
 			"fieldname": "from_department",
 			"label": _("From Department"),
 			"fieldtype": "Link",
-			"options": C.DT_DEPARTMENT,
+			"options": constants.DT_DEPARTMENT,
 			"width": 130,
 		},
 		{
 			"fieldname": "to_department",
 			"label": _("To Department"),
 			"fieldtype": "Link",
-			"options": C.DT_DEPARTMENT,
+			"options": constants.DT_DEPARTMENT,
 			"width": 130,
 		},
 		{"fieldname": "handoffs", "label": _("Handoffs"), "fieldtype": "Int", "width": 90},
@@ -53,7 +53,7 @@ def _handoffs(filters):
 	from_date, to_date = date_range(filters)
 	conditions, values = order_conditions(filters, department_field=None)
 	conditions += ["h.sent_on >= %(from_date)s", "h.sent_on < %(to_date)s", "h.status != %(cancelled)s"]
-	values.update(from_date=from_date, to_date=add_days(to_date, 1), cancelled=C.HANDOFF_CANCELLED)
+	values.update(from_date=from_date, to_date=add_days(to_date, 1), cancelled=constants.HANDOFF_CANCELLED)
 	if filters.get("department"):
 		# A department filter here means "handoffs it sent or received", not "orders it holds".
 		conditions.append("(h.from_department = %(department)s or h.to_department = %(department)s)")
@@ -79,9 +79,9 @@ def data(filters):
 	for h in _handoffs(filters):
 		g = groups[(h.from_department, h.to_department)]
 		g["handoffs"] += 1
-		if h.status == C.HANDOFF_REJECTED:
+		if h.status == constants.HANDOFF_REJECTED:
 			g["rejected"] += 1
-		if h.status != C.HANDOFF_ACCEPTED:
+		if h.status != constants.HANDOFF_ACCEPTED:
 			continue
 		g["accepted"] += 1
 		g["on_time"] += h.on_time or 0

@@ -18,7 +18,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate, nowdate
 
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.reporting import LINE_NOT_RETURNED, clean_filters, date_range, order_conditions, where
 
 # The submitted deliveries of the order `oc` that still hold goods for it: returns themselves, and
@@ -51,7 +51,9 @@ def orders(filters):
 	from_date, to_date = date_range(filters, default_days=365)
 	conditions, values = order_conditions(filters)
 	conditions += ["oc.delivery_date between %(from_date)s and %(to_date)s", "oc.status != %(cancelled)s"]
-	values.update(from_date=from_date, to_date=min(to_date, getdate(nowdate())), cancelled=C.STATUS_CANCELLED)
+	values.update(
+		from_date=from_date, to_date=min(to_date, getdate(nowdate())), cancelled=constants.STATUS_CANCELLED
+	)
 	return frappe.db.sql(
 		f"""select oc.name, oc.customer, oc.delivery_date, so.per_delivered,
 			(select min(dn.posting_date) {DELIVERIES_OF_ORDER}) as first_delivery,

@@ -9,7 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import date_diff, getdate, now_datetime
 
-from order_coordination.core import constants as C
+from order_coordination.core import constants
 from order_coordination.reporting import clean_filters, order_conditions, where
 
 
@@ -34,7 +34,7 @@ def columns():
 			"fieldname": "responsible_department",
 			"label": _("Responsible Department"),
 			"fieldtype": "Link",
-			"options": C.DT_DEPARTMENT,
+			"options": constants.DT_DEPARTMENT,
 			"width": 120,
 		},
 		{"fieldname": "days_in_stage", "label": _("Days in Stage"), "fieldtype": "Int", "width": 90},
@@ -53,7 +53,7 @@ def columns():
 def _rows(filters):
 	conditions, values = order_conditions(filters)
 	conditions.append("oc.status not in %(closed)s")
-	values["closed"] = (C.STATUS_COMPLETED, C.STATUS_CANCELLED)
+	values["closed"] = (constants.STATUS_COMPLETED, constants.STATUS_CANCELLED)
 	for key in ("stage", "status"):
 		if filters.get(key):
 			conditions.append(f"oc.{key} = %({key})s")
@@ -90,7 +90,7 @@ def chart(filters):
 	counts = {}
 	for row in _rows(filters):
 		counts[row.stage] = counts.get(row.stage, 0) + 1
-	stages = [s for s in C.STAGES if s in counts]
+	stages = [s for s in constants.STAGES if s in counts]
 	return {
 		"data": {
 			"labels": [_(s) for s in stages],
