@@ -1,13 +1,13 @@
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
+from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
 from order_coordination.tests.utils import STOCKED, add_stock, deliver, make_order, pending_handoff, record
 
-test_dependencies = ["Sales Order", "Delivery Note", "Stock Entry"]
+declare_test_records(__name__, ["Sales Order", "Delivery Note", "Stock Entry"])
 
 
-class TestDeliveryNoteEvents(FrappeTestCase):
+class TestDeliveryNoteEvents(TestCase):
 	def test_shipped_from_stock_in_two_partial_deliveries(self):
 		so = make_order(item_code=STOCKED, qty=10)
 		to_logistics = pending_handoff(so.name)

@@ -1,14 +1,14 @@
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, nowdate
 
+from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
 from order_coordination.tests.utils import STOCKED, make_order, pending_handoff, record, timeline
 
-test_dependencies = ["Sales Order", "Work Order", "Delivery Note", "Stock Entry"]
+declare_test_records(__name__, ["Sales Order", "Work Order", "Delivery Note", "Stock Entry"])
 
 
-class TestSalesOrderEvents(FrappeTestCase):
+class TestSalesOrderEvents(TestCase):
 	def test_app_is_installed_and_submit_reaches_the_handler(self):
 		self.assertIn("order_coordination", frappe.get_installed_apps())
 		so = make_order()

@@ -1,11 +1,15 @@
+import unittest
+
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from order_coordination import api
+from order_coordination.compat import V16, TestCase, declare_test_records
 from order_coordination.core import constants
 from order_coordination.tests.utils import (
 	MADE,
+	RAW,
 	WAREHOUSE,
+	add_stock,
 	deliver,
 	make_order,
 	make_work_orders_for,
@@ -17,10 +21,10 @@ from order_coordination.tests.utils import (
 	transfer,
 )
 
-test_dependencies = ["Sales Order", "Work Order", "Delivery Note", "Stock Entry"]
+declare_test_records(__name__, ["Sales Order", "Work Order", "Delivery Note", "Stock Entry"])
 
 
-class TestWorkOrderEvents(FrappeTestCase):
+class TestWorkOrderEvents(TestCase):
 	def test_make_to_order_from_receipt_to_delivery(self):
 		so = make_order(qty=4)
 		to_production = pending_handoff(so.name)
@@ -170,3 +174,20 @@ class TestWorkOrderEvents(FrappeTestCase):
 		transfer(wo, 2)
 		manufacture(wo, 2)
 		self.assertEqual(record(second.name).stage, constants.READY_TO_SHIP)
+
+	@unittest.skipUnless(V16, "Work Orders reserve stock from ERPNext v16 on")
+	def test_a_work_order_that_reserves_its_materials_counts_as_submitted(self):
+		so = make_order(qty=2)
+		add_stock(RAW, 2)
+		(wo,) = make_work_orders_for(so, submit=False)
+		wo.reserve_stock = 1
+		wo.save()
+		wo.submit()
+		self.assertIn(
+			frappe.db.get_value("Work Order", wo.name, "status"),
+			("Stock Reserved", "Stock Partially Reserved"),
+		)
+		doc = record(so.name)
+		self.assertEqual(
+			(doc.stage, doc.responsible_department), (constants.PRODUCTION_PLANNING, constants.PRODUCTION)
+		)

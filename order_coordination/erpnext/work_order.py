@@ -9,11 +9,14 @@ and not `on_update`; submission and cancellation run `on_change` too, so it is t
 from frappe.utils import flt, get_datetime
 
 from order_coordination import coordination, dispatch
+from order_coordination.compat import WORK_ORDER_RESERVED_STATUSES
 from order_coordination.core import events as ev
 from order_coordination.facts import orders_of_work_order, per_produced
 
 STATUS_EVENTS = {
 	"Not Started": ev.WORK_ORDER_SUBMITTED,
+	# v16: a submitted Work Order that reserved its materials has not started either.
+	**dict.fromkeys(WORK_ORDER_RESERVED_STATUSES, ev.WORK_ORDER_SUBMITTED),
 	"In Process": ev.WORK_ORDER_STARTED,
 	"Stopped": ev.WORK_ORDER_STOPPED,
 	"Completed": ev.WORK_ORDER_COMPLETED,

@@ -1,6 +1,6 @@
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
+from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
 from order_coordination.setup.backfill import backfill_order, pending_orders
 from order_coordination.tests.utils import (
@@ -15,7 +15,7 @@ from order_coordination.tests.utils import (
 	timeline,
 )
 
-test_dependencies = ["Sales Order", "Work Order", "Delivery Note", "Stock Entry"]
+declare_test_records(__name__, ["Sales Order", "Work Order", "Delivery Note", "Stock Entry"])
 
 
 def forget(so_name):
@@ -25,7 +25,7 @@ def forget(so_name):
 	frappe.db.delete(constants.DT_ORDER_COORDINATION, {"name": so_name})
 
 
-class TestBackfill(FrappeTestCase):
+class TestBackfill(TestCase):
 	def test_existing_orders_get_their_record_with_history(self):
 		made = make_order(qty=2)
 		(wo,) = make_work_orders_for(made)
@@ -62,7 +62,7 @@ class TestBackfill(FrappeTestCase):
 		self.assertFalse({made.name, stocked.name, untouched.name} & set(pending_orders(100000)))
 
 
-class TestBackfillInterrupted(FrappeTestCase):
+class TestBackfillInterrupted(TestCase):
 	"""A backfill worker killed halfway: running it again finishes the job, no duplicate, no gap."""
 
 	def test_a_second_run_finishes_what_a_killed_one_started(self):
@@ -105,7 +105,7 @@ class TestBackfillInterrupted(FrappeTestCase):
 			self.assertEqual(frappe.db.count(constants.DT_ORDER_HANDOFF, {"sales_order": name}), 1)
 
 
-class TestUninstallReinstall(FrappeTestCase):
+class TestUninstallReinstall(TestCase):
 	"""What uninstall removes and reinstall rebuilds. Uninstalling for real drops tables and alters
 	ERPNext's (DDL commits in MariaDB), so here the removal is recorded rather than run, and the app's
 	tables are emptied for this order only, which the rollback undoes."""

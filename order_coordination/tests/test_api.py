@@ -1,7 +1,7 @@
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from order_coordination import api
+from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
 from order_coordination.tests.utils import (
 	STOCKED,
@@ -14,7 +14,7 @@ from order_coordination.tests.utils import (
 	timeline,
 )
 
-test_dependencies = ["Sales Order", "Delivery Note", "Stock Entry"]
+declare_test_records(__name__, ["Sales Order", "Delivery Note", "Stock Entry"])
 
 SALES_USER = "oc-sales@example.com"
 PLANNER = "oc-planner@example.com"
@@ -22,7 +22,7 @@ CLERK = "oc-clerk@example.com"
 OUTSIDER = "oc-outsider@example.com"
 
 
-class TestCoordinationApi(FrappeTestCase):
+class TestCoordinationApi(TestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -175,7 +175,7 @@ class TestCoordinationApi(FrappeTestCase):
 		)
 
 
-class TestConcurrentAcceptance(FrappeTestCase):
+class TestConcurrentAcceptance(TestCase):
 	"""Two users accept the same handoff at the same moment, each in a connection of its own."""
 
 	def test_exactly_one_acceptance_wins(self):
@@ -195,7 +195,7 @@ class TestConcurrentAcceptance(FrappeTestCase):
 		)
 
 
-class TestButtons(FrappeTestCase):
+class TestButtons(TestCase):
 	"""Which actions each role is offered; a user outside every department sees the panel, no buttons."""
 
 	@classmethod

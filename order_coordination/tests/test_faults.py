@@ -4,10 +4,10 @@ from datetime import timedelta
 from unittest.mock import patch
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_datetime
 
 from order_coordination import outbox, sweep
+from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
 from order_coordination.tests.utils import (
 	STOCKED,
@@ -23,7 +23,7 @@ from order_coordination.tests.utils import (
 	timeline,
 )
 
-test_dependencies = ["Sales Order", "Work Order", "Delivery Note", "Stock Entry"]
+declare_test_records(__name__, ["Sales Order", "Work Order", "Delivery Note", "Stock Entry"])
 
 PLANNER = "oc-fault-planner@example.com"
 CLERK = "oc-fault-clerk@example.com"
@@ -43,7 +43,7 @@ def notification_count(user):
 	return frappe.db.count("Notification Log", {"for_user": user})
 
 
-class TestQueueDown(FrappeTestCase):
+class TestQueueDown(TestCase):
 	def test_submits_succeed_and_notifications_wait_in_the_outbox(self):
 		make_user(PLANNER, "Manufacturing User")
 		make_user(CLERK, "Stock User")
@@ -78,7 +78,7 @@ class TestQueueDown(FrappeTestCase):
 		self.assertTrue(wo.name)
 
 
-class TestTwoSweeps(FrappeTestCase):
+class TestTwoSweeps(TestCase):
 	"""Two sweeps at once, each in a connection of its own: every breach is escalated exactly once."""
 
 	def test_each_breach_is_escalated_once(self):
@@ -107,7 +107,7 @@ class TestTwoSweeps(FrappeTestCase):
 			)
 
 
-class TestLockContention(FrappeTestCase):
+class TestLockContention(TestCase):
 	"""A department action that meets another holding the order's lock gets a clear, retryable error."""
 
 	def test_lock_wait_timeout_is_a_clear_retryable_error_with_no_half_write(self):

@@ -4,10 +4,10 @@ from datetime import timedelta
 from unittest.mock import patch
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime, nowdate
 
 from order_coordination import api, dispatch, outbox, repair, sweep
+from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants, lifecycle
 from order_coordination.policies import policy_snapshot, snapshot_name
 from order_coordination.setup.backfill import backfill_batch
@@ -24,7 +24,7 @@ from order_coordination.tests.utils import (
 	timeline,
 )
 
-test_dependencies = ["Sales Order", "Delivery Note", "Stock Entry", "Work Order"]
+declare_test_records(__name__, ["Sales Order", "Delivery Note", "Stock Entry", "Work Order"])
 
 MARKUP = '<img src=x onerror="alert(document.cookie)"><script>alert(1)</script>'
 SALES_USER = "oc-hard-sales@example.com"
@@ -38,7 +38,7 @@ def restrict(user, company):
 	frappe.clear_cache(user=user)
 
 
-class TestHardening(FrappeTestCase):
+class TestHardening(TestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

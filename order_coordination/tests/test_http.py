@@ -12,11 +12,11 @@ import json
 
 import frappe
 from frappe.tests.test_api import make_request
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_test_client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
 from order_coordination.tests.utils import (
 	STOCKED,
@@ -28,7 +28,7 @@ from order_coordination.tests.utils import (
 	remove_committed_orders,
 )
 
-test_dependencies = ["Sales Order", "Delivery Note", "Stock Entry"]
+declare_test_records(__name__, ["Sales Order", "Delivery Note", "Stock Entry"])
 
 ROLES = ("Sales User", "Manufacturing User", "Stock User", "Delivery User", "Accounts User", "System Manager")
 EVERY_DEPARTMENT = {"Sales User", "Manufacturing User", "Stock User", "Delivery User", "System Manager"}
@@ -53,7 +53,7 @@ PERMISSIONS = {
 STATUS_OK, STATUS_REFUSED, STATUS_INVALID = 200, 403, 417
 
 
-class HttpCase(FrappeTestCase):
+class HttpCase(TestCase):
 	created: list
 
 	@classmethod

@@ -1,17 +1,17 @@
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from order_coordination import outbox
+from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
 from order_coordination.departments import department_users
 from order_coordination.tests.utils import make_order, make_user
 
-test_dependencies = ["Sales Order"]
+declare_test_records(__name__, ["Sales Order"])
 
 PLANNER = "oc-notified-planner@example.com"
 
 
-class TestNotifications(FrappeTestCase):
+class TestNotifications(TestCase):
 	def test_department_members_are_notified(self):
 		make_user(PLANNER, "Manufacturing User")
 		self.assertIn(PLANNER, department_users([constants.PRODUCTION]))

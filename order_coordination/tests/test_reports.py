@@ -5,10 +5,10 @@ from datetime import datetime
 import frappe
 from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
 from erpnext.stock.doctype.item.test_item import make_item
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime, nowdate
 
 from order_coordination import api, dashboard
+from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
 from order_coordination.order_coordination.dashboard_chart_source.median_acceptance_hours import (
 	median_acceptance_hours,
@@ -32,7 +32,7 @@ from order_coordination.tests.utils import (
 	pending_handoff,
 )
 
-test_dependencies = ["Sales Order", "Delivery Note", "Stock Entry"]
+declare_test_records(__name__, ["Sales Order", "Delivery Note", "Stock Entry"])
 
 MONDAY = datetime(2026, 11, 16)
 WEEK = {"company": COMPANY, "from_date": "2026-11-16", "to_date": "2026-11-20"}
@@ -55,7 +55,7 @@ def only(rows, **match):
 	return found[0]
 
 
-class TestReports(FrappeTestCase):
+class TestReports(TestCase):
 	def setUp(self):
 		frappe.db.delete(constants.DT_ORDER_HANDOFF)
 		frappe.db.delete(constants.DT_ORDER_COORDINATION)
@@ -227,7 +227,7 @@ def series(chart, name):
 	return next(d["values"] for d in chart["datasets"] if d["name"] == name)
 
 
-class TestReportVisibility(FrappeTestCase):
+class TestReportVisibility(TestCase):
 	"""A user limited by a User Permission to one company (or customer) sees only its orders, everywhere."""
 
 	def setUp(self):
@@ -329,7 +329,7 @@ class TestReportVisibility(FrappeTestCase):
 			self.assertEqual(sum(series(on_time_deliveries.get(), "On Time")), 1)
 
 
-class TestReportFilters(FrappeTestCase):
+class TestReportFilters(TestCase):
 	def setUp(self):
 		frappe.db.delete(constants.DT_ORDER_HANDOFF)
 		frappe.db.delete(constants.DT_ORDER_COORDINATION)
@@ -359,7 +359,7 @@ class TestReportFilters(FrappeTestCase):
 		self.assertRaises(frappe.ValidationError, on_time_deliveries.get, filters="{not json")
 
 
-class TestDepartmentQueueAccess(FrappeTestCase):
+class TestDepartmentQueueAccess(TestCase):
 	def setUp(self):
 		frappe.db.delete(constants.DT_ORDER_HANDOFF)
 		frappe.db.delete(constants.DT_ORDER_COORDINATION)
@@ -392,7 +392,7 @@ class TestDepartmentQueueAccess(FrappeTestCase):
 			self.assertIsNone(only(rows, sales_order=so.name)["sla"])  # nothing pending: no clock
 
 
-class TestReturns(FrappeTestCase):
+class TestReturns(TestCase):
 	def setUp(self):
 		frappe.db.delete(constants.DT_ORDER_HANDOFF)
 		frappe.db.delete(constants.DT_ORDER_COORDINATION)

@@ -1,17 +1,17 @@
 from datetime import timedelta
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, get_datetime, now_datetime, nowdate
 
 from order_coordination import sweep
+from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
 from order_coordination.tests.utils import make_order, make_user, pending_handoff, record, timeline
 
-test_dependencies = ["Sales Order"]
+declare_test_records(__name__, ["Sales Order"])
 
 
-class TestSweep(FrappeTestCase):
+class TestSweep(TestCase):
 	def test_an_overdue_handoff_is_escalated_once_up_the_department_tree(self):
 		boss = make_user("oc-production-head@example.com", "Manufacturing Manager")
 		director = make_user("oc-operations-director@example.com", "System Manager")

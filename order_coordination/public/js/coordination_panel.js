@@ -62,7 +62,7 @@ order_coordination.Panel = class Panel {
 					<span>${__("Accountable")}: <b>${esc(__(s.accountable_department))}</b></span>
 					<span>${__("Delivery Date")}: <b>${esc(frappe.datetime.str_to_user(s.delivery_date))}</b></span>
 					${s.expected_finish ? `<span>${__("Expected Delivery")}: <b>${esc(frappe.datetime.str_to_user(s.expected_finish))}</b></span>` : ""}
-					<a class="oc-open-record" href="/app/order-coordination/${encodeURIComponent(s.sales_order)}">${__("Open coordination record")}</a>
+					<a class="oc-open-record" href="${frappe.utils.get_form_link("Order Coordination", s.sales_order)}">${__("Open coordination record")}</a>
 				</div>
 				${this.handoff_html(s)}
 				${this.exceptions_html(s)}
@@ -115,7 +115,7 @@ order_coordination.Panel = class Panel {
 			.map(
 				(
 					h
-				) => `<tr><td><a href="/app/order-handoff/${encodeURIComponent(h.name)}">${esc(h.name)}</a></td>
+				) => `<tr><td><a href="${frappe.utils.get_form_link("Order Handoff", h.name)}">${esc(h.name)}</a></td>
 					<td>${esc(__(h.from_department))} → ${esc(__(h.to_department))}</td><td>${esc(__(h.stage))}</td>
 					<td>${esc(__(h.status))}</td><td>${esc(frappe.datetime.str_to_user(h.sent_on))}</td>
 					<td>${esc(frappe.datetime.str_to_user(h.due_by))}</td>
@@ -137,7 +137,7 @@ order_coordination.Panel = class Panel {
 			.map((t) => {
 				const ref =
 					t.reference_doctype && t.reference_name
-						? `<a href="/app/${frappe.router.slug(t.reference_doctype)}/${encodeURIComponent(t.reference_name)}">${esc(__(t.reference_doctype))} ${esc(t.reference_name)}</a>`
+						? `<a href="${frappe.utils.get_form_link(t.reference_doctype, t.reference_name)}">${esc(__(t.reference_doctype))} ${esc(t.reference_name)}</a>`
 						: "";
 				const stages = t.stage_to ? `${esc(__(t.stage_from || ""))} → ${esc(__(t.stage_to))}` : "";
 				return `<tr><td>${esc(frappe.datetime.str_to_user(t.at))}</td><td>${esc(__(t.action))}</td>

@@ -1,14 +1,14 @@
 from datetime import time
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_time
 
+from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
 from order_coordination.core.policy import MAX_SLA_HOURS
 from order_coordination.tests.utils import COMPANY, make_order, make_user, pending_handoff, record
 
-test_dependencies = ["Sales Order"]
+declare_test_records(__name__, ["Sales Order"])
 
 COORDINATION_MANAGER = "Coordination Manager"
 DT_STAGE_SLA = "Coordination Stage SLA"
@@ -34,7 +34,7 @@ def fresh_policy_and_row(stage):
 	return policy, next(row for row in policy.stage_slas if row.stage == stage)
 
 
-class TestCoordinationPolicy(FrappeTestCase):
+class TestCoordinationPolicy(TestCase):
 	def test_model_presets_an_editable_matrix_and_slas(self):
 		policy = make_policy(constants.PRODUCTION_LED)
 		cells = {(r.stage, r.department): r.responsibility for r in policy.matrix}
