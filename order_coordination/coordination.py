@@ -135,11 +135,11 @@ def start(sales_order_doc, event: Event, writer=None) -> Order:
 	return order
 
 
-def apply_events(sales_order: str, events: list[Event]) -> list[Decision]:
-	"""Apply ERPNext events to an order that has a coordination record."""
+def apply_events(sales_order: str, events: list[Event]) -> list[Decision] | None:
+	"""Apply ERPNext events to an order; None when it has no coordination record."""
 	order = load(sales_order)
 	if not order:
-		return []
+		return None
 	decisions = []
 	for event in events:
 		decisions.append(decide(order, lifecycle.apply, event, order.policy))

@@ -56,8 +56,8 @@ def contained(sales_order: str):
 		)
 		# Another change holds the order's row: flagging it would wait on the same lock.
 		mark_for_repair(sales_order, flag=not isinstance(error, OrderBusyError))
-	else:
-		frappe.db.release_savepoint(savepoint)
+	# On success the savepoint is left to the transaction's end: releasing it would cost a statement on
+	# every submit for nothing.
 
 
 def mark_for_repair(sales_order: str, flag: bool = True) -> None:
@@ -88,9 +88,9 @@ def start_order(doc, event: ev.Event) -> None:
 
 def apply_events(sales_order: str, events: list[ev.Event]) -> None:
 	with contained(sales_order):
-		if not coordination.exists(sales_order):
+		if coordination.apply_events(sales_order, events) is None:
 			backfill_order(sales_order)  # its history first, from ERPNext's own documents
-		coordination.apply_events(sales_order, events)
+			coordination.apply_events(sales_order, events)
 
 
 def confirm_delivered(sales_orders, doc, note=None) -> None:
