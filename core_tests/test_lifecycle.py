@@ -270,3 +270,14 @@ def test_nothing_is_confirmed_or_raised_on_an_order_no_longer_active():
 	assert not decision.changed
 	with pytest.raises(CoordinationError, match="no longer active"):
 		actions.raise_exception(state, "Quality Issue", "late complaint", SALES, P, T0)
+
+
+def test_an_order_waiting_for_the_customers_advance_stays_with_sales():
+	state = submitted(P)
+	assert state.pending.to_department == PRODUCTION
+	state, d = step(state, ev.Event(ev.ORDER_AWAITING_PAYMENT, T0), P)
+	assert state.pending is None and state.responsible == SALES
+	assert effects_of(d, AnswerHandoff)[0].status == "Cancelled"
+	assert ev.order_state_event(state.so_state, ev.order_state_of("To Deliver and Bill")) == ev.ORDER_PAID
+	state, _ = step(state, ev.Event(ev.ORDER_PAID, T0), P)
+	assert state.pending.to_department == PRODUCTION and state.responsible == SALES

@@ -99,6 +99,7 @@ DELIVERY_OUTCOMES = (OUTCOME_DELIVERED, OUTCOME_PARTIALLY_DELIVERED, OUTCOME_REF
 # Sales Order states as the coordination layer sees them.
 SO_OPEN = "open"
 SO_ON_HOLD = "on_hold"
+SO_AWAITING_PAYMENT = "awaiting_payment"  # v16: "To Pay", the customer's advance is awaited
 SO_CLOSED = "closed"
 SO_COMPLETED = "completed"
 SO_CANCELLED = "cancelled"

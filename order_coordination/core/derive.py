@@ -19,6 +19,7 @@ from .constants import (
 	PRODUCTION_PLANNING,
 	READY_TO_SHIP,
 	SHIPPED,
+	SO_AWAITING_PAYMENT,
 	SO_CANCELLED,
 	SO_CLOSED,
 	SO_COMPLETED,
@@ -89,6 +90,8 @@ def wanted_holder(state: OrderState, policy: Policy) -> str | None:
 	"""The department that should hold the order at its stage; None once it needs nobody."""
 	if not state.is_active:
 		return None
+	if state.so_state == SO_AWAITING_PAYMENT:
+		return responsible_for(policy.matrix, ORDER_RECEIVED)  # nothing goes on before the advance is in
 	if state.stage == ORDER_RECEIVED:
 		upcoming = PRODUCTION_PLANNING if state.needs_manufacturing else READY_TO_SHIP
 		return responsible_for(policy.matrix, upcoming)

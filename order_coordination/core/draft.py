@@ -142,7 +142,7 @@ class Draft:
 			)
 			self.update(stage=stage, stage_since=self.at)
 			if stage_moved_by_event:
-				self._follow_stage(policy)
+				self.follow_stage(policy)
 		if not self.state.is_active and self.state.pending:
 			self.answer(HANDOFF_CANCELLED, note="Order no longer active")
 		self.update(accountable=accountable_for(policy.matrix, self.state.stage))
@@ -157,7 +157,7 @@ class Draft:
 			return Decision(old, ())
 		return Decision(self.state, tuple(self.effects))
 
-	def _follow_stage(self, policy: Policy):
+	def follow_stage(self, policy: Policy):
 		"""A new stage may need another department: hand the order on, replacing a stale handoff."""
 		wanted = wanted_holder(self.state, policy)
 		pending = self.state.pending

@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .constants import SO_CLOSED, SO_COMPLETED, SO_ON_HOLD, SO_OPEN
+from .constants import SO_AWAITING_PAYMENT, SO_CLOSED, SO_COMPLETED, SO_ON_HOLD, SO_OPEN
 
 ORDER_SUBMITTED = "order_submitted"
 ORDER_CANCELLED = "order_cancelled"
 ORDER_HELD = "order_held"
 ORDER_RESUMED = "order_resumed"
+ORDER_AWAITING_PAYMENT = "order_awaiting_payment"
+ORDER_PAID = "order_paid"
 ORDER_CLOSED = "order_closed"
 ORDER_REOPENED = "order_reopened"
 ORDER_COMPLETED = "order_completed"
@@ -38,6 +40,8 @@ EVENT_KINDS = (
 	ORDER_CANCELLED,
 	ORDER_HELD,
 	ORDER_RESUMED,
+	ORDER_AWAITING_PAYMENT,
+	ORDER_PAID,
 	ORDER_CLOSED,
 	ORDER_REOPENED,
 	ORDER_COMPLETED,
@@ -62,6 +66,8 @@ EVENT_LABELS = {
 	ORDER_CANCELLED: "Sales Order cancelled",
 	ORDER_HELD: "Sales Order put on hold",
 	ORDER_RESUMED: "Sales Order resumed",
+	ORDER_AWAITING_PAYMENT: "Sales Order waiting for the customer's advance",
+	ORDER_PAID: "Customer's advance received",
 	ORDER_CLOSED: "Sales Order closed",
 	ORDER_REOPENED: "Sales Order reopened",
 	ORDER_COMPLETED: "Sales Order completed",
@@ -134,8 +140,19 @@ class Event:
 
 # ERPNext's Sales Order status -> the state the coordination layer mirrors; any other status of a
 # submitted order means it runs.
-SO_STATES = {"On Hold": SO_ON_HOLD, "Closed": SO_CLOSED, "Completed": SO_COMPLETED}
-ENTERING = {SO_ON_HOLD: ORDER_HELD, SO_CLOSED: ORDER_CLOSED, SO_COMPLETED: ORDER_COMPLETED}
+SO_STATES = {
+	"On Hold": SO_ON_HOLD,
+	"Closed": SO_CLOSED,
+	"Completed": SO_COMPLETED,
+	"To Pay": SO_AWAITING_PAYMENT,  # v16
+}
+ENTERING = {
+	SO_ON_HOLD: ORDER_HELD,
+	SO_CLOSED: ORDER_CLOSED,
+	SO_COMPLETED: ORDER_COMPLETED,
+	SO_AWAITING_PAYMENT: ORDER_AWAITING_PAYMENT,
+}
+LEAVING = {SO_ON_HOLD: ORDER_RESUMED, SO_AWAITING_PAYMENT: ORDER_PAID}
 
 
 def order_state_of(erpnext_status: str | None) -> str:
@@ -148,4 +165,4 @@ def order_state_event(current: str, target: str) -> str | None:
 		return None
 	if target != SO_OPEN:
 		return ENTERING[target]
-	return ORDER_RESUMED if current == SO_ON_HOLD else ORDER_REOPENED
+	return LEAVING.get(current, ORDER_REOPENED)

@@ -13,6 +13,7 @@ from .constants import (
 	DELIVERY_FAILED,
 	DELIVERY_OUTCOMES,
 	HANDOFF_ACCEPTED,
+	HANDOFF_CANCELLED,
 	IN_PRODUCTION,
 	LOGISTICS,
 	ORDER_RECEIVED,
@@ -25,6 +26,7 @@ from .constants import (
 	READY_TO_SHIP,
 	SALES,
 	SHIPPED,
+	SO_AWAITING_PAYMENT,
 	SO_CANCELLED,
 	SO_CLOSED,
 	SO_COMPLETED,
@@ -39,6 +41,7 @@ from .constants import (
 	WO_STOPPED,
 	WO_SUBMITTED,
 )
+from .derive import wanted_holder
 from .draft import Draft, join_notes
 from .errors import CoordinationError
 from .model import Decision, Notify, OpenException, OrderState, WorkOrderFact
@@ -63,7 +66,7 @@ def start_order(event: ev.Event, policy: Policy) -> Decision:
 	)
 	draft = Draft(state, event.at, event.user, (event.ref_doctype, event.ref_name))
 	draft.add_entry(TIMELINE_CREATED, stage_to=ORDER_RECEIVED, department=holder)
-	draft._follow_stage(policy)
+	draft.follow_stage(policy)
 	draft.before = None  # a new order always counts as changed
 	return draft.settle(policy, stage_moved_by_event=False)
 
@@ -85,6 +88,27 @@ def _on_order_state(target: str, allowed_from: tuple[str, ...]):
 			draft.add_entry(TIMELINE_DOCUMENT, note=event.label, department=draft.state.responsible)
 
 	return handler
+
+
+def _on_awaiting_payment(draft: Draft, event: ev.Event, policy: Policy):
+	"""v16 "To Pay": the customer's advance is awaited. Sales keeps the order; a handoff on its way to
+	another department is withdrawn until the advance is in."""
+	if draft.state.so_state != SO_OPEN:
+		return
+	draft.update(so_state=SO_AWAITING_PAYMENT)
+	draft.add_entry(TIMELINE_DOCUMENT, note=event.label, department=draft.state.responsible)
+	pending = draft.state.pending
+	if pending and pending.to_department != wanted_holder(draft.state, policy):
+		draft.answer(HANDOFF_CANCELLED, note="Waiting for the customer's advance")
+
+
+def _on_paid(draft: Draft, event: ev.Event, policy: Policy):
+	"""The advance is in: the order goes on to whoever its stage needs."""
+	if draft.state.so_state != SO_AWAITING_PAYMENT:
+		return
+	draft.update(so_state=SO_OPEN)
+	draft.add_entry(TIMELINE_DOCUMENT, note=event.label, department=draft.state.responsible)
+	draft.follow_stage(policy)
 
 
 def _on_date_changed(draft: Draft, event: ev.Event, policy: Policy):
@@ -215,11 +239,15 @@ def _on_delivery_confirmed(draft: Draft, event: ev.Event, policy: Policy):
 
 _HANDLERS = {
 	ev.ORDER_SUBMITTED: lambda draft, event, policy: None,  # already started: a replay
-	ev.ORDER_CANCELLED: _on_order_state(SO_CANCELLED, (SO_OPEN, SO_ON_HOLD, SO_CLOSED, SO_COMPLETED)),
-	ev.ORDER_HELD: _on_order_state(SO_ON_HOLD, (SO_OPEN,)),
+	ev.ORDER_CANCELLED: _on_order_state(
+		SO_CANCELLED, (SO_OPEN, SO_ON_HOLD, SO_CLOSED, SO_COMPLETED, SO_AWAITING_PAYMENT)
+	),
+	ev.ORDER_HELD: _on_order_state(SO_ON_HOLD, (SO_OPEN, SO_AWAITING_PAYMENT)),
 	ev.ORDER_RESUMED: _on_order_state(SO_OPEN, (SO_ON_HOLD,)),
-	ev.ORDER_CLOSED: _on_order_state(SO_CLOSED, (SO_OPEN, SO_ON_HOLD, SO_COMPLETED)),
-	ev.ORDER_COMPLETED: _on_order_state(SO_COMPLETED, (SO_OPEN, SO_ON_HOLD)),
+	ev.ORDER_AWAITING_PAYMENT: _on_awaiting_payment,
+	ev.ORDER_PAID: _on_paid,
+	ev.ORDER_CLOSED: _on_order_state(SO_CLOSED, (SO_OPEN, SO_ON_HOLD, SO_COMPLETED, SO_AWAITING_PAYMENT)),
+	ev.ORDER_COMPLETED: _on_order_state(SO_COMPLETED, (SO_OPEN, SO_ON_HOLD, SO_AWAITING_PAYMENT)),
 	ev.ORDER_REOPENED: _on_order_state(SO_OPEN, (SO_CLOSED, SO_COMPLETED)),
 	ev.DELIVERY_DATE_CHANGED: _on_date_changed,
 	ev.DELIVERY_NOTE_SUBMITTED: _on_delivery_note,

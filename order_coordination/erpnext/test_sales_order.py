@@ -76,3 +76,15 @@ class TestSalesOrderEvents(TestCase):
 		so.run_method("on_change")
 		self.assertEqual(len(timeline(so.name)), before)
 		self.assertEqual(frappe.db.count(constants.DT_ORDER_HANDOFF, {"sales_order": so.name}), 1)
+
+	def test_an_order_waiting_for_the_customers_advance_is_held_by_sales(self):
+		# ERPNext v16 writes "To Pay" while an advance payment is requested, and the next status when paid.
+		so = make_order(delivery_date=add_days(nowdate(), 60))
+		self.assertEqual(pending_handoff(so.name).to_department, constants.PRODUCTION)
+		so.reload()
+		so.db_set("status", "To Pay")
+		doc = record(so.name)
+		self.assertEqual(doc.responsible_department, constants.SALES)
+		self.assertIsNone(pending_handoff(so.name))
+		so.db_set("status", "To Deliver and Bill")
+		self.assertEqual(pending_handoff(so.name).to_department, constants.PRODUCTION)
