@@ -26,6 +26,17 @@ const note = (t) => {
 		.join(" → ");
 };
 
+// Panels follow their order through its record's room. Frappe drops a subscription asked within a second
+// of another (the form subscribes to its own document as it opens), so ask again until it holds.
+const subscribe = (sales_order, tries = 10) => {
+	const realtime = frappe.realtime;
+	if (!realtime || !realtime.doc_subscribe) return;
+	realtime.doc_subscribe("Order Coordination", sales_order);
+	if (tries > 0 && realtime.open_docs && !realtime.open_docs.has(`Order Coordination:${sales_order}`)) {
+		setTimeout(() => subscribe(sales_order, tries - 1), 1100);
+	}
+};
+
 order_coordination.status_colour = (status) => STATUS_COLOURS[status] || "grey";
 
 order_coordination.panels = {};
@@ -38,7 +49,7 @@ order_coordination.Panel = class Panel {
 		this.$timeline = timeline_wrapper ? $(timeline_wrapper) : null;
 		order_coordination.panels[sales_order] = order_coordination.panels[sales_order] || new Set();
 		order_coordination.panels[sales_order].add(this);
-		frappe.realtime.doc_subscribe && frappe.realtime.doc_subscribe("Order Coordination", sales_order);
+		subscribe(sales_order);
 		this.refresh();
 	}
 
