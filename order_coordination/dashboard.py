@@ -9,7 +9,12 @@ from frappe.utils import add_days, formatdate, getdate, now_datetime, nowdate
 
 from order_coordination.core import constants
 from order_coordination.core.stats import median
-from order_coordination.reporting import LINE_NOT_RETURNED, clean_date, visible_orders_condition
+from order_coordination.reporting import (
+	LINE_NOT_RETURNED,
+	clean_date,
+	parse_filters,
+	visible_orders_condition,
+)
 
 WEEKS = 12
 
@@ -105,13 +110,4 @@ def on_time_deliveries_by_week(to_date=None):
 
 def chart_to_date(filters) -> str | None:
 	"""The To Date of a chart's filters, if any (checked as a date where the weeks are counted)."""
-	if not filters:
-		return None
-	if isinstance(filters, str):
-		try:
-			filters = frappe.parse_json(filters)
-		except ValueError:
-			filters = None  # refused below, as any other shape that is not field names with values
-	if not isinstance(filters, dict):
-		frappe.throw(_("Report filters must be field names with values"), frappe.ValidationError)
-	return filters.get("to_date") or None
+	return parse_filters(filters).get("to_date") or None

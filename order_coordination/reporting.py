@@ -123,14 +123,10 @@ def clean_link(value, label: str, doctype: str) -> str:
 	return value
 
 
-def clean_filters(filters) -> frappe._dict:
-	"""A report's filters, checked before any of them reaches SQL: the user must read Order Coordination;
-	dates must be dates, links must name existing records, choices must be among their options
-	(ValidationError otherwise); a company or customer the user may not see is refused (PermissionError).
-	Empty filters are dropped; filters no report knows pass through untouched."""
-	check_can_read()
+def parse_filters(filters) -> dict:
+	"""Filters as given (a dict, or its JSON): anything that is not field names with values is refused."""
 	if not filters:
-		filters = {}
+		return {}
 	if isinstance(filters, str):
 		try:
 			filters = frappe.parse_json(filters)
@@ -138,6 +134,16 @@ def clean_filters(filters) -> frappe._dict:
 			filters = None  # refused below, as any other shape that is not field names with values
 	if not isinstance(filters, dict):
 		frappe.throw(_("Report filters must be field names with values"), frappe.ValidationError)
+	return filters
+
+
+def clean_filters(filters) -> frappe._dict:
+	"""A report's filters, checked before any of them reaches SQL: the user must read Order Coordination;
+	dates must be dates, links must name existing records, choices must be among their options
+	(ValidationError otherwise); a company or customer the user may not see is refused (PermissionError).
+	Empty filters are dropped; filters no report knows pass through untouched."""
+	check_can_read()
+	filters = parse_filters(filters)
 	cleaned = frappe._dict()
 	for key, value in filters.items():
 		if value is None or value == "":
