@@ -22,7 +22,15 @@ def on_change(doc, method=None):
 	if doc.docstatus == 2:
 		dispatch.apply_events(doc.name, [coordination.event_from(doc, ev.ORDER_CANCELLED)])
 		return
-	# ERPNext writes the status on every delivery and invoice: look before taking the lock.
+	# ERPNext writes the status on every delivery and invoice, mostly to what it was: nothing to do then.
+	previous = doc.get_doc_before_save()
+	if (
+		previous
+		and previous.docstatus == doc.docstatus
+		and all(previous.get(f) == doc.get(f) for f in ("status", "delivery_date"))
+	):
+		return
+	# Look before taking the lock.
 	stored = frappe.db.get_value(DT_ORDER_COORDINATION, doc.name, ["facts", "delivery_date"], as_dict=True)
 	if not stored:
 		if doc.get("_action") != "submit":
