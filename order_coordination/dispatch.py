@@ -48,7 +48,8 @@ def contained(sales_order: str):
 		if STRICT:
 			raise
 		frappe.db.rollback(save_point=savepoint)
-		del frappe.local.message_log[messages:]  # the user's document went through: no error to show
+		if frappe.local.message_log:
+			del frappe.local.message_log[messages:]  # the user's document went through: no error to show
 		frappe.log_error(
 			title=f"Order Coordination: order {sales_order} marked for repair",
 			reference_doctype="Sales Order",
