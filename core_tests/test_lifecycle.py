@@ -281,3 +281,19 @@ def test_an_order_waiting_for_the_customers_advance_stays_with_sales():
 	assert ev.order_state_event(state.so_state, ev.order_state_of("To Deliver and Bill")) == ev.ORDER_PAID
 	state, _ = step(state, ev.Event(ev.ORDER_PAID, T0), P)
 	assert state.pending.to_department == PRODUCTION and state.responsible == SALES
+
+
+def test_the_next_promised_date_is_the_earliest_commitment_not_yet_delivered():
+	from order_coordination.core.derive import next_promised_date
+
+	d1, d2, d3 = date(2026, 12, 1), date(2026, 12, 8), date(2026, 12, 15)
+	# v15: line dates.
+	assert next_promised_date([("a", d2, 5, 0), ("b", d1, 5, 0)]) == d1
+	assert next_promised_date([("a", d2, 5, 0), ("b", d1, 5, 5)]) == d2
+	assert next_promised_date([("a", d2, 5, 5), ("b", d1, 5, 5)]) is None
+	# v16: a line delivered in tranches is due by its first tranche not yet covered.
+	schedule = {"a": [(d1, 2), (d2, 2), (d3, 6)]}
+	assert next_promised_date([("a", d1, 10, 0)], schedule) == d1
+	assert next_promised_date([("a", d1, 10, 3)], schedule) == d2
+	assert next_promised_date([("a", d1, 10, 4)], schedule) == d3
+	assert next_promised_date([("a", d1, 10, 10)], schedule) is None

@@ -3,6 +3,8 @@
 - Test classes: v16's `IntegrationTestCase` (v15 has only `FrappeTestCase`, which v16 deprecates).
 - Test record dependencies: v16 reads `EXTRA_TEST_RECORD_DEPENDENCIES`, v15 `test_dependencies` (which v16
   deprecates).
+- Delivery schedules: v16 lets a Sales Order line be delivered on several dates (Delivery Schedule Item);
+  v15 has only the line's date.
 - Work Order statuses: v16 starts a Work Order that reserves stock as "Stock Reserved" or "Stock
   Partially Reserved" instead of "Not Started".
 """
@@ -26,3 +28,16 @@ def declare_test_records(module_name: str, doctypes: list[str]) -> None:
 	"""Declare the ERPNext test records a test module needs, in the attribute its line's runner reads."""
 	name = "EXTRA_TEST_RECORD_DEPENDENCIES" if V16 else "test_dependencies"
 	setattr(sys.modules[module_name], name, list(doctypes))
+
+
+_schedules: bool | None = None
+
+
+def has_delivery_schedules() -> bool:
+	"""v16: Sales Order lines may carry a delivery schedule (the doctype does not exist on v15)."""
+	global _schedules
+	if _schedules is None:
+		import frappe
+
+		_schedules = bool(frappe.db.table_exists("Delivery Schedule Item"))
+	return _schedules

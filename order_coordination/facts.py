@@ -4,10 +4,14 @@ The live handlers and the backfill read the same facts through these functions."
 
 from __future__ import annotations
 
-import frappe
-from frappe.utils import flt
+from collections import defaultdict
+from datetime import date
 
-from order_coordination.core.derive import produced_percentage
+import frappe
+from frappe.utils import flt, getdate
+
+from order_coordination.compat import has_delivery_schedules
+from order_coordination.core.derive import next_promised_date, produced_percentage
 
 
 def needs_manufacturing(item_codes) -> bool:
@@ -117,3 +121,44 @@ def per_produced(sales_order: str) -> float:
 	for line, qty in produced_by_plans(sales_order).items():
 		produced[line] = flt(produced.get(line)) + qty
 	return produced_percentage((flt(line.stock_qty), flt(produced.get(line.name))) for line in lines)
+
+
+def delivery_schedules(sales_orders) -> dict[str, dict[str, list[tuple[date, float]]]]:
+	"""Each order's delivery schedules (v16), by line, in date order, in stock units; {} on v15."""
+	if not sales_orders or not has_delivery_schedules():
+		return {}
+	schedules: dict = defaultdict(lambda: defaultdict(list))
+	for row in frappe.db.sql(
+		"""select sales_order, sales_order_item, delivery_date, stock_qty from `tabDelivery Schedule Item`
+		where sales_order in %s order by delivery_date, creation""",
+		(tuple(sales_orders),),
+		as_dict=True,
+	):
+		schedules[row.sales_order][row.sales_order_item].append(
+			(getdate(row.delivery_date), flt(row.stock_qty))
+		)
+	return schedules
+
+
+def promise_lines(line_rows):
+	"""(line, delivery date, ordered, delivered) in stock units, from Sales Order Item rows."""
+	return [
+		(
+			line.name,
+			getdate(line.delivery_date) if line.delivery_date else None,
+			flt(line.stock_qty),
+			flt(line.delivered_qty) * (flt(line.conversion_factor) or 1.0),
+		)
+		for line in line_rows
+	]
+
+
+def promised_date(sales_order: str) -> date | None:
+	"""The date the order must next deliver by: its earliest undelivered schedule tranche (v16) or line."""
+	lines = frappe.db.sql(
+		"""select name, delivery_date, stock_qty, delivered_qty, conversion_factor
+		from `tabSales Order Item` where parent = %s""",
+		sales_order,
+		as_dict=True,
+	)
+	return next_promised_date(promise_lines(lines), delivery_schedules([sales_order]).get(sales_order))

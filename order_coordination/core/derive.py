@@ -8,7 +8,7 @@ document is undone, so an order only moves back when the document that moved it 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from .constants import (
 	COMPLETED,
@@ -107,3 +107,26 @@ def produced_percentage(lines: Iterable[tuple[float, float]]) -> float:
 		return 0.0
 	done = sum(min(ordered, produced) for ordered, produced in lines)
 	return round(100.0 * done / required, 3)
+
+
+def next_promised_date(lines, tranches=None) -> date | None:
+	"""The date the order must next deliver by: the earliest commitment not yet delivered in full.
+
+	`lines` are (line, delivery date, ordered, delivered) in stock units; `tranches` maps a line to its
+	delivery schedule, (date, quantity) in date order (ERPNext v16's Delivery Schedule Items). A line with
+	a schedule is late by its earliest tranche its deliveries have not covered; one without, by its own
+	date. None once everything is delivered."""
+	tranches = tranches or {}
+	due = []
+	for line, line_date, ordered, delivered in lines:
+		schedule = tranches.get(line)
+		if schedule:
+			covered = 0.0
+			for tranche_date, qty in schedule:
+				covered += qty
+				if covered > delivered + 1e-9:
+					due.append(tranche_date)
+					break
+		elif line_date and delivered < ordered - 1e-9:
+			due.append(line_date)
+	return min(due) if due else None

@@ -112,10 +112,16 @@ def _on_paid(draft: Draft, event: ev.Event, policy: Policy):
 
 
 def _on_date_changed(draft: Draft, event: ev.Event, policy: Policy):
+	_follow_promise(draft, event, SALES)
+
+
+def _follow_promise(draft: Draft, event: ev.Event, department: str):
+	"""The date the order must next deliver by moved: its header or lines were changed (Sales), or a
+	delivery completed a line or a schedule tranche, so the next one is due (Logistics)."""
 	if event.delivery_date and event.delivery_date != draft.state.delivery_date:
 		old = draft.state.delivery_date
 		draft.update(delivery_date=event.delivery_date)
-		draft.add_entry(TIMELINE_DATE_CHANGED, note=f"{old} → {event.delivery_date}", department=SALES)
+		draft.add_entry(TIMELINE_DATE_CHANGED, note=f"{old} → {event.delivery_date}", department=department)
 
 
 _WO_STATES = {
@@ -181,6 +187,7 @@ def _follow_exceptions(draft: Draft, event: ev.Event, policy: Policy, name: str,
 
 
 def _on_delivery_note(draft: Draft, event: ev.Event, policy: Policy):
+	_follow_promise(draft, event, LOGISTICS)
 	state = draft.state
 	if event.per_delivered is None:
 		return

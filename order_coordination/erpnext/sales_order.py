@@ -13,7 +13,7 @@ from frappe.utils import getdate
 from order_coordination import coordination, dispatch
 from order_coordination.core import events as ev
 from order_coordination.core.constants import DT_ORDER_COORDINATION, SALES_ORDER_MIRROR_FIELDS, SO_OPEN
-from order_coordination.facts import needs_manufacturing
+from order_coordination.facts import needs_manufacturing, promised_date
 
 
 def on_change(doc, method=None):
@@ -22,10 +22,12 @@ def on_change(doc, method=None):
 	if doc.docstatus == 2:
 		dispatch.apply_events(doc.name, [coordination.event_from(doc, ev.ORDER_CANCELLED)])
 		return
-	# ERPNext writes the status on every delivery and invoice, mostly to what it was: nothing to do then.
+	# ERPNext writes the status on every delivery and invoice (db_set, no save), mostly to what it was:
+	# nothing to do then. A save (a date changed after submit) always looks.
 	previous = doc.get_doc_before_save()
 	if (
-		previous
+		not doc.get("_action")
+		and previous
 		and previous.docstatus == doc.docstatus
 		and all(previous.get(f) == doc.get(f) for f in ("status", "delivery_date"))
 	):
@@ -41,7 +43,7 @@ def on_change(doc, method=None):
 			doc,
 			ev.ORDER_SUBMITTED,
 			needs_manufacturing=needs_manufacturing(row.item_code for row in doc.items),
-			delivery_date=getdate(doc.delivery_date) if doc.delivery_date else None,
+			delivery_date=promise_of(doc),
 		)
 		dispatch.start_order(doc, event)
 		return
@@ -56,12 +58,16 @@ def events_of_change(doc, stored) -> list[ev.Event]:
 	kind = ev.order_state_event(current, ev.order_state_of(doc.status))
 	if kind:
 		events.append(coordination.event_from(doc, kind))
-	stored_date = stored.delivery_date if stored else None
-	if doc.delivery_date and getdate(doc.delivery_date) != getdate(stored_date):
-		events.append(
-			coordination.event_from(doc, ev.DELIVERY_DATE_CHANGED, delivery_date=getdate(doc.delivery_date))
-		)
+	promise = promise_of(doc)
+	if promise and promise != (getdate(stored.delivery_date) if stored and stored.delivery_date else None):
+		events.append(coordination.event_from(doc, ev.DELIVERY_DATE_CHANGED, delivery_date=promise))
 	return events
+
+
+def promise_of(doc):
+	"""The date the order must next deliver by: its earliest undelivered line or schedule tranche (v16);
+	the header's date once everything is delivered."""
+	return promised_date(doc.name) or (getdate(doc.delivery_date) if doc.delivery_date else None)
 
 
 def before_update_after_submit(doc, method=None):

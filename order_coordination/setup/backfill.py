@@ -15,8 +15,8 @@ from frappe.utils import flt, get_datetime, getdate, now_datetime
 from order_coordination import coordination
 from order_coordination.core import actions, lifecycle
 from order_coordination.core import events as ev
-from order_coordination.core.derive import produced_percentage
-from order_coordination.facts import per_produced
+from order_coordination.core.derive import next_promised_date, produced_percentage
+from order_coordination.facts import delivery_schedules, per_produced, promise_lines
 from order_coordination.storage import BatchWriter
 
 BATCH = 500
@@ -85,7 +85,8 @@ class History:
 		)
 		self.lines = defaultdict(list)
 		for line in frappe.db.sql(
-			"""select soi.parent, soi.name, soi.stock_qty, ifnull(item.default_bom, '') != '' as made
+			"""select soi.parent, soi.name, soi.stock_qty, soi.delivery_date, soi.delivered_qty, soi.conversion_factor,
+				ifnull(item.default_bom, '') != '' as made
 			from `tabSales Order Item` soi left join `tabItem` item on item.name = soi.item_code
 			where soi.parent in %s""",
 			(names,),
@@ -113,12 +114,17 @@ class History:
 			as_dict=True,
 		):
 			self.deliveries[dn.sales_order].append(dn)
+		self.schedules = delivery_schedules(names)
 		self.planned = set(
 			frappe.db.sql_list(
 				"select distinct sales_order from `tabProduction Plan Item Reference` where sales_order in %s",
 				(names,),
 			)
 		)
+
+	def promised(self, so):
+		"""The date the order must next deliver by, as its lines and schedules (v16) say now."""
+		return next_promised_date(promise_lines(self.lines[so.name]), self.schedules.get(so.name))
 
 	def needs_manufacturing(self, so) -> bool:
 		return any(line.made for line in self.lines[so.name])
@@ -194,6 +200,10 @@ class History:
 def replay(order, history: History, so, now) -> None:
 	"""Apply what ERPNext's documents say about the order, in the order it happened, then its state now."""
 	for event in history.events(so):
+		coordination.decide(order, lifecycle.apply, event, order.policy)
+	promised = history.promised(so)
+	if promised:
+		event = ev.Event(ev.DELIVERY_DATE_CHANGED, now, None, "Sales Order", so.name, delivery_date=promised)
 		coordination.decide(order, lifecycle.apply, event, order.policy)
 	kind = ev.order_state_event(order.state.so_state, ev.order_state_of(so.status))
 	if kind:
