@@ -155,6 +155,19 @@ await sales.page.waitForTimeout(500);
 await sales.page.screenshot({ path: `${SHOTS}/08-coordination-record.png`, fullPage: true });
 console.log("08-coordination-record.png  timeline, newest first");
 
+// The panel's links follow the desk's own routes (/app on v15, /desk on v16): no redirect on click.
+const links = await sales.page.evaluate(() => ({
+	desk: location.pathname.split("/")[1],
+	hrefs: [...document.querySelectorAll(".oc-panel a[href^='/'], .oc-timeline a[href^='/']")].map((a) =>
+		a.getAttribute("href")
+	),
+}));
+const strays = links.hrefs.filter((href) => !href.startsWith(`/${links.desk}/`));
+if (!links.hrefs.length || strays.length) {
+	throw new Error(`panel links outside /${links.desk}/: ${strays.join(", ") || "no links found"}`);
+}
+console.log(`links: ${links.hrefs.length} panel links, all under /${links.desk}/`);
+
 // The manager's views: workspace, board, reports.
 await admin.page.goto("/app/coordination");
 await admin.page.waitForSelector(".number-card-container, .widget.number-widget-box", { timeout: 60000 });
