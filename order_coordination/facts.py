@@ -153,12 +153,14 @@ def promise_lines(line_rows):
 	]
 
 
-def promised_date(sales_order: str) -> date | None:
-	"""The date the order must next deliver by: its earliest undelivered schedule tranche (v16) or line."""
-	lines = frappe.db.sql(
-		"""select name, delivery_date, stock_qty, delivered_qty, conversion_factor
-		from `tabSales Order Item` where parent = %s""",
-		sales_order,
-		as_dict=True,
-	)
+def promised_date(sales_order: str, lines=None) -> date | None:
+	"""The date the order must next deliver by: its earliest undelivered schedule tranche (v16) or line.
+	`lines`: the order's Sales Order Items when the caller holds them (the Sales Order's own events)."""
+	if lines is None:
+		lines = frappe.db.sql(
+			"""select name, delivery_date, stock_qty, delivered_qty, conversion_factor
+			from `tabSales Order Item` where parent = %s""",
+			sales_order,
+			as_dict=True,
+		)
 	return next_promised_date(promise_lines(lines), delivery_schedules([sales_order]).get(sales_order))

@@ -67,7 +67,7 @@ def events_of_change(doc, stored) -> list[ev.Event]:
 def promise_of(doc):
 	"""The date the order must next deliver by: its earliest undelivered line or schedule tranche (v16);
 	the header's date once everything is delivered."""
-	return promised_date(doc.name) or (getdate(doc.delivery_date) if doc.delivery_date else None)
+	return promised_date(doc.name, doc.items) or (getdate(doc.delivery_date) if doc.delivery_date else None)
 
 
 def before_update_after_submit(doc, method=None):
