@@ -58,15 +58,18 @@ def events_of_change(doc, stored) -> list[ev.Event]:
 	kind = ev.order_state_event(current, ev.order_state_of(doc.status))
 	if kind:
 		events.append(coordination.event_from(doc, kind))
-	promise = promise_of(doc)
+	if not doc.get("_action"):
+		return events  # a status write: deliveries move the promise through their own events
+	# A save after submit: Sales changed dates (of the order, its lines or their schedule).
+	promise = promised_date(doc.name, doc.items)
 	if promise and promise != (getdate(stored.delivery_date) if stored and stored.delivery_date else None):
 		events.append(coordination.event_from(doc, ev.DELIVERY_DATE_CHANGED, delivery_date=promise))
 	return events
 
 
 def promise_of(doc):
-	"""The date the order must next deliver by: its earliest undelivered line or schedule tranche (v16);
-	the header's date once everything is delivered."""
+	"""The date a new order must first deliver by: its earliest line or schedule tranche (v16), else the
+	header's date."""
 	return promised_date(doc.name, doc.items) or (getdate(doc.delivery_date) if doc.delivery_date else None)
 
 

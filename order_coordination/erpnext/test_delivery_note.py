@@ -75,6 +75,9 @@ class TestDeliveryNoteEvents(TestCase):
 		dn.save()
 		dn.submit()
 		self.assertEqual(getdate(record(so.name).delivery_date), second)
+		add_stock(STOCKED, 3)
+		deliver(so)  # the rest: nothing more is due, the last promise stays
+		self.assertEqual(getdate(record(so.name).delivery_date), second)
 
 	@unittest.skipUnless(V16, "Delivery schedules are ERPNext v16's")
 	def test_a_line_delivered_in_tranches_is_due_by_its_first_tranche_not_yet_delivered(self):
