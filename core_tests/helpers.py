@@ -17,6 +17,8 @@ def name_new(decision: Decision) -> OrderState:
 	state = decision.state
 	if state.pending and state.pending.name is None:
 		state = replace(state, pending=replace(state.pending, name=f"HO-{next(_names)}"))
+	if state.pending_promise and state.pending_promise.name is None:
+		state = replace(state, pending_promise=replace(state.pending_promise, name=f"PC-{next(_names)}"))
 	if any(e.name is None for e in state.open_exceptions):
 		state = replace(
 			state,

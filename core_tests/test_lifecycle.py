@@ -102,7 +102,8 @@ def test_rejection_needs_a_reason_keeps_the_holder_and_allows_a_new_handoff():
 	state = name_new(d)
 	assert state.responsible == SALES and state.pending is None
 	assert effects_of(d, AnswerHandoff)[0].reason == "No capacity this week"
-	assert effects_of(d, Notify)[0].departments == (SALES,)
+	# The sender is told first; the matrix informs Logistics of the stage too (Production rejected it).
+	assert effects_of(d, Notify)[0].departments == (SALES, LOGISTICS)
 	state = name_new(actions.hand_off(state, PRODUCTION, P, T0, "sales", note="Capacity freed"))
 	assert state.pending.to_department == PRODUCTION
 
@@ -248,7 +249,7 @@ def test_an_order_shipped_in_full_is_not_overdue_while_delivery_awaits_confirmat
 	assert actions.refresh(partial, datetime(2026, 12, 10, 10), P).state.status == STATUS_OVERDUE
 
 
-def test_a_return_moves_the_order_back_and_tells_sales_and_the_holder():
+def test_a_return_moves_the_order_back_and_tells_the_promise_owner_the_holder_and_the_matrix():
 	state = submitted(P, needs_manufacturing=False)
 	state, _ = step(state, dn(ev.DELIVERY_NOTE_SUBMITTED, 100, "DN-1"), P)
 	state, _ = step(state, ev.Event(ev.DELIVERY_CONFIRMED, T0, outcome="Delivered"), P)
@@ -256,7 +257,8 @@ def test_a_return_moves_the_order_back_and_tells_sales_and_the_holder():
 	state, d = step(state, dn(ev.DELIVERY_RETURNED, 60, "DN-RET-1"), P)
 	assert (state.stage, state.per_delivered, state.confirmed_delivered) == (PARTIALLY_SHIPPED, 60, 60)
 	notices = effects_of(d, Notify)
-	assert notices and set(notices[0].departments) == {SALES, LOGISTICS}
+	assert notices and notices[0].departments[:2] == (SALES, LOGISTICS)
+	assert set(notices[0].departments) == {SALES, LOGISTICS, PRODUCTION}  # Production is Informed
 	state, _ = step(state, dn(ev.DELIVERY_RETURNED, 0, "DN-RET-2"), P)
 	assert (state.stage, state.per_delivered) == (READY_TO_SHIP, 0)
 

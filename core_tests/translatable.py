@@ -46,7 +46,7 @@ def _python_strings(path: Path) -> set[str]:
 			found |= {
 				a.value for a in node.args[1:] if isinstance(a, ast.Constant) and isinstance(a.value, str)
 			}
-		if core and name in ("CoordinationError", "Notify"):
+		if core and name in ("CoordinationError", "Notify", "notify"):
 			args = node.args if name == "CoordinationError" else node.args[1:2]
 			for arg in args[:1]:
 				if isinstance(arg, ast.Constant) and isinstance(arg.value, str):

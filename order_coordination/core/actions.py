@@ -22,7 +22,7 @@ from .responsibility import responsible_for
 
 def refresh(state: OrderState, now: datetime, policy: Policy) -> Decision:
 	"""Recompute the status as time passes without events (the scheduled sweep)."""
-	return Draft(state, now, None).settle(policy)
+	return Draft(state, now, None, policy=policy).settle(policy)
 
 
 def hand_off(
@@ -41,7 +41,7 @@ def hand_off(
 		)
 	if to_department == state.responsible:
 		raise CoordinationError("{0} already holds order {1}", to_department, state.sales_order)
-	draft = Draft(state, at, user)
+	draft = Draft(state, at, user, policy=policy)
 	draft.send(to_department, policy, note)
 	return draft.settle(policy)
 
@@ -54,7 +54,7 @@ def _pending(state: OrderState, handoff_name: str) -> Handoff:
 
 def accept_handoff(state: OrderState, handoff_name: str, policy: Policy, at: datetime, user=None) -> Decision:
 	handoff = _pending(state, handoff_name)
-	draft = Draft(state, at, user)
+	draft = Draft(state, at, user, policy=policy)
 	draft.answer(HANDOFF_ACCEPTED)
 	if (
 		handoff.to_department == responsible_for(policy.matrix, READY_TO_SHIP)
@@ -70,14 +70,14 @@ def reject_handoff(
 	_pending(state, handoff_name)
 	if not (reason or "").strip():
 		raise CoordinationError("A rejection needs a reason")
-	draft = Draft(state, at, user)
+	draft = Draft(state, at, user, policy=policy)
 	draft.answer(HANDOFF_REJECTED, reason=reason.strip())
 	return draft.settle(policy)
 
 
 def cancel_handoff(state: OrderState, handoff_name: str, policy: Policy, at: datetime, user=None) -> Decision:
 	_pending(state, handoff_name)
-	draft = Draft(state, at, user)
+	draft = Draft(state, at, user, policy=policy)
 	draft.answer(HANDOFF_CANCELLED, note="Withdrawn by the sender")
 	return draft.settle(policy)
 
@@ -98,7 +98,7 @@ def raise_exception(
 		raise CoordinationError("Describe the exception")
 	if not state.is_active:
 		raise CoordinationError("Order {0} is no longer active", state.sales_order)
-	draft = Draft(state, at, user)
+	draft = Draft(state, at, user, policy=policy)
 	draft.raise_exception(
 		OpenException(exception_type, responsible_department or state.responsible),
 		raised_by,
@@ -115,6 +115,6 @@ def resolve_exception(
 		raise CoordinationError("Exception {0} is not open", exception_name)
 	if not (resolution or "").strip():
 		raise CoordinationError("Say how the exception was resolved")
-	draft = Draft(state, at, user)
+	draft = Draft(state, at, user, policy=policy)
 	draft.resolve_exception(match[0], resolution.strip())
 	return draft.settle(policy)

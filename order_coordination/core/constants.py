@@ -89,6 +89,30 @@ EXCEPTION_TYPES = (
 EXCEPTION_OPEN = "Open"
 EXCEPTION_RESOLVED = "Resolved"
 
+# Promise changes: a department proposes a new delivery date, the department that owns the customer
+# promise answers it (or, for a customer's request, the other way round).
+CAPACITY = "Capacity"
+CARRIER = "Carrier"
+CUSTOMER_REQUEST = "Customer Request"
+PROMISE_REASONS = (CAPACITY, MATERIAL_SHORTAGE, CARRIER, CUSTOMER_REQUEST, OTHER)
+PROMISE_PENDING = "Pending"
+PROMISE_ACCEPTED = "Accepted"
+PROMISE_DECLINED = "Declined"
+PROMISE_CANCELLED = "Cancelled"
+PROMISE_STATUSES = (PROMISE_PENDING, PROMISE_ACCEPTED, PROMISE_DECLINED, PROMISE_CANCELLED)
+DEFAULT_PROMISE_OWNER = SALES
+DEFAULT_PROMISE_PROPOSERS = (PRODUCTION, LOGISTICS)
+
+# What the matrix tells departments about; each kind may be switched off per policy.
+NOTICE_STAGE = "stage_changes"
+NOTICE_HANDOFF = "handoffs"
+NOTICE_EXCEPTION = "exceptions"
+NOTICE_PROMISE = "promise_changes"
+NOTICE_DELIVERY = "delivery_outcomes"
+NOTICE_KINDS = (NOTICE_STAGE, NOTICE_HANDOFF, NOTICE_EXCEPTION, NOTICE_PROMISE, NOTICE_DELIVERY)
+# Stage changes are on every panel and board as they happen; mail about each would be noise by default.
+DEFAULT_NOTICES = {kind: kind != NOTICE_STAGE for kind in NOTICE_KINDS}
+
 # Delivery outcomes reported by Logistics (or by a Delivery Trip / Shipment).
 OUTCOME_DELIVERED = "Delivered"
 OUTCOME_PARTIALLY_DELIVERED = "Partially Delivered"
@@ -122,6 +146,9 @@ DT_STAGE_SLA = "Coordination Stage SLA"
 DT_DEPARTMENT_ROLE = "Coordination Department Role"
 DT_POLICY_SNAPSHOT = "Coordination Policy Snapshot"
 DT_OUTBOX = "Coordination Outbox"
+DT_PROMISE_CHANGE = "Order Promise Change"
+DT_PROMISE_CHANGE_ITEM = "Order Promise Change Item"
+DT_PROMISE_DEPARTMENT = "Coordination Promise Department"
 OUTBOX_PENDING = "Pending"
 OUTBOX_SENT = "Sent"
 
@@ -148,6 +175,11 @@ TIMELINE_EXCEPTION_RESOLVED = "Exception Resolved"
 TIMELINE_DELIVERY_CONFIRMED = "Delivery Confirmed"
 TIMELINE_DATE_CHANGED = "Delivery Date Changed"
 TIMELINE_DOCUMENT = "Document Event"
+TIMELINE_PROMISE_PROPOSED = "Promise Change Proposed"
+TIMELINE_PROMISE_ACCEPTED = "Promise Change Accepted"
+TIMELINE_PROMISE_DECLINED = "Promise Change Declined"
+TIMELINE_PROMISE_WITHDRAWN = "Promise Change Withdrawn"
+TIMELINE_PROMISE_ESCALATED = "Promise Change Escalated"
 TIMELINE_ACTIONS = (
 	TIMELINE_CREATED,
 	TIMELINE_STAGE,
@@ -162,6 +194,11 @@ TIMELINE_ACTIONS = (
 	TIMELINE_DELIVERY_CONFIRMED,
 	TIMELINE_DATE_CHANGED,
 	TIMELINE_DOCUMENT,
+	TIMELINE_PROMISE_PROPOSED,
+	TIMELINE_PROMISE_ACCEPTED,
+	TIMELINE_PROMISE_DECLINED,
+	TIMELINE_PROMISE_WITHDRAWN,
+	TIMELINE_PROMISE_ESCALATED,
 )
 
 # Default SLA hours (working hours) per stage: to accept a handoff into it, and to finish it.

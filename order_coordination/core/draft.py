@@ -12,40 +12,58 @@ from datetime import datetime
 
 from .constants import (
 	DT_ORDER_HANDOFF,
+	DT_PROMISE_CHANGE,
 	HANDOFF_ACCEPTED,
 	HANDOFF_CANCELLED,
 	HANDOFF_REJECTED,
+	NOTICE_EXCEPTION,
+	NOTICE_HANDOFF,
+	NOTICE_PROMISE,
+	NOTICE_STAGE,
+	PROMISE_ACCEPTED,
+	PROMISE_CANCELLED,
+	PROMISE_DECLINED,
 	TIMELINE_EXCEPTION_RAISED,
 	TIMELINE_EXCEPTION_RESOLVED,
 	TIMELINE_HANDOFF_ACCEPTED,
 	TIMELINE_HANDOFF_CANCELLED,
 	TIMELINE_HANDOFF_REJECTED,
 	TIMELINE_HANDOFF_SENT,
+	TIMELINE_PROMISE_ACCEPTED,
+	TIMELINE_PROMISE_DECLINED,
+	TIMELINE_PROMISE_PROPOSED,
+	TIMELINE_PROMISE_WITHDRAWN,
 	TIMELINE_STAGE,
 	TIMELINE_STATUS,
 )
 from .derive import derive_stage, derive_status, wanted_holder
 from .model import (
 	AnswerHandoff,
+	AnswerPromise,
 	Decision,
 	Handoff,
 	Notify,
 	OpenException,
 	OrderState,
+	PromiseProposal,
 	RaiseException,
 	ResolveException,
 	SendHandoff,
+	SendPromise,
 	TimelineEntry,
 )
 from .policy import Policy
-from .responsibility import accountable_for
+from .responsibility import accountable_for, audience
 from .sla import add_working_hours
 
 
 class Draft:
 	"""A decision being built: the state as it changes and the effects collected on the way."""
 
-	def __init__(self, state: OrderState, event_at: datetime, user: str | None, ref=(None, None)):
+	def __init__(
+		self, state: OrderState, event_at: datetime, user: str | None, ref=(None, None), policy=None
+	):
+		self.policy = policy  # decides who is told (the matrix and the kinds of notice it sends)
 		self.before = state
 		self.state = state
 		self.at = event_at
@@ -61,6 +79,24 @@ class Draft:
 
 	def update(self, **changes):
 		self.state = replace(self.state, **changes)
+
+	def notify(
+		self, kind: str, subject: str, args: tuple, addressees=(), actor=None, stage=None, informing=True
+	):
+		"""Tell whoever must act (`addressees`) and, as the policy's matrix says, the departments
+		responsible, accountable or informed for the stage concerned."""
+		if self.policy is None:
+			departments = tuple(dict.fromkeys(addressees))
+		else:
+			departments = audience(
+				self.policy.matrix,
+				stage or self.state.stage,
+				addressees,
+				actor,
+				informing and self.policy.informs(kind),
+			)
+		if departments:
+			self.effects.append(Notify(departments, subject, tuple(args)))
 
 	def send(self, to_department: str, policy: Policy, note: str | None = None):
 		stage = self.state.stage
@@ -78,10 +114,12 @@ class Draft:
 			department=handoff.from_department,
 			note=join_notes(f"{handoff.from_department} → {to_department}", note),
 		)
-		self.effects.append(
-			Notify(
-				(to_department,), "Order {0} was handed off to {1}", (self.state.sales_order, to_department)
-			)
+		self.notify(
+			NOTICE_HANDOFF,
+			"Order {0} was handed off to {1}",
+			(self.state.sales_order, to_department),
+			addressees=(to_department,),
+			actor=handoff.from_department,
 		)
 
 	def answer(self, status: str, reason: str | None = None, note: str | None = None):
@@ -101,12 +139,71 @@ class Draft:
 		department = handoff.from_department if status == HANDOFF_CANCELLED else handoff.to_department
 		self.add_entry(action, department=department, note=join_notes(reason, note))
 		if status == HANDOFF_REJECTED:
-			self.effects.append(
-				Notify(
-					(handoff.from_department,),
-					"{0} rejected the handoff of order {1}: {2}",
-					(handoff.to_department, self.state.sales_order, reason),
-				)
+			self.notify(
+				NOTICE_HANDOFF,
+				"{0} rejected the handoff of order {1}: {2}",
+				(handoff.to_department, self.state.sales_order, reason),
+				addressees=(handoff.from_department,),
+				actor=handoff.to_department,
+			)
+
+	def propose_promise(self, proposal: PromiseProposal, note: str | None = None):
+		"""Send a new delivery date for the other side to answer; a pending one it replaces is withdrawn."""
+		if self.state.pending_promise:
+			self.answer_promise(PROMISE_CANCELLED, note="Replaced by a newer proposal")
+		self.update(pending_promise=proposal)
+		self.effects.append(SendPromise(proposal, self.user, note))
+		self.add_entry(
+			TIMELINE_PROMISE_PROPOSED,
+			department=proposal.from_department,
+			note=join_notes(promise_move(proposal), proposal.reason, note),
+		)
+		self.notify(
+			NOTICE_PROMISE,
+			"{0} proposes to deliver order {1} on {2} instead of {3}",
+			(proposal.from_department, self.state.sales_order, proposal.new_date, proposal.old_date or "-"),
+			addressees=(proposal.to_department,),
+			actor=proposal.from_department,
+		)
+
+	def answer_promise(self, status: str, reason: str | None = None, note: str | None = None, new_promise=None):
+		"""Accept, decline or withdraw the pending promise change; an accepted one moves the promise to
+		`new_promise` (what ERPNext's lines say once the new dates are written)."""
+		proposal = self.state.pending_promise
+		self.effects.append(AnswerPromise(proposal, status, self.at, self.user, reason))
+		changes = {"pending_promise": None}
+		if status == PROMISE_ACCEPTED:
+			changes["delivery_date"] = new_promise or proposal.new_date
+		self.update(**changes)
+		action = {
+			PROMISE_ACCEPTED: TIMELINE_PROMISE_ACCEPTED,
+			PROMISE_DECLINED: TIMELINE_PROMISE_DECLINED,
+			PROMISE_CANCELLED: TIMELINE_PROMISE_WITHDRAWN,
+		}[status]
+		department = proposal.from_department if status == PROMISE_CANCELLED else proposal.to_department
+		self.add_entry(
+			action,
+			department=department,
+			note=join_notes(promise_move(proposal), proposal.reason, reason, note),
+			ref_doctype=DT_PROMISE_CHANGE,
+			ref_name=proposal.name,
+		)
+		if status == PROMISE_ACCEPTED:
+			self.notify(
+				NOTICE_PROMISE,
+				"Order {0} will now be delivered on {1} (was {2}): {3}",
+				(self.state.sales_order, proposal.new_date, proposal.old_date or "-", proposal.reason),
+				addressees=(proposal.from_department,),
+				actor=proposal.to_department,
+			)
+		elif status == PROMISE_DECLINED:
+			self.notify(
+				NOTICE_PROMISE,
+				"{0} declined to move the delivery of order {1} to {2}: {3}",
+				(proposal.to_department, self.state.sales_order, proposal.new_date, reason),
+				addressees=(proposal.from_department,),
+				actor=proposal.to_department,
+				informing=False,
 			)
 
 	def raise_exception(self, exc: OpenException, raised_by: str, description: str):
@@ -115,12 +212,12 @@ class Draft:
 		self.add_entry(
 			TIMELINE_EXCEPTION_RAISED, department=raised_by, note=join_notes(exc.exception_type, description)
 		)
-		self.effects.append(
-			Notify(
-				tuple(dict.fromkeys((exc.responsible_department, self.state.responsible))),
-				"{0} raised on order {1}",
-				(exc.exception_type, self.state.sales_order),
-			)
+		self.notify(
+			NOTICE_EXCEPTION,
+			"{0} raised on order {1}",
+			(exc.exception_type, self.state.sales_order),
+			addressees=(exc.responsible_department, self.state.responsible),
+			actor=raised_by,
 		)
 
 	def resolve_exception(self, exc: OpenException, resolution: str):
@@ -141,10 +238,13 @@ class Draft:
 				TIMELINE_STAGE, stage_from=self.state.stage, stage_to=stage, department=self.state.responsible
 			)
 			self.update(stage=stage, stage_since=self.at)
+			self.notify(NOTICE_STAGE, "Order {0} moved to {1}", (self.state.sales_order, stage))
 			if stage_moved_by_event:
 				self.follow_stage(policy)
 		if not self.state.is_active and self.state.pending:
 			self.answer(HANDOFF_CANCELLED, note="Order no longer active")
+		if not self.state.is_active and self.state.pending_promise:
+			self.answer_promise(PROMISE_CANCELLED, note="Order no longer active")
 		self.update(accountable=accountable_for(policy.matrix, self.state.stage))
 		status = derive_status(self.state, self.at, policy)
 		if status != self.state.status:
@@ -169,6 +269,11 @@ class Draft:
 
 def due_by(start: datetime, hours: float, policy: Policy) -> datetime:
 	return add_working_hours(start, hours, policy.calendar)
+
+
+def promise_move(proposal: PromiseProposal) -> str:
+	lines = f" ({len(proposal.items)} lines)" if proposal.items else ""
+	return f"{proposal.old_date or '-'} → {proposal.new_date}{lines}"
 
 
 def join_notes(*parts: str | None) -> str | None:

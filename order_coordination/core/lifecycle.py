@@ -16,6 +16,7 @@ from .constants import (
 	HANDOFF_CANCELLED,
 	IN_PRODUCTION,
 	LOGISTICS,
+	NOTICE_DELIVERY,
 	ORDER_RECEIVED,
 	OUTCOME_DAMAGED,
 	OUTCOME_DELIVERED,
@@ -44,7 +45,7 @@ from .constants import (
 from .derive import wanted_holder
 from .draft import Draft, join_notes
 from .errors import CoordinationError
-from .model import Decision, Notify, OpenException, OrderState, WorkOrderFact
+from .model import Decision, OpenException, OrderState, WorkOrderFact
 from .policy import Policy
 from .responsibility import accountable_for, responsible_for
 
@@ -62,9 +63,10 @@ def start_order(event: ev.Event, policy: Policy) -> Decision:
 		accountable=accountable_for(policy.matrix, ORDER_RECEIVED),
 		stage_since=event.at,
 		delivery_date=event.delivery_date,
+		original_delivery_date=event.delivery_date,
 		needs_manufacturing=bool(event.needs_manufacturing),
 	)
-	draft = Draft(state, event.at, event.user, (event.ref_doctype, event.ref_name))
+	draft = Draft(state, event.at, event.user, (event.ref_doctype, event.ref_name), policy)
 	draft.add_entry(TIMELINE_CREATED, stage_to=ORDER_RECEIVED, department=holder)
 	draft.follow_stage(policy)
 	draft.before = None  # a new order always counts as changed
@@ -76,7 +78,7 @@ def apply(state: OrderState, event: ev.Event, policy: Policy) -> Decision:
 	handler = _HANDLERS.get(event.kind)
 	if handler is None:
 		raise CoordinationError("Unknown event {0}", event.kind)
-	draft = Draft(state, event.at, event.user, (event.ref_doctype, event.ref_name))
+	draft = Draft(state, event.at, event.user, (event.ref_doctype, event.ref_name), policy)
 	handler(draft, event, policy)
 	return draft.settle(policy)
 
@@ -120,7 +122,10 @@ def _follow_promise(draft: Draft, event: ev.Event, department: str):
 	delivery completed a line or a schedule tranche, so the next one is due (Logistics)."""
 	if event.delivery_date and event.delivery_date != draft.state.delivery_date:
 		old = draft.state.delivery_date
-		draft.update(delivery_date=event.delivery_date)
+		draft.update(
+			delivery_date=event.delivery_date,
+			original_delivery_date=draft.state.original_delivery_date or old or event.delivery_date,
+		)
 		draft.add_entry(TIMELINE_DATE_CHANGED, note=f"{old} → {event.delivery_date}", department=department)
 
 
@@ -206,12 +211,11 @@ def _on_delivery_note(draft: Draft, event: ev.Event, policy: Policy):
 	draft.add_entry(TIMELINE_DOCUMENT, note=event.label, department=LOGISTICS)
 	if event.kind == ev.DELIVERY_RETURNED:
 		# Goods came back: whoever promised them and whoever holds the order must know.
-		draft.effects.append(
-			Notify(
-				tuple(dict.fromkeys((SALES, state.responsible))),
-				"Goods of order {0} were returned ({1})",
-				(state.sales_order, event.ref_name),
-			)
+		draft.notify(
+			NOTICE_DELIVERY,
+			"Goods of order {0} were returned ({1})",
+			(state.sales_order, event.ref_name),
+			addressees=(policy.promise_owner, state.responsible),
 		)
 	shipping = responsible_for(policy.matrix, READY_TO_SHIP)
 	if not event.is_reversal and state.pending and state.pending.to_department == shipping:
@@ -233,8 +237,9 @@ def _on_delivery_confirmed(draft: Draft, event: ev.Event, policy: Policy):
 	draft.update(last_outcome=outcome, confirmed_delivered=confirmed)
 	shipping = responsible_for(policy.matrix, SHIPPED)
 	draft.add_entry(TIMELINE_DELIVERY_CONFIRMED, department=shipping, note=join_notes(outcome, event.note))
-	informed = tuple(d for d in dict.fromkeys((SALES, PRODUCTION, state.responsible)) if d != shipping)
-	draft.effects.append(Notify(informed, "Delivery of order {0}: {1}", (state.sales_order, outcome)))
+	draft.notify(
+		NOTICE_DELIVERY, "Delivery of order {0}: {1}", (state.sales_order, outcome), actor=shipping, stage=SHIPPED
+	)
 	problem = {OUTCOME_REFUSED: DELIVERY_FAILED, OUTCOME_DAMAGED: DAMAGED_IN_TRANSIT}.get(outcome)
 	if problem:
 		draft.raise_exception(

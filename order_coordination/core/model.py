@@ -23,6 +23,21 @@ class Handoff:
 
 
 @dataclass(frozen=True)
+class PromiseProposal:
+	"""A new delivery date one department asks another to agree to, for the whole order or some lines."""
+
+	from_department: str
+	to_department: str
+	old_date: date | None
+	new_date: date
+	reason: str
+	sent_on: datetime
+	due_by: datetime
+	items: tuple[str, ...] = ()  # Sales Order Item names; none means the whole order
+	name: str | None = None
+
+
+@dataclass(frozen=True)
 class OpenException:
 	exception_type: str
 	responsible_department: str
@@ -46,7 +61,8 @@ class OrderState:
 	responsible: str = SALES
 	accountable: str = SALES
 	stage_since: datetime | None = None
-	delivery_date: date | None = None
+	delivery_date: date | None = None  # the current promise: the date the order must next deliver by
+	original_delivery_date: date | None = None  # the first promise, kept whatever moves it later
 	# facts
 	so_state: str = SO_OPEN
 	needs_manufacturing: bool = False
@@ -57,6 +73,7 @@ class OrderState:
 	released_to_shipping: bool = False  # Logistics took over an order shipped from stock
 	work_orders: Mapping[str, WorkOrderFact] = field(default_factory=dict)
 	pending: Handoff | None = None
+	pending_promise: PromiseProposal | None = None
 	open_exceptions: tuple[OpenException, ...] = ()
 
 	@property
@@ -101,6 +118,25 @@ class AnswerHandoff:
 
 
 @dataclass(frozen=True)
+class SendPromise:
+	proposal: PromiseProposal
+	user: str | None = None
+	note: str | None = None
+
+
+@dataclass(frozen=True)
+class AnswerPromise:
+	"""Mark a pending promise change Accepted, Declined or Cancelled; an accepted one is written into
+	ERPNext's documents by the Frappe layer."""
+
+	proposal: PromiseProposal
+	status: str
+	at: datetime
+	user: str | None = None
+	reason: str | None = None
+
+
+@dataclass(frozen=True)
 class RaiseException:
 	exception: OpenException
 	raised_by_department: str
@@ -119,6 +155,9 @@ class ResolveException:
 
 @dataclass(frozen=True)
 class Notify:
+	"""Tell departments (their members who may read the order) something; who is told is decided by
+	`responsibility.audience` from the policy's matrix."""
+
 	departments: tuple[str, ...]
 	subject: str  # an English template with {0}-style slots, translated by the Frappe layer
 	args: tuple = ()

@@ -6,7 +6,15 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .constants import DEFAULT_ACCEPTANCE_HOURS, DEFAULT_COMPLETION_HOURS, SALES_LED, STAGES
+from .constants import (
+	DEFAULT_ACCEPTANCE_HOURS,
+	DEFAULT_COMPLETION_HOURS,
+	DEFAULT_NOTICES,
+	DEFAULT_PROMISE_OWNER,
+	DEFAULT_PROMISE_PROPOSERS,
+	SALES_LED,
+	STAGES,
+)
 from .errors import CoordinationError
 from .responsibility import Matrix, preset_matrix, validate_matrix
 from .sla import Calendar
@@ -39,6 +47,11 @@ class Policy:
 	)
 	completion_hours: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_COMPLETION_HOURS))
 	calendar: Calendar = field(default_factory=Calendar)
+	# The department that owns the customer's promise, and those that may propose to move it.
+	promise_owner: str = DEFAULT_PROMISE_OWNER
+	promise_proposers: tuple[str, ...] = DEFAULT_PROMISE_PROPOSERS
+	# Which kinds of event the matrix's departments are told about (constants.NOTICE_KINDS).
+	notices: Mapping[str, bool] = field(default_factory=lambda: dict(DEFAULT_NOTICES))
 
 	def __post_init__(self):
 		validate_matrix(self.matrix)
@@ -47,6 +60,9 @@ class Policy:
 		for hours in (self.acceptance_hours, self.completion_hours):
 			for stage, value in hours.items():
 				check_sla_hours(stage, value, most=math.inf)
+
+	def informs(self, kind: str) -> bool:
+		return bool(self.notices.get(kind, DEFAULT_NOTICES.get(kind, True)))
 
 	def acceptance_for(self, stage: str) -> float:
 		return float(self.acceptance_hours.get(stage, DEFAULT_ACCEPTANCE_HOURS))

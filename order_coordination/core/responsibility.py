@@ -107,3 +107,30 @@ def accountable_for(matrix: Mapping[str, Mapping[str, str]], stage: str) -> str:
 
 def informed_for(matrix: Mapping[str, Mapping[str, str]], stage: str) -> list[str]:
 	return [dept for dept, role in matrix[stage].items() if role == INFORMED]
+
+
+def audience(
+	policy_matrix: Mapping[str, Mapping[str, str]],
+	stage: str,
+	addressees: Iterable[str] = (),
+	actor: str | None = None,
+	informing: bool = True,
+) -> tuple[str, ...]:
+	"""The departments to tell about something that happened to an order at `stage`.
+
+	Whoever must act on it (`addressees`: the department a handoff or proposal goes to) is always told.
+	When the policy informs about this kind of event (`informing`), so is every department the matrix marks
+	Responsible, Accountable or Informed for the stage, except the one that acted."""
+	told = list(addressees)
+	if informing:
+		told += [d for d, role in policy_matrix.get(stage, {}).items() if role in MATRIX_ROLES and d != actor]
+	return tuple(dict.fromkeys(told))
+
+
+def duties(matrix: Mapping[str, Mapping[str, str]], stage: str) -> dict:
+	"""Who does a stage, who answers for it, and who is kept informed of it."""
+	return {
+		"responsible": responsible_for(matrix, stage),
+		"accountable": accountable_for(matrix, stage),
+		"informed": informed_for(matrix, stage),
+	}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from .model import Handoff, OpenException, OrderState, WorkOrderFact
+from .model import Handoff, OpenException, OrderState, PromiseProposal, WorkOrderFact
 
 
 def _dt(value):
@@ -40,6 +40,7 @@ def facts_of(state: OrderState) -> dict:
 		}
 		if pending
 		else None,
+		"pending_promise": _promise_facts(state.pending_promise),
 		"open_exceptions": [
 			{
 				"name": e.name,
@@ -64,6 +65,38 @@ def facts_of(state: OrderState) -> dict:
 	}
 
 
+def _promise_facts(p: PromiseProposal | None) -> dict | None:
+	if not p:
+		return None
+	return {
+		"name": p.name,
+		"from_department": p.from_department,
+		"to_department": p.to_department,
+		"old_date": _iso(p.old_date),
+		"new_date": _iso(p.new_date),
+		"reason": p.reason,
+		"sent_on": _iso(p.sent_on),
+		"due_by": _iso(p.due_by),
+		"items": list(p.items),
+	}
+
+
+def _promise_from(p: dict | None) -> PromiseProposal | None:
+	if not p:
+		return None
+	return PromiseProposal(
+		from_department=p["from_department"],
+		to_department=p["to_department"],
+		old_date=_d(p.get("old_date")),
+		new_date=_d(p["new_date"]),
+		reason=p["reason"],
+		sent_on=_dt(p["sent_on"]),
+		due_by=_dt(p["due_by"]),
+		items=tuple(p.get("items") or ()),
+		name=p.get("name"),
+	)
+
+
 def fields_of(state: OrderState) -> dict:
 	"""The Order Coordination fields that mirror the state."""
 	return {
@@ -73,6 +106,7 @@ def fields_of(state: OrderState) -> dict:
 		"accountable_department": state.accountable,
 		"stage_since": state.stage_since,
 		"delivery_date": state.delivery_date,
+		"original_delivery_date": state.original_delivery_date,
 		"needs_manufacturing": int(state.needs_manufacturing),
 		"per_produced": state.per_produced,
 		"per_delivered": state.per_delivered,
@@ -91,6 +125,7 @@ def state_from(sales_order: str, fields: dict, facts: dict | None) -> OrderState
 		accountable=fields.get("accountable_department") or fields["responsible_department"],
 		stage_since=_dt(fields.get("stage_since")),
 		delivery_date=_d(fields.get("delivery_date")),
+		original_delivery_date=_d(fields.get("original_delivery_date") or fields.get("delivery_date")),
 		so_state=facts.get("so_state", "open"),
 		needs_manufacturing=bool(fields.get("needs_manufacturing")),
 		per_produced=float(fields.get("per_produced") or 0),
@@ -112,5 +147,6 @@ def state_from(sales_order: str, fields: dict, facts: dict | None) -> OrderState
 		)
 		if pending
 		else None,
+		pending_promise=_promise_from(facts.get("pending_promise")),
 		open_exceptions=tuple(OpenException(**e) for e in facts.get("open_exceptions") or ()),
 	)
