@@ -5,16 +5,20 @@ handoff at once are served one after the other: the first succeeds, the second i
 longer pending.
 """
 
+import datetime
+
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, now_datetime
+from frappe.utils import flt, get_datetime, getdate, now_datetime, nowdate
 
-from order_coordination import coordination
-from order_coordination.core import actions, constants, lifecycle
+from order_coordination import coordination, promises
+from order_coordination.core import actions, constants, lifecycle, promise
 from order_coordination.core import events as ev
-from order_coordination.core.responsibility import responsible_for
+from order_coordination.core.responsibility import duties, responsible_for
 from order_coordination.core.sla import sla_state
 from order_coordination.departments import all_departments, check_acts_for, user_departments
+from order_coordination.facts import promised_date
+from order_coordination.policies import policy_snapshot
 from order_coordination.storage import TIMELINE_FIELDS
 
 MAX_TEXT = 2000
@@ -61,6 +65,16 @@ def _record(doctype: str, name, label: str) -> frappe._dict:
 			_("{0} {1} not found or not yours to see").format(_(label), name), frappe.PermissionError
 		)
 	return row
+
+
+def _date(value, label: str) -> datetime.date:
+	if isinstance(value, datetime.date):
+		return value.date() if isinstance(value, datetime.datetime) else value
+	text = _text(value, label, required=True)
+	try:
+		return datetime.date.fromisoformat(text)
+	except ValueError:
+		frappe.throw(_("{0} must be a date, not {1}").format(_(label), text), frappe.ValidationError)
 
 
 def _department(name, label: str = "Department") -> str:
@@ -121,6 +135,10 @@ def get_order_status(sales_order):
 			h["sla"] = sla_state(get_datetime(h.due_by), now, order.policy.calendar)
 	return {
 		"actions": allowed_actions(order, exceptions),
+		"reasons": constants.PROMISE_REASONS,
+		"original_delivery_date": doc.original_delivery_date or doc.delivery_date,
+		"promise_changes": promises.promise_changes(name),
+		"duties": duties(order.policy.matrix, doc.stage),
 		"stages": constants.STAGES,
 		"exception_types": constants.EXCEPTION_TYPES,
 		"outcomes": constants.DELIVERY_OUTCOMES,
@@ -170,6 +188,32 @@ def allowed_actions(order: coordination.Order, exceptions: list) -> list[dict]:
 		and responsible_for(order.policy.matrix, constants.SHIPPED) in mine
 	):
 		offered.append({"action": "confirm_delivery"})
+	offered += promise_actions(order, mine)
+	return offered
+
+
+def promise_actions(order: coordination.Order, mine: set) -> list[dict]:
+	state, policy, offered = order.state, order.policy, []
+	proposal = state.pending_promise
+	if proposal and proposal.to_department in mine:
+		offered += [
+			{"action": "accept_date", "proposal": proposal.name},
+			{"action": "decline_date", "proposal": proposal.name},
+		]
+	if state.is_active and any(promise.may_propose(d, policy) for d in mine):
+		lines = frappe.get_all(
+			"Sales Order Item",
+			filters={"parent": state.sales_order, "parenttype": "Sales Order"},
+			fields=["name", "item_code", "item_name", "qty", "delivered_qty", "delivery_date"],
+			order_by="idx asc",
+		)
+		offered.append(
+			{
+				"action": "propose_date",
+				"lines": [line for line in lines if flt(line.delivered_qty) < flt(line.qty)],
+				"customer_request": policy.promise_owner in mine,
+			}
+		)
 	return offered
 
 
@@ -295,6 +339,93 @@ def confirm_delivery(sales_order, outcome, note=None):
 	)
 	coordination.decide(order, lifecycle.apply, event, order.policy)
 	return order.state.stage
+
+
+def _proposer(order: coordination.Order, reason: str) -> str:
+	"""The department the user proposes for: the promise's owner for a customer's request, else the
+	department holding the order, else another that may propose."""
+	policy, state = order.policy, order.state
+	mine = [d for d in user_departments() if promise.may_propose(d, policy)]
+	if not mine:
+		check_acts_for(*policy.promise_proposers, policy.promise_owner)  # raises: none of them is the user's
+	if reason == constants.CUSTOMER_REQUEST and policy.promise_owner in mine:
+		return policy.promise_owner
+	workers = [d for d in mine if d != policy.promise_owner]
+	if state.responsible in workers:
+		return state.responsible
+	return workers[0] if workers else mine[0]
+
+
+@frappe.whitelist(methods=["POST"])
+def propose_delivery_date(sales_order, new_date, reason, note=None, items=None):
+	"""Propose to deliver the order (or the lines `items`, Sales Order Item names) on `new_date`; returns
+	the proposal's name. The other side (the promise's owner, or for its own proposal the department working
+	on the order) accepts or declines it."""
+	name = _order(sales_order)
+	new_date = _date(new_date, "New Delivery Date")
+	reason = _text(reason, "Reason", required=True)
+	if reason not in constants.PROMISE_REASONS:
+		frappe.throw(_("{0} is not a reason to move a delivery date").format(reason), frappe.ValidationError)
+	note = _text(note, "Note")
+	items, old_date = promises.check_lines(name, items)
+	order = coordination.load(name)
+	coordination.decide(
+		order,
+		promise.propose,
+		_proposer(order, reason),
+		new_date,
+		reason,
+		order.policy,
+		now_datetime(),
+		getdate(nowdate()),
+		frappe.session.user,
+		note,
+		items,
+		old_date,
+	)
+	return order.state.pending_promise.name
+
+
+def _pending_proposal(proposal) -> tuple[frappe._dict, coordination.Order]:
+	"""The proposal, checked to be the user's department's to answer, and its order, locked."""
+	row = _record(constants.DT_PROMISE_CHANGE, proposal, "Order Promise Change")
+	check_acts_for(row.to_department)
+	order = coordination.load(row.order_coordination)
+	pending = order.state.pending_promise
+	if not pending or pending.name != row.name:
+		frappe.throw(_("Promise change {0} is no longer pending").format(row.name), frappe.ValidationError)
+	return row, order
+
+
+@frappe.whitelist(methods=["POST"])
+def accept_delivery_date(proposal):
+	"""Accept a proposed date: the Sales Order's lines (and header) and its open Work Orders take it in the
+	same transaction, the first promise stays on the record, and the status follows the new promise."""
+	row, order = _pending_proposal(proposal)
+	pending = order.state.pending_promise
+	promises.write_new_date(order.doc.sales_order, pending.new_date, pending.items)
+	coordination.decide(
+		order,
+		promise.accept,
+		row.name,
+		order.policy,
+		now_datetime(),
+		frappe.session.user,
+		promised_date(order.doc.sales_order),
+	)
+	template = policy_snapshot(order.doc.company).get("customer_notice_template")
+	promises.notify_customer(order.doc.sales_order, pending, template)
+	return row.name
+
+
+@frappe.whitelist(methods=["POST"])
+def decline_delivery_date(proposal, reason):
+	reason = _text(reason, "Reason", required=True)
+	row, order = _pending_proposal(proposal)
+	coordination.decide(
+		order, promise.decline, row.name, reason, order.policy, now_datetime(), frappe.session.user
+	)
+	return row.name
 
 
 @frappe.whitelist()

@@ -31,11 +31,13 @@ from order_coordination.core.derive import expected_finish_of
 from order_coordination.core.events import Event
 from order_coordination.core.model import (
 	AnswerHandoff,
+	AnswerPromise,
 	Decision,
 	Notify,
 	RaiseException,
 	ResolveException,
 	SendHandoff,
+	SendPromise,
 	TimelineEntry,
 )
 from order_coordination.core.policy import Policy
@@ -44,6 +46,7 @@ from order_coordination.core.sla import working_hours_between
 from order_coordination.errors import OrderBusyError, translated_errors
 from order_coordination.outbox import queue_notifications
 from order_coordination.policies import policy_from, policy_of_order, policy_snapshot, snapshot_name
+from order_coordination.promises import answer_proposal, insert_proposal
 from order_coordination.storage import Writer
 
 WRITER = Writer()
@@ -54,6 +57,7 @@ RECORD_FIELDS = (
 	"accountable_department",
 	"stage_since",
 	"delivery_date",
+	"original_delivery_date",
 	"needs_manufacturing",
 	"per_produced",
 	"per_delivered",
@@ -182,6 +186,12 @@ def save(order: Order, decision: Decision, new: bool = False) -> None:
 			)
 		elif isinstance(effect, ResolveException):
 			resolve_exception_row(order, effect)
+		elif isinstance(effect, SendPromise):
+			name = insert_proposal(_owner_columns(order), order.state.stage, effect)
+			if state.pending_promise is effect.proposal:
+				state = replace(state, pending_promise=replace(state.pending_promise, name=name))
+		elif isinstance(effect, AnswerPromise):
+			answer_proposal(effect, order.policy.calendar)
 		elif isinstance(effect, Notify):
 			notices.append(effect)
 	values = fields_of(state)

@@ -13,6 +13,9 @@ from frappe.utils import getdate
 from order_coordination.core.constants import (
 	DEFAULT_ACCEPTANCE_HOURS,
 	DEFAULT_COMPLETION_HOURS,
+	DEFAULT_NOTICES,
+	DEFAULT_PROMISE_OWNER,
+	DEFAULT_PROMISE_PROPOSERS,
 	DT_POLICY,
 	DT_POLICY_SNAPSHOT,
 	SALES_LED,
@@ -98,6 +101,10 @@ def read_policy(company: str | None) -> dict:
 			"work_start": "09:00:00",
 			"work_end": "17:00:00",
 			"holiday_list": None,
+			"promise_owner": DEFAULT_PROMISE_OWNER,
+			"promise_proposers": list(DEFAULT_PROMISE_PROPOSERS),
+			"notices": dict(DEFAULT_NOTICES),
+			"customer_notice_template": None,
 		}
 	doc = frappe.get_cached_doc(DT_POLICY, name)
 	return {
@@ -109,6 +116,13 @@ def read_policy(company: str | None) -> dict:
 		"work_start": str(doc.work_start or "09:00:00"),
 		"work_end": str(doc.work_end or "17:00:00"),
 		"holiday_list": doc.holiday_list,
+		"promise_owner": doc.get("promise_owner") or DEFAULT_PROMISE_OWNER,
+		"promise_proposers": [row.department for row in doc.get("promise_proposers") or ()]
+		or list(DEFAULT_PROMISE_PROPOSERS),
+		"notices": {kind: bool(doc.get(f"notify_{kind}")) for kind in DEFAULT_NOTICES},
+		"customer_notice_template": doc.get("customer_notice_template")
+		if doc.get("notify_customer_of_new_date")
+		else None,
 	}
 
 
@@ -153,4 +167,8 @@ def policy_from(snapshot: dict) -> Policy:
 			acceptance_hours=snapshot.get("acceptance_hours") or {},
 			completion_hours=snapshot.get("completion_hours") or {},
 			calendar=calendar_of(snapshot),
+			# Versions frozen before promises and notices existed keep the defaults.
+			promise_owner=snapshot.get("promise_owner") or DEFAULT_PROMISE_OWNER,
+			promise_proposers=tuple(snapshot.get("promise_proposers") or DEFAULT_PROMISE_PROPOSERS),
+			notices={**DEFAULT_NOTICES, **(snapshot.get("notices") or {})},
 		)

@@ -21,6 +21,7 @@ from order_coordination.core.model import TimelineEntry
 from order_coordination.core.serialize import state_from
 from order_coordination.outbox import deliver_outbox, queue_notifications
 from order_coordination.policies import policy_of_order
+from order_coordination.promises import escalate_overdue_promises
 from order_coordination.repair import repair_marked, resume_backfill
 from order_coordination.storage import write_timeline
 
@@ -29,7 +30,14 @@ CHUNK = 2000  # orders per status transaction
 
 def run():
 	"""Scheduler entry point (every 15 minutes). A background job: each step commits on its own."""
-	steps = (escalate_overdue_handoffs, refresh_open_orders, deliver_outbox, repair_marked, resume_backfill)
+	steps = (
+		escalate_overdue_handoffs,
+		escalate_overdue_promises,
+		refresh_open_orders,
+		deliver_outbox,
+		repair_marked,
+		resume_backfill,
+	)
 	for step in steps:
 		try:
 			step(commit=True) if step is refresh_open_orders else step()

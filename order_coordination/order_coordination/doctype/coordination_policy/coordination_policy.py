@@ -58,6 +58,7 @@ class CoordinationPolicy(Document):
 		self.validate_working_day()
 		self.validate_holiday_list()
 		self.validate_stage_slas()
+		self.validate_promise()
 		with translated_errors():
 			validate_matrix(matrix_of(self))
 
@@ -98,6 +99,25 @@ class CoordinationPolicy(Document):
 						),
 						frappe.ValidationError,
 					)
+
+	def validate_promise(self):
+		if not self.promise_owner:
+			self.promise_owner = constants.DEFAULT_PROMISE_OWNER
+		proposers = [row.department for row in self.promise_proposers]
+		if self.promise_owner in proposers:
+			frappe.throw(
+				_("{0} owns the promise: it answers proposals and cannot also be one that proposes").format(
+					self.promise_owner
+				),
+				frappe.ValidationError,
+			)
+		if len(set(proposers)) != len(proposers):
+			frappe.throw(_("A department is listed twice among those that may propose dates"))
+		if self.notify_customer_of_new_date and not self.customer_notice_template:
+			frappe.throw(
+				_("Choose the Email Template the customer's notice of a new date is written with"),
+				frappe.ValidationError,
+			)
 
 	def apply_preset(self):
 		"""Fill the matrix with the ownership model's preset, over every department."""

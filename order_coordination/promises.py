@@ -1,0 +1,281 @@
+"""The customer's promise in ERPNext: the proposal rows, an accepted date written into the Sales Order and
+its open Work Orders, the customer's notice, the history a panel shows, and reminders of proposals nobody
+answered in time.
+
+The core (`core/promise.py`) decides who proposes to whom and what an answer does; this module carries it
+out. An accepted date goes into ERPNext through the path ERPNext itself offers for a submitted order: the
+delivery dates of its lines (and header) are fields allowed on submit, saved as a user would, so ERPNext's
+own checks run and its version history records the change.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import date_diff, flt, getdate, now_datetime
+
+from order_coordination.core.constants import (
+	DT_PROMISE_CHANGE,
+	PROMISE_CANCELLED,
+	PROMISE_PENDING,
+	TIMELINE_PROMISE_ESCALATED,
+)
+from order_coordination.core.model import AnswerPromise, SendPromise, TimelineEntry
+from order_coordination.core.sla import working_hours_between
+from order_coordination.storage import clean_text, write_timeline
+
+# Set while the app writes an accepted date into a Sales Order: its own save is not a new change of date.
+WRITING_FLAG = "oc_writing_promise"
+OPEN_WORK_ORDER = ("not in", ("Completed", "Closed", "Cancelled"))
+PROMISE_FIELDS = (
+	"name",
+	"proposed_by_department",
+	"to_department",
+	"old_date",
+	"new_date",
+	"status",
+	"reason",
+	"note",
+	"proposed_by",
+	"proposed_on",
+	"responded_by",
+	"responded_on",
+	"response_reason",
+	"due_by",
+)
+
+
+# --- the rows -----------------------------------------------------------------------------------------
+
+
+def insert_proposal(owner_columns: dict, stage: str, effect: SendPromise) -> str:
+	"""Write a proposal (with its lines) and return its name."""
+	p = effect.proposal
+	doc = frappe.new_doc(DT_PROMISE_CHANGE)
+	doc.update(
+		{
+			**owner_columns,
+			"status": PROMISE_PENDING,
+			"stage": stage,
+			"old_date": p.old_date,
+			"new_date": p.new_date,
+			"days_moved": date_diff(p.new_date, p.old_date) if p.old_date else 0,
+			"reason": p.reason,
+			"proposed_by_department": p.from_department,
+			"to_department": p.to_department,
+			"proposed_by": effect.user or frappe.session.user,
+			"proposed_on": p.sent_on,
+			"due_by": p.due_by,
+			"note": clean_text(effect.note),
+		}
+	)
+	for line in lines_of(owner_columns["sales_order"], p.items):
+		doc.append("items", line)
+	doc.name = "PC-" + frappe.generate_hash(length=10).upper()
+	doc.set_user_and_timestamp()
+	doc.set_parent_in_children()
+	doc.db_insert()
+	for row in doc.items:
+		row.db_insert()
+	return doc.name
+
+
+def answer_proposal(effect: AnswerPromise, calendar) -> None:
+	p = effect.proposal
+	values = {
+		"status": effect.status,
+		"responded_on": effect.at,
+		"responded_by": effect.user or frappe.session.user,
+		"response_reason": clean_text(effect.reason),
+		"modified": now_datetime(),
+		"modified_by": frappe.session.user,
+	}
+	if effect.status != PROMISE_CANCELLED:
+		values["on_time"] = int(effect.at <= p.due_by)
+		values["response_hours"] = round(working_hours_between(p.sent_on, effect.at, calendar), 3)
+	frappe.db.set_value(DT_PROMISE_CHANGE, p.name, values, update_modified=False)
+
+
+def lines_of(sales_order: str, items) -> list[dict]:
+	"""The Sales Order lines a proposal moves, as its rows."""
+	if not items:
+		return []
+	rows = frappe.get_all(
+		"Sales Order Item",
+		filters={"parent": sales_order, "parenttype": "Sales Order", "name": ("in", list(items))},
+		fields=["name", "item_code", "qty", "delivery_date", "idx"],
+		order_by="idx asc",
+	)
+	return [
+		{"sales_order_item": r.name, "item_code": r.item_code, "qty": r.qty, "old_date": r.delivery_date}
+		for r in rows
+	]
+
+
+def check_lines(sales_order: str, items) -> tuple[tuple[str, ...], object]:
+	"""The lines asked for, each of this order and not delivered in full, and the earliest of their dates;
+	a ValidationError naming the first that is not."""
+	if not items:
+		return (), None
+	if isinstance(items, str):
+		items = frappe.parse_json(items)
+	if not isinstance(items, list) or not all(isinstance(i, str) and i for i in items):
+		frappe.throw(_("Lines must be a list of Sales Order Item names"), frappe.ValidationError)
+	rows = {
+		r.name: r
+		for r in frappe.get_all(
+			"Sales Order Item",
+			filters={"parent": sales_order, "parenttype": "Sales Order"},
+			fields=["name", "qty", "delivered_qty", "delivery_date"],
+		)
+	}
+	for name in items:
+		row = rows.get(name)
+		if not row:
+			frappe.throw(
+				_("{0} is not a line of Sales Order {1}").format(name, sales_order), frappe.ValidationError
+			)
+		if flt(row.delivered_qty) >= flt(row.qty):
+			frappe.throw(_("Line {0} is already delivered in full").format(name), frappe.ValidationError)
+	dates = [getdate(rows[n].delivery_date) for n in items if rows[n].delivery_date]
+	return tuple(dict.fromkeys(items)), min(dates) if dates else None
+
+
+# --- an accepted date, into ERPNext ---------------------------------------------------------------------
+
+
+def write_new_date(sales_order: str, new_date, items=()) -> None:
+	"""Move the lines (all those not delivered in full when `items` is empty) to `new_date`, as a user
+	would on the submitted order: ERPNext sets the header to the latest line and records the version. The
+	open Work Orders made for those lines expect the new date too."""
+	so = frappe.get_doc("Sales Order", sales_order)
+	wanted = set(items) or {row.name for row in so.items if flt(row.delivered_qty) < flt(row.qty)}
+	for row in so.items:
+		if row.name in wanted:
+			row.delivery_date = new_date
+	so.delivery_date = max(getdate(row.delivery_date) for row in so.items if row.delivery_date)
+	so.flags.ignore_permissions = True  # the department's right to answer was checked; not its roles'
+	frappe.flags[WRITING_FLAG] = sales_order
+	try:
+		so.save()
+	finally:
+		frappe.flags[WRITING_FLAG] = None
+	filters = {"sales_order": sales_order, "docstatus": 1, "status": OPEN_WORK_ORDER}
+	if items:
+		filters["sales_order_item"] = ("in", list(items))
+	for name in frappe.get_all("Work Order", filters=filters, pluck="name"):
+		wo = frappe.get_doc("Work Order", name)
+		if wo.expected_delivery_date and getdate(wo.expected_delivery_date) == getdate(new_date):
+			continue
+		wo.expected_delivery_date = new_date
+		wo.flags.ignore_permissions = True
+		wo.save()
+
+
+def writing(sales_order: str) -> bool:
+	"""Whether the app itself is saving this order's new dates right now."""
+	return frappe.flags.get(WRITING_FLAG) == sales_order
+
+
+def notify_customer(sales_order: str, proposal, template: str | None) -> None:
+	"""Tell the customer's contact of the new date from the Sales Order, as ERPNext's own emails are sent:
+	a Communication on the order, queued for sending."""
+	if not template:
+		return
+	so = frappe.get_doc("Sales Order", sales_order)
+	recipient = so.get("contact_email") or frappe.db.get_value("Customer", so.customer, "email_id")
+	if not recipient:
+		return
+	from frappe.core.doctype.communication.email import make
+	from frappe.email.doctype.email_template.email_template import get_email_template
+
+	context = {**so.as_dict(), "old_date": proposal.old_date, "new_date": proposal.new_date}
+	email = get_email_template(template, context)
+	make(
+		doctype="Sales Order",
+		name=so.name,
+		subject=email["subject"],
+		content=email["message"],
+		recipients=recipient,
+		communication_medium="Email",
+		send_email=True,
+	)
+
+
+# --- what a panel shows ------------------------------------------------------------------------------
+
+
+def promise_changes(order_name: str) -> list[dict]:
+	"""Every proposal of an order, newest first, in the API's words."""
+	rows = frappe.get_all(
+		DT_PROMISE_CHANGE,
+		filters={"order_coordination": order_name},
+		fields=list(PROMISE_FIELDS),
+		order_by="proposed_on desc, creation desc",
+	)
+	lines = {}
+	for line in frappe.get_all(
+		"Order Promise Change Item",
+		filters={"parent": ("in", [r.name for r in rows] or [""]), "parenttype": DT_PROMISE_CHANGE},
+		fields=["parent", "sales_order_item", "item_code", "old_date"],
+		order_by="idx asc",
+	):
+		lines.setdefault(line.parent, []).append(line)
+	for row in rows:
+		row["reason_given"] = row.pop("response_reason")
+		row["items"] = lines.get(row.name, [])
+	return rows
+
+
+# --- reminders ---------------------------------------------------------------------------------------
+
+
+def escalate_overdue_promises(now=None) -> list[str]:
+	"""Remind the department that should have answered, and its escalation chain, of proposals past their
+	due time: once per breach, claimed by one statement so two sweeps never both send it."""
+	from order_coordination.outbox import queue_notifications
+	from order_coordination.sweep import escalation_chain
+
+	now = now or now_datetime()
+	run_id = frappe.generate_hash(length=20)
+	frappe.db.sql(
+		"""update `tabOrder Promise Change` set escalated_on = %(now)s, escalation_run = %(run)s
+		where status = %(pending)s and due_by < %(now)s and escalated_on is null""",
+		{"now": now, "run": run_id, "pending": PROMISE_PENDING},
+	)
+	claimed = frappe.get_all(
+		DT_PROMISE_CHANGE,
+		filters={"escalation_run": run_id},
+		fields=["name", "order_coordination", "sales_order", "company", "customer", "to_department"],
+	)
+	if not claimed:
+		return []
+	entries, notices = [], []
+	for p in claimed:
+		order = {"name": p.order_coordination, "sales_order": p.sales_order, "company": p.company}
+		order["customer"] = p.customer
+		entries.append(
+			(
+				order,
+				TimelineEntry(
+					TIMELINE_PROMISE_ESCALATED,
+					now,
+					"Administrator",
+					p.to_department,
+					ref_doctype=DT_PROMISE_CHANGE,
+					ref_name=p.name,
+				),
+			)
+		)
+		notices.append(
+			{
+				"sales_order": p.sales_order,
+				"departments": [p.to_department],
+				"users": escalation_chain(p.to_department),
+				"subject": "The new delivery date proposed for order {0} awaits an answer from {1}",
+				"args": [p.sales_order, p.to_department],
+			}
+		)
+	write_timeline(entries)
+	queue_notifications(notices)
+	return [p.name for p in claimed]
