@@ -191,15 +191,28 @@ def notify_customer(sales_order: str, proposal, template: str | None) -> None:
 
 	context = {**so.as_dict(), "old_date": proposal.old_date, "new_date": proposal.new_date}
 	email = get_email_template(template, context)
-	make(
-		doctype="Sales Order",
-		name=so.name,
-		subject=email["subject"],
-		content=email["message"],
-		recipients=recipient,
-		communication_medium="Email",
-		send_email=True,
-	)
+	savepoint = "oc_notice_" + frappe.generate_hash(length=8)
+	frappe.db.savepoint(savepoint)
+	try:
+		make(
+			doctype="Sales Order",
+			name=so.name,
+			subject=email["subject"],
+			content=email["message"],
+			recipients=recipient,
+			communication_medium="Email",
+			send_email=True,
+		)
+	except frappe.OutgoingEmailError:
+		# The new date stands; only the email could not go out. Say so, and leave it to the admin's log.
+		frappe.db.rollback(save_point=savepoint)
+		frappe.clear_last_message()
+		frappe.log_error(title=f"Order Coordination: customer not told of the new date of {so.name}")
+		frappe.msgprint(
+			_("The new date is saved, but the customer could not be emailed: no outgoing email account"),
+			indicator="orange",
+			alert=True,
+		)
 
 
 # --- what a panel shows ------------------------------------------------------------------------------

@@ -166,7 +166,9 @@ class Draft:
 			actor=proposal.from_department,
 		)
 
-	def answer_promise(self, status: str, reason: str | None = None, note: str | None = None, new_promise=None):
+	def answer_promise(
+		self, status: str, reason: str | None = None, note: str | None = None, new_promise=None
+	):
 		"""Accept, decline or withdraw the pending promise change; an accepted one moves the promise to
 		`new_promise` (what ERPNext's lines say once the new dates are written)."""
 		proposal = self.state.pending_promise

@@ -238,7 +238,11 @@ def _on_delivery_confirmed(draft: Draft, event: ev.Event, policy: Policy):
 	shipping = responsible_for(policy.matrix, SHIPPED)
 	draft.add_entry(TIMELINE_DELIVERY_CONFIRMED, department=shipping, note=join_notes(outcome, event.note))
 	draft.notify(
-		NOTICE_DELIVERY, "Delivery of order {0}: {1}", (state.sales_order, outcome), actor=shipping, stage=SHIPPED
+		NOTICE_DELIVERY,
+		"Delivery of order {0}: {1}",
+		(state.sales_order, outcome),
+		actor=shipping,
+		stage=SHIPPED,
 	)
 	problem = {OUTCOME_REFUSED: DELIVERY_FAILED, OUTCOME_DAMAGED: DAMAGED_IN_TRANSIT}.get(outcome)
 	if problem:

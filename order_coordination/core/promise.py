@@ -79,7 +79,9 @@ def propose(
 		raise CoordinationError("Order {0} is already promised for {1}", state.sales_order, new_date)
 	to_department = counterpart(state, proposer, policy)
 	if to_department == proposer:
-		raise CoordinationError("{0} would answer its own proposal: no other department works on it", proposer)
+		raise CoordinationError(
+			"{0} would answer its own proposal: no other department works on it", proposer
+		)
 	proposal = PromiseProposal(
 		from_department=proposer,
 		to_department=to_department,

@@ -150,7 +150,10 @@ def remove_committed_orders(names):
 	frappe.db.rollback()
 	if not names:
 		return
+	changes = frappe.get_all(constants.DT_PROMISE_CHANGE, {"sales_order": ["in", names]}, pluck="name")
+	frappe.db.delete(constants.DT_PROMISE_CHANGE_ITEM, {"parent": ["in", changes or [""]]})
 	for doctype in (
+		constants.DT_PROMISE_CHANGE,
 		constants.DT_TIMELINE,
 		constants.DT_ORDER_HANDOFF,
 		constants.DT_EXCEPTION,
