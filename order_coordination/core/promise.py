@@ -22,7 +22,7 @@ from .constants import (
 	PROMISE_REASONS,
 	READY_TO_SHIP,
 )
-from .derive import wanted_holder
+from .derive import is_shipped, wanted_holder
 from .draft import Draft, due_by
 from .errors import CoordinationError
 from .model import Decision, OrderState, PromiseProposal
@@ -67,6 +67,10 @@ def propose(
 	date being moved (for lines, the earliest of theirs); the order's promise by default."""
 	if not state.is_active:
 		raise CoordinationError("Order {0} is no longer active", state.sales_order)
+	if is_shipped(state):
+		raise CoordinationError(
+			"Order {0} has left in full: no delivery date is left to move", state.sales_order
+		)
 	if reason not in PROMISE_REASONS:
 		raise CoordinationError("{0} is not a reason to move a delivery date", reason)
 	if not isinstance(new_date, date) or new_date < today:

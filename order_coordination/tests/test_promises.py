@@ -300,3 +300,95 @@ class TestPromiseChanges(TestCase):
 		self.assertIn(
 			frappe.format(day(20), {"fieldtype": "Date"}).split("-")[0], sent[0].content + str(day(20))
 		)
+
+
+class TestPromiseReports(TestCase):
+	"""Promise Reliability and On-Time In-Full against the first and the latest promise."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_user(SALES_USER, "Sales User")
+		make_user(PLANNER, "Manufacturing User")
+		make_user(CLERK, "Stock User")
+		group, territory = frappe.db.get_value("Customer", "_Test Customer", ["customer_group", "territory"])
+		cls.customers = {}
+		for name in ("OC Promise Report Customer", "OC OTIF Report Customer"):
+			cls.customers[name] = frappe.db.get_value("Customer", {"customer_name": name}) or (
+				frappe.get_doc(
+					{
+						"doctype": "Customer",
+						"customer_name": name,
+						"customer_group": group,
+						"territory": territory,
+					}
+				)
+				.insert()
+				.name
+			)
+		cls.customer = cls.customers["OC Promise Report Customer"]
+
+	def test_promise_reliability_counts_who_moved_what_and_why(self):
+		from order_coordination.order_coordination.report.promise_reliability import promise_reliability
+
+		a = make_order(delivery_date=add_days(nowdate(), 10), customer=self.customer)
+		make_work_orders_for(a)
+		b = make_order(item_code=STOCKED, delivery_date=add_days(nowdate(), 10), customer=self.customer)
+		make_order(item_code=STOCKED, delivery_date=add_days(nowdate(), 10), customer=self.customer)
+		with self.set_user(PLANNER):
+			accepted = api.propose_delivery_date(a.name, str(day(17)), "Capacity")
+		with self.set_user(SALES_USER):
+			api.accept_delivery_date(accepted)
+		with self.set_user(CLERK):
+			declined = api.propose_delivery_date(a.name, str(day(20)), "Carrier")
+		with self.set_user(SALES_USER):
+			api.decline_delivery_date(declined, "No")
+			asked = api.propose_delivery_date(b.name, str(day(15)), "Customer Request")
+		with self.set_user(CLERK):
+			api.accept_delivery_date(asked)
+
+		filters = {"customer": self.customer}
+		_cols, rows, *_ = promise_reliability.execute(filters)
+		month = getdate(nowdate()).strftime("%Y-%m")
+		got = {r["department"]: r for r in rows if r["month"] == month}
+		self.assertEqual(
+			{d: (r["proposals"], r["accepted"], r["declined"], r["days_moved"]) for d, r in got.items()},
+			{
+				constants.PRODUCTION: (1, 1, 0, 7),
+				constants.LOGISTICS: (1, 0, 1, 0),
+				constants.SALES: (1, 1, 0, 5),
+			},
+		)
+		self.assertEqual(got[constants.PRODUCTION]["reason_capacity"], 1)
+		self.assertEqual(got[constants.SALES]["reason_customer_request"], 1)
+		_cols, rows, *_ = promise_reliability.execute({**filters, "view": "Customer"})
+		(row,) = rows
+		self.assertEqual(
+			(row.orders, row.orders_moved, row.moves, row.days_moved, row.customer_requests), (3, 2, 2, 12, 1)
+		)
+		self.assertRaises(frappe.ValidationError, promise_reliability.execute, {"view": "Nonsense"})
+
+	def test_on_time_in_full_against_the_first_and_the_latest_promise(self):
+		from order_coordination.order_coordination.report.on_time_in_full import on_time_in_full
+		from order_coordination.tests.utils import add_stock, deliver
+
+		self.customer = self.customers["OC OTIF Report Customer"]
+		so = make_order(
+			item_code=STOCKED,
+			qty=2,
+			transaction_date=add_days(nowdate(), -20),
+			delivery_date=add_days(nowdate(), -5),
+			customer=self.customer,
+		)
+		with self.set_user(CLERK):
+			name = api.propose_delivery_date(so.name, nowdate(), "Carrier")
+		with self.set_user(SALES_USER):
+			api.accept_delivery_date(name)
+		add_stock(STOCKED, 2)
+		deliver(so)
+		_cols, rows, *_ = on_time_in_full.execute({"customer": self.customer})
+		(row,) = [r for r in rows if r["month"] == getdate(nowdate()).strftime("%Y-%m")]
+		self.assertEqual(
+			(row["orders"], row["otif"], row["moved"], row["on_time_first"], row["otif_first"]),
+			(1, 1, 1, 0, 0),
+		)

@@ -5,7 +5,8 @@
 
 An order due in the period is On Time when its first delivery left by the delivery date, In Full when
 everything ordered is delivered net of returns, and OTIF when in full and its last delivery, completing it,
-left by that date.
+left by that date. Both are measured against the latest promise (the date the departments agreed last) and
+against the first one made to the customer, so that moving a date does not hide a late order.
 
 Returns: ERPNext adds a return's negative quantities to the Sales Order's delivered quantities, so its
 `per_delivered` is already net and drops below 100 when goods come back. A delivery whose goods for the
@@ -44,6 +45,20 @@ def columns():
 		{"fieldname": "in_full", "label": _("In Full"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "otif", "label": _("On Time In Full"), "fieldtype": "Int", "width": 120},
 		{"fieldname": "otif_percent", "label": _("OTIF %"), "fieldtype": "Percent", "width": 90},
+		{"fieldname": "moved", "label": _("Promise Moved"), "fieldtype": "Int", "width": 110},
+		{
+			"fieldname": "on_time_first",
+			"label": _("On Time (First Promise)"),
+			"fieldtype": "Int",
+			"width": 150,
+		},
+		{"fieldname": "otif_first", "label": _("OTIF (First Promise)"), "fieldtype": "Int", "width": 140},
+		{
+			"fieldname": "otif_first_percent",
+			"label": _("OTIF % (First Promise)"),
+			"fieldtype": "Percent",
+			"width": 150,
+		},
 	]
 
 
@@ -55,7 +70,7 @@ def orders(filters):
 		from_date=from_date, to_date=min(to_date, getdate(nowdate())), cancelled=constants.STATUS_CANCELLED
 	)
 	return frappe.db.sql(
-		f"""select oc.name, oc.customer, oc.delivery_date, so.per_delivered,
+		f"""select oc.name, oc.customer, oc.delivery_date, oc.original_delivery_date, so.per_delivered,
 			(select min(dn.posting_date) {DELIVERIES_OF_ORDER}) as first_delivery,
 			(select max(dn.posting_date) {DELIVERIES_OF_ORDER}) as last_delivery
 		from `tabOrder Coordination` oc join `tabSales Order` so on so.name = oc.sales_order
@@ -66,18 +81,29 @@ def orders(filters):
 
 
 def data(filters):
-	groups = defaultdict(lambda: {"orders": 0, "on_time": 0, "in_full": 0, "otif": 0})
+	counts = ("orders", "on_time", "in_full", "otif", "moved", "on_time_first", "otif_first")
+	groups = defaultdict(lambda: dict.fromkeys(counts, 0))
 	for order in orders(filters):
 		due = getdate(order.delivery_date)
+		first = getdate(order.original_delivery_date or order.delivery_date)
 		g = groups[(order.customer, due.strftime("%Y-%m"))]
 		g["orders"] += 1
-		on_time = bool(order.first_delivery) and getdate(order.first_delivery) <= due
 		in_full = flt(order.per_delivered) >= 100
-		g["on_time"] += on_time
 		g["in_full"] += in_full
-		g["otif"] += in_full and bool(order.last_delivery) and getdate(order.last_delivery) <= due
+		g["moved"] += first != due
+		for suffix, date in (("", due), ("_first", first)):
+			g["on_time" + suffix] += bool(order.first_delivery) and getdate(order.first_delivery) <= date
+			g["otif" + suffix] += (
+				in_full and bool(order.last_delivery) and getdate(order.last_delivery) <= date
+			)
 	return [
-		{"customer": customer, "month": month, **g, "otif_percent": 100.0 * g["otif"] / g["orders"]}
+		{
+			"customer": customer,
+			"month": month,
+			**g,
+			"otif_percent": 100.0 * g["otif"] / g["orders"],
+			"otif_first_percent": 100.0 * g["otif_first"] / g["orders"],
+		}
 		for (customer, month), g in sorted(groups.items())
 	]
 

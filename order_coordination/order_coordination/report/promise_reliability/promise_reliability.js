@@ -1,0 +1,15 @@
+// Copyright (c) 2026, order_coordination contributors
+// For license information, please see license.txt
+
+frappe.query_reports["Promise Reliability"] = {
+	filters: [
+		{
+			fieldname: "view",
+			label: __("View"),
+			fieldtype: "Select",
+			options: ["Department", "Customer"],
+			default: "Department",
+		},
+		...order_coordination.report_filters({ dates: true, months: 12 }),
+	],
+};
