@@ -135,7 +135,6 @@ def get_order_status(sales_order):
 			h["sla"] = sla_state(get_datetime(h.due_by), now, order.policy.calendar)
 	return {
 		"actions": allowed_actions(order, exceptions),
-		"reasons": constants.PROMISE_REASONS,
 		"original_delivery_date": doc.original_delivery_date or doc.delivery_date,
 		"promise_changes": promises.promise_changes(name),
 		"duties": duties(order.policy.matrix, doc.stage),

@@ -9,6 +9,7 @@ def boot_session(bootinfo):
 		"stages": list(constants.STAGES),
 		"exception_types": list(constants.EXCEPTION_TYPES),
 		"outcomes": list(constants.DELIVERY_OUTCOMES),
+		"promise_reasons": list(constants.PROMISE_REASONS),
 		# Timeline actions whose notes the app writes (event names, "Sales → Production"): shown translated.
 		"app_note_actions": [
 			constants.TIMELINE_DOCUMENT,

@@ -1,5 +1,6 @@
-// The coordination panel: the order's stage as a pipeline, who holds it, the pending handoff against
-// its SLA, open exceptions, and the buttons this user may use now (the server decides which).
+// The coordination panel: the order's stage as a pipeline, who holds it, who does, answers for and is told
+// of its stage, the pending handoff against its SLA, the promise and how it moved, open exceptions, and the
+// buttons this user may use now (the server decides which).
 frappe.provide("order_coordination");
 
 const API = "order_coordination.api.";
@@ -15,6 +16,7 @@ const STATUS_COLOURS = {
 // The app's lists come from the server (boot info): never copies here.
 const lists = () => frappe.boot.order_coordination || {};
 const esc = (value) => frappe.utils.escape_html(value == null ? "" : String(value));
+const day = (value) => (value ? frappe.datetime.str_to_user(value) : "");
 
 // Notes the app writes (event names, "Sales → Production") are shown translated; users' own words as typed.
 const note = (t) => {
@@ -71,11 +73,13 @@ order_coordination.Panel = class Panel {
 					<span class="indicator-pill ${order_coordination.status_colour(s.status)}">${esc(__(s.status))}</span>
 					<span>${__("Held by")} <b>${esc(__(s.responsible_department))}</b></span>
 					<span>${__("Accountable")}: <b>${esc(__(s.accountable_department))}</b></span>
-					<span>${__("Delivery Date")}: <b>${esc(frappe.datetime.str_to_user(s.delivery_date))}</b></span>
+					<span>${__("Delivery Date")}: <b>${esc(day(s.delivery_date))}</b></span>
 					${s.expected_finish ? `<span>${__("Expected Delivery")}: <b>${esc(frappe.datetime.str_to_user(s.expected_finish))}</b></span>` : ""}
 					<a class="oc-open-record" href="${frappe.utils.get_form_link("Order Coordination", s.sales_order)}">${__("Open coordination record")}</a>
 				</div>
+				${this.duties_html(s)}
 				${this.handoff_html(s)}
+				${this.promise_html(s)}
 				${this.exceptions_html(s)}
 				<div class="oc-actions"></div>
 				${this.show_timeline ? this.handoffs_html(s) + this.timeline_html(s) : ""}
@@ -93,6 +97,70 @@ order_coordination.Panel = class Panel {
 			})
 			.join("");
 		return `<div class="oc-pipeline">${steps}</div>`;
+	}
+
+	duties_html(s) {
+		const d = s.duties;
+		if (!d) return "";
+		const informed = (d.informed || []).map((dept) => esc(__(dept))).join(", ") || "—";
+		return `<div class="oc-duties text-muted small">
+			${__("{0}: done by {1}, answered for by {2}, kept informed: {3}", [
+				`<b>${esc(__(s.stage))}</b>`,
+				`<b>${esc(__(d.responsible))}</b>`,
+				`<b>${esc(__(d.accountable))}</b>`,
+				informed,
+			])}</div>`;
+	}
+
+	// The promise: the first date, each move (who, why), and a proposal waiting for an answer.
+	promise_html(s) {
+		const changes = s.promise_changes || [];
+		if (!changes.length) return "";
+		const moves = changes
+			.filter((c) => c.status === "Accepted")
+			.reverse()
+			.map((c) =>
+				__("moved to {0} by {1}: {2}", [
+					`<b>${esc(day(c.new_date))}</b>`,
+					esc(__(c.proposed_by_department)),
+					esc(__(c.reason)),
+				])
+			);
+		const history = moves.length
+			? `<div class="oc-promise-history">${__("Promised {0}", [`<b>${esc(day(s.original_delivery_date))}</b>`])}, ${moves.join(", ")}</div>`
+			: "";
+		const pending = changes
+			.filter((c) => c.status === "Pending")
+			.map(
+				(c) => `<div class="oc-promise-pending">
+					<span class="indicator-pill orange">${__("New date proposed")}</span>
+					${__("{0} asks {1} to deliver on {2} instead of {3}: {4}", [
+						esc(__(c.proposed_by_department)),
+						esc(__(c.to_department)),
+						`<b>${esc(day(c.new_date))}</b>`,
+						esc(day(c.old_date)),
+						esc(__(c.reason)),
+					])}
+					${(c.items || []).length ? `<span class="text-muted">(${(c.items || []).map((i) => esc(i.item_code)).join(", ")})</span>` : ""}
+					· ${__("Answer Due By")} <b>${esc(frappe.datetime.str_to_user(c.due_by))}</b>
+					${c.note ? `<div class="text-muted small">${esc(c.note)}</div>` : ""}
+				</div>`
+			)
+			.join("");
+		const declined = changes
+			.filter((c) => c.status === "Declined")
+			.slice(0, 1)
+			.map(
+				(c) =>
+					`<div class="text-muted small">${__("{0} declined {1} ({2}): {3}", [
+						esc(__(c.to_department)),
+						esc(day(c.new_date)),
+						esc(__(c.proposed_by_department)),
+						esc(c.reason_given || ""),
+					])}</div>`
+			)
+			.join("");
+		return `<div class="oc-promise">${history}${pending}${declined}</div>`;
 	}
 
 	handoff_html(s) {
@@ -173,9 +241,12 @@ order_coordination.Panel = class Panel {
 			raise_exception: __("Raise Exception"),
 			resolve_exception: __("Resolve Exception"),
 			confirm_delivery: __("Confirm Delivery"),
+			propose_date: __("Propose New Date"),
+			accept_date: __("Accept New Date"),
+			decline_date: __("Decline New Date"),
 		};
 		actions.forEach((action) => {
-			const primary = ["accept", "confirm_delivery"].includes(action.action);
+			const primary = ["accept", "confirm_delivery", "accept_date"].includes(action.action);
 			$(`<button class="btn btn-xs ${primary ? "btn-primary" : "btn-default"}" data-action="${action.action}">
 					${labels[action.action]}</button>`)
 				.appendTo($actions)
@@ -258,6 +329,67 @@ order_coordination.Panel = class Panel {
 			(v) => this.call("resolve_exception", { exception: action.exception, resolution: v.resolution }),
 			__("Resolve Exception"),
 			__("Resolve")
+		);
+	}
+
+	propose_date(action) {
+		const lines = action.lines || [];
+		const fields = [
+			{
+				fieldname: "new_date",
+				fieldtype: "Date",
+				label: __("New Delivery Date"),
+				reqd: 1,
+				default: this.status.delivery_date,
+			},
+			{
+				fieldname: "reason",
+				fieldtype: "Select",
+				label: __("Reason"),
+				options: lists().promise_reasons,
+				default: action.customer_request ? "Customer Request" : "Capacity",
+				reqd: 1,
+			},
+			{ fieldname: "note", fieldtype: "Small Text", label: __("Note") },
+		];
+		if (lines.length > 1) {
+			fields.push({
+				fieldname: "items",
+				fieldtype: "MultiCheck",
+				label: __("Only These Lines (none: the whole order)"),
+				options: lines.map((line) => ({
+					label: `${line.item_code}: ${line.qty} · ${day(line.delivery_date)}`,
+					value: line.name,
+				})),
+			});
+		}
+		frappe.prompt(
+			fields,
+			(v) =>
+				this.call("propose_delivery_date", {
+					sales_order: this.sales_order,
+					new_date: v.new_date,
+					reason: v.reason,
+					note: v.note,
+					items: (v.items || []).length ? JSON.stringify(v.items) : null,
+				}),
+			__("Propose New Date"),
+			__("Propose")
+		);
+	}
+
+	accept_date(action) {
+		frappe.confirm(__("Accept the new date? The Sales Order and its open Work Orders take it now."), () =>
+			this.call("accept_delivery_date", { proposal: action.proposal })
+		);
+	}
+
+	decline_date(action) {
+		frappe.prompt(
+			{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
+			(v) => this.call("decline_delivery_date", { proposal: action.proposal, reason: v.reason }),
+			__("Decline New Date"),
+			__("Decline")
 		);
 	}
 

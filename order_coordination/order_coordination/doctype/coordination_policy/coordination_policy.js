@@ -1,0 +1,54 @@
+// Copyright (c) 2026, order_coordination contributors
+// For license information, please see license.txt
+
+// The responsibility matrix as a chart, stages down and departments across: R does the stage, A answers
+// for it, I is kept informed. It follows the table below it as rows are edited.
+const ROLE_LETTERS = { Responsible: "R", Accountable: "A", Informed: "I" };
+const ROLE_COLOURS = { Responsible: "blue", Accountable: "green", Informed: "gray" };
+
+function render_matrix_chart(frm) {
+	const field = frm.fields_dict.matrix_chart;
+	if (!field) return;
+	const esc = (v) => frappe.utils.escape_html(v == null ? "" : String(v));
+	const stages = (frappe.boot.order_coordination || {}).stages || [];
+	const rows = frm.doc.matrix || [];
+	const departments = [...new Set(rows.map((r) => r.department).filter(Boolean))];
+	if (!departments.length) {
+		field.$wrapper.html(
+			`<p class="text-muted">${__("Save to fill the matrix from the ownership model.")}</p>`
+		);
+		return;
+	}
+	const cell = (stage, dept) => {
+		const row = rows.find((r) => r.stage === stage && r.department === dept);
+		if (!row || !row.responsibility) return `<td class="text-muted text-center">·</td>`;
+		const role = row.responsibility;
+		return `<td class="text-center" title="${esc(__(role))}">
+			<span class="indicator-pill ${ROLE_COLOURS[role] || "gray"}">${esc(__(ROLE_LETTERS[role] || role))}</span></td>`;
+	};
+	const body = stages
+		.map(
+			(stage) => `<tr><th>${esc(__(stage))}</th>${departments.map((d) => cell(stage, d)).join("")}</tr>`
+		)
+		.join("");
+	field.$wrapper.html(`
+		<div class="oc-matrix-chart">
+			<table class="table table-sm table-bordered">
+				<thead><tr><th>${__("Stage")}</th>${departments.map((d) => `<th class="text-center">${esc(__(d))}</th>`).join("")}</tr></thead>
+				<tbody>${body}</tbody>
+			</table>
+			<p class="text-muted small">${__("R: does the stage · A: answers for it · I: is kept informed")}</p>
+		</div>`);
+}
+
+frappe.ui.form.on("Coordination Policy", {
+	refresh: render_matrix_chart,
+	ownership_model: render_matrix_chart,
+});
+
+frappe.ui.form.on("Coordination Matrix Row", {
+	stage: render_matrix_chart,
+	department: render_matrix_chart,
+	responsibility: render_matrix_chart,
+	matrix_remove: render_matrix_chart,
+});
