@@ -113,6 +113,40 @@ await production.page.waitForFunction(() => !document.querySelector(".oc-panel b
 await production.page.waitForTimeout(500);
 await shot(production, "03-production-accepts.png", "Production holds the order");
 
+// Production cannot make the date: it proposes a new one to Sales, who accepts it; ERPNext takes it.
+const promised = await call(admin, "frappe.client.get_value", {
+	doctype: "Sales Order",
+	filters: so,
+	fieldname: "delivery_date",
+});
+const later = new Date(Date.now() + 21 * 86400000).toISOString().slice(0, 10);
+await click_action(production, "propose_date");
+await production.page.waitForSelector(".modal.show select[data-fieldname=reason]");
+await production.page.evaluate((d) => cur_dialog.set_value("new_date", d), later);
+await production.page.locator(".modal.show select[data-fieldname=reason]").selectOption("Capacity");
+await production.page
+	.locator(".modal.show textarea[data-fieldname=note]")
+	.fill("Press 2 is down for maintenance this week");
+await production.page.locator(".modal.show .btn-primary").click();
+await production.page.waitForSelector(".oc-promise-pending", { timeout: 30000 });
+await production.page.waitForTimeout(500);
+await shot(production, "03a-production-proposes-date.png", "a new date proposed to Sales, with its reason");
+await open_form(sales, "sales-order", so);
+await panel(sales);
+await sales.page.waitForSelector(".oc-panel button[data-action=accept_date]", { timeout: 30000 });
+await shot(sales, "03b-sales-answers-date.png", "Sales is asked to accept or decline the new date");
+await click_action(sales, "accept_date");
+await sales.page.locator(".modal.show .btn-primary").click();
+await sales.page.waitForSelector(".oc-promise-history", { timeout: 30000 });
+await sales.page.reload();
+await sales.page.waitForFunction((n) => window.cur_frm && cur_frm.doc.name === n, so);
+await panel(sales);
+await sales.page.waitForSelector(".oc-promise-history", { timeout: 30000 });
+const moved = await sales.page.evaluate(() => cur_frm.doc.delivery_date);
+if (moved !== later) throw new Error(`the Sales Order shows ${moved}, not the accepted ${later}`);
+console.log(`promise: ${promised.delivery_date} moved to ${moved} on the Sales Order`);
+await shot(sales, "03c-promise-moved.png", "the Sales Order shows the new date; the panel its history");
+
 // Production plans and makes it in ERPNext: the order moves by itself and is handed to Logistics.
 const wo = await call(admin, FIXTURES + "produce_order", { sales_order: so });
 await open_form(production, "work-order", wo);
@@ -183,6 +217,7 @@ for (const [file, report] of [
 	["12-handoff-lead-time.png", "Handoff Lead Time"],
 	["13-department-dwell-time.png", "Department Dwell Time"],
 	["14-on-time-in-full.png", "On-Time In-Full"],
+	["15-promise-reliability.png", "Promise Reliability"],
 ]) {
 	await admin.page.goto(`/app/query-report/${report}?company=${encodeURIComponent(data.company)}`);
 	await admin.page
@@ -194,6 +229,14 @@ for (const [file, report] of [
 	await admin.page.waitForTimeout(2000);
 	await shot(admin, file, report);
 }
+
+// The policy form draws its matrix as a chart: who does, answers for and is told of each stage.
+const policy = await call(admin, FIXTURES + "policy_of", { company: data.company });
+await open_form(admin, "coordination-policy", policy);
+await admin.page.waitForSelector(".oc-matrix-chart table", { timeout: 30000 });
+await admin.page.locator(".oc-matrix-chart").scrollIntoViewIfNeeded();
+await admin.page.waitForTimeout(500);
+await shot(admin, "16-policy-matrix.png", "the responsibility matrix as a chart");
 
 await browser.close();
 console.log("walk complete");

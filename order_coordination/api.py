@@ -14,6 +14,7 @@ from frappe.utils import flt, get_datetime, getdate, now_datetime, nowdate
 from order_coordination import coordination, promises
 from order_coordination.core import actions, constants, lifecycle, promise
 from order_coordination.core import events as ev
+from order_coordination.core.derive import is_shipped
 from order_coordination.core.responsibility import duties, responsible_for
 from order_coordination.core.sla import sla_state
 from order_coordination.departments import all_departments, check_acts_for, user_departments
@@ -199,7 +200,7 @@ def promise_actions(order: coordination.Order, mine: set) -> list[dict]:
 			{"action": "accept_date", "proposal": proposal.name},
 			{"action": "decline_date", "proposal": proposal.name},
 		]
-	if state.is_active and any(promise.may_propose(d, policy) for d in mine):
+	if state.is_active and not is_shipped(state) and any(promise.may_propose(d, policy) for d in mine):
 		lines = frappe.get_all(
 			"Sales Order Item",
 			filters={"parent": state.sales_order, "parenttype": "Sales Order"},

