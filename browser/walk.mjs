@@ -86,6 +86,7 @@ async function wait_stage(who, stage) {
 const admin = await session("Administrator", process.env.OC_ADMIN_PASSWORD || "admin");
 const data = await call(admin, FIXTURES + "prepare");
 const so = data.sales_order;
+const policy = await call(admin, FIXTURES + "policy_of", { company: data.company });
 console.log(`walking ${so}`);
 const sales = await session(data.users.sales, data.password);
 const production = await session(data.users.production, data.password);
@@ -119,16 +120,22 @@ const promised = await call(admin, "frappe.client.get_value", {
 	filters: so,
 	fieldname: "delivery_date",
 });
-const later = new Date(Date.now() + 21 * 86400000).toISOString().slice(0, 10);
+const later = new Date(Date.now() + 28 * 86400000).toISOString().slice(0, 10);
 await click_action(production, "propose_date");
 await production.page.waitForSelector(".modal.show select[data-fieldname=reason]");
-await production.page.evaluate((d) => cur_dialog.set_value("new_date", d), later);
+const typed = await production.page.evaluate((d) => frappe.datetime.str_to_user(d), later);
+await production.page.locator(".modal.show input[data-fieldname=new_date]").fill(typed);
+await production.page.keyboard.press("Escape"); // the date picker closes; the dialog stays
+await production.page.waitForTimeout(300);
 await production.page.locator(".modal.show select[data-fieldname=reason]").selectOption("Capacity");
 await production.page
 	.locator(".modal.show textarea[data-fieldname=note]")
 	.fill("Press 2 is down for maintenance this week");
 await production.page.locator(".modal.show .btn-primary").click();
-await production.page.waitForSelector(".oc-promise-pending", { timeout: 30000 });
+await production.page.waitForSelector(".oc-promise-pending", { timeout: 30000 }).catch(async (error) => {
+	await production.page.screenshot({ path: "/tmp/walk-failure.png" });
+	throw error;
+});
 await production.page.waitForTimeout(500);
 await shot(production, "03a-production-proposes-date.png", "a new date proposed to Sales, with its reason");
 await open_form(sales, "sales-order", so);
@@ -231,7 +238,6 @@ for (const [file, report] of [
 }
 
 // The policy form draws its matrix as a chart: who does, answers for and is told of each stage.
-const policy = await call(admin, FIXTURES + "policy_of", { company: data.company });
 await open_form(admin, "coordination-policy", policy);
 await admin.page.waitForSelector(".oc-matrix-chart table", { timeout: 30000 });
 await admin.page.locator(".oc-matrix-chart").scrollIntoViewIfNeeded();
