@@ -255,6 +255,24 @@ class TestPromiseChanges(TestCase):
 			1,
 		)
 
+	def test_two_proposals_at_once_the_later_replaces_the_earlier(self):
+		so, _wo = self.order_in_production()
+		frappe.db.commit()  # the two connections must see the order
+		self.addCleanup(remove_committed_orders, [so.name])
+		self.addCleanup(frappe.db.delete, "Work Order", {"sales_order": so.name})
+		results = at_once(lambda: api.propose_delivery_date(so.name, str(day(20)), "Capacity"))
+		self.assertFalse([r for r in results if isinstance(r, Exception)])
+		statuses = sorted(
+			frappe.get_all(constants.DT_PROMISE_CHANGE, filters={"sales_order": so.name}, pluck="status")
+		)
+		self.assertEqual(statuses, [constants.PROMISE_CANCELLED, constants.PROMISE_PENDING])
+		self.assertEqual(record(so.name).name, so.name)
+		pending = frappe.db.get_value(
+			constants.DT_PROMISE_CHANGE, {"sales_order": so.name, "status": constants.PROMISE_PENDING}
+		)
+		facts = frappe.parse_json(record(so.name).facts)
+		self.assertEqual(facts["pending_promise"]["name"], pending)  # the record and the rows agree
+
 	def told(self, so_name):
 		payloads = frappe.get_all(constants.DT_OUTBOX, filters={"sales_order": so_name}, pluck="payload")
 		return [item["departments"] for payload in payloads for item in frappe.parse_json(payload)]
