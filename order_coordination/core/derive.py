@@ -93,24 +93,27 @@ def open_planned_ends(state: OrderState) -> list[datetime]:
 	]
 
 
+# Why an order is late or at risk (English templates, translated by the Frappe layer).
+REASON_OVERDUE = "The promised {0} has passed with goods still to ship"
+REASON_WORK_ORDER = "Work Order ends {0}, after the promised {1}"
+REASON_HISTORY = "The stages ahead usually take until {0} here, after the promised {1}"
+
+
 def status_reason(state: OrderState, now: datetime, policy: Policy) -> tuple[str, tuple] | None:
 	"""Why an order is At Risk or Overdue, as an English template and its arguments; None otherwise."""
 	status = derive_status(state, now, policy)
 	promised = state.delivery_date
 	if status == STATUS_OVERDUE:
-		return "The promised {0} has passed with goods still to ship", (promised,)
+		return REASON_OVERDUE, (promised,)
 	if status != STATUS_AT_RISK:
 		return None
 	planned = [
 		end for end in open_planned_ends(state) if STAGES.index(state.stage) < STAGES.index(READY_TO_SHIP)
 	]
 	if planned and max(planned).date() > promised:
-		return "Work Order ends {0}, after the promised {1}", (max(planned).date(), promised)
+		return REASON_WORK_ORDER, (max(planned).date(), promised)
 	finish = expected_finish_of(state, now, policy, evidence_only=True)
-	return (
-		"The stages ahead usually take until {0} here, after the promised {1}",
-		(finish.date() if finish else None, promised),
-	)
+	return REASON_HISTORY, (finish.date() if finish else None, promised)
 
 
 def is_shipped(state: OrderState) -> bool:
