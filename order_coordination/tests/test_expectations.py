@@ -36,9 +36,11 @@ def a_monday_weeks_ago(weeks=3) -> datetime:
 	return datetime(day.year, day.month, day.day, 9, 0)
 
 
-def history(orders=12, hours=(2, 5, 10)):
-	"""Timeline rows of `orders` past orders: received, planned after hours[0] working hours, in
-	production after hours[1] more, ready to ship after hours[2] more (all within one working week)."""
+def history(orders=12, hours=(1, 2, 3)):
+	"""Timeline rows of `orders` past orders: received at 9:00, planned after hours[0] working hours, in
+	production after hours[1] more, ready to ship after hours[2] more, within one working day. The
+	company's other stage rows go (this test's transaction only), so that the samples are these."""
+	frappe.db.delete(constants.DT_TIMELINE, {"company": COMPANY})
 	entries = []
 	for n in range(orders):
 		start = a_monday_weeks_ago() + timedelta(days=7 * (n % 3))
@@ -51,10 +53,6 @@ def history(orders=12, hours=(2, 5, 10)):
 			(constants.READY_TO_SHIP, hours[2]),
 		):
 			at = at + timedelta(hours=after)
-			# Working day 9:00-17:00: carry what passes 17:00 into the next morning.
-			while at.hour >= 17 or at.hour < 9:
-				over = at - at.replace(hour=17, minute=0) if at.hour >= 17 else timedelta(0)
-				at = (at + timedelta(days=1)).replace(hour=9, minute=0) + over
 			action = constants.TIMELINE_CREATED if after == 0 else constants.TIMELINE_STAGE
 			entries.append((order, TimelineEntry(action, at, "Administrator", None, stage_to=stage)))
 	write_timeline(entries)
@@ -72,15 +70,16 @@ class TestExpectations(TestCase):
 
 	def test_durations_are_learned_per_stage_from_the_companys_history(self):
 		self.addCleanup(self.forget_learned)
+		frappe.db.delete(constants.DT_TIMELINE, {"company": COMPANY})  # this transaction only
 		self.assertEqual(expectations.learn(COMPANY), {})  # no history yet: the policy's hours stay
-		history(orders=12, hours=(2, 5, 10))
+		history(orders=12, hours=(1, 2, 3))
 		learned = expectations.learn(COMPANY)
 		self.assertEqual(
 			{stage: round(h, 1) for stage, h in learned.items()},
 			{
-				constants.ORDER_RECEIVED: 2.0,
-				constants.PRODUCTION_PLANNING: 5.0,
-				constants.IN_PRODUCTION: 10.0,
+				constants.ORDER_RECEIVED: 1.0,
+				constants.PRODUCTION_PLANNING: 2.0,
+				constants.IN_PRODUCTION: 3.0,
 			},
 		)
 		self.assertEqual(expectations.learned_for(COMPANY), learned)
@@ -135,11 +134,11 @@ class TestExpectations(TestCase):
 
 	def test_the_tuning_view_measures_and_applying_it_makes_a_new_policy_version(self):
 		self.addCleanup(self.forget_learned)
-		history(orders=12, hours=(2, 5, 10))
+		history(orders=12, hours=(1, 2, 3))
 		rows = {row["stage"]: row for row in expectations.policy_tuning(COMPANY)}
 		planning = rows[constants.PRODUCTION_PLANNING]
-		self.assertEqual((planning["completed"], round(planning["completion_median"], 1)), (12, 5.0))
-		self.assertEqual(planning["suggested_completion"], 5.0)
+		self.assertEqual((planning["completed"], round(planning["completion_median"], 1)), (12, 2.0))
+		self.assertEqual(planning["suggested_completion"], 2.0)
 		self.assertIsNone(rows[constants.SHIPPED]["suggested_completion"])  # no history of it
 		policy = frappe.get_doc(
 			{"doctype": constants.DT_POLICY, "company": COMPANY, "ownership_model": "Sales-led"}
@@ -150,7 +149,7 @@ class TestExpectations(TestCase):
 		self.assertGreaterEqual(expectations.apply_tuning(COMPANY), 3)
 		policy.reload()
 		hours = {row.stage: row.completion_hours for row in policy.stage_slas}
-		self.assertEqual(hours[constants.PRODUCTION_PLANNING], 5.0)
+		self.assertEqual(hours[constants.PRODUCTION_PLANNING], 2.0)
 		self.assertNotEqual(record(make_order().name).policy_snapshot, before)  # new orders, new version
 		with self.set_user(PLANNER):
 			self.assertRaises(frappe.PermissionError, expectations.policy_tuning, COMPANY)

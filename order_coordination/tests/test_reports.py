@@ -182,8 +182,8 @@ class TestReports(TestCase):
 			api.accept_handoff(row["handoff"])
 			_c, rows = department_queue.execute({})
 			row = only(rows, sales_order=so.name)
-			self.assertEqual(
-				(row["department"], row["stage"]), (constants.PRODUCTION, constants.ORDER_RECEIVED)
+			self.assertEqual(  # the stage follows who took it on
+				(row["department"], row["stage"]), (constants.PRODUCTION, constants.PRODUCTION_PLANNING)
 			)
 		with self.set_user(make_user("oc-queue-sales@example.com", "Sales User")):
 			_c, rows = department_queue.execute({})
