@@ -125,7 +125,7 @@ await click_action(production, "propose_date");
 await production.page.waitForSelector(".modal.show select[data-fieldname=reason]");
 const typed = await production.page.evaluate((d) => frappe.datetime.str_to_user(d), later);
 await production.page.locator(".modal.show input[data-fieldname=new_date]").fill(typed);
-await production.page.keyboard.press("Escape"); // the date picker closes; the dialog stays
+await production.page.locator(".modal.show .modal-title").click(); // the date picker closes
 await production.page.waitForTimeout(300);
 await production.page.locator(".modal.show select[data-fieldname=reason]").selectOption("Capacity");
 await production.page
