@@ -219,13 +219,14 @@ def notify_customer(sales_order: str, proposal, template: str | None) -> None:
 			communication_medium="Email",
 			send_email=True,
 		)
-	except frappe.OutgoingEmailError:
-		# The new date stands; only the email could not go out. Say so, and leave it to the admin's log.
+	except (frappe.OutgoingEmailError, frappe.ValidationError):
+		# The new date stands; only the email could not go out (no outgoing account, a contact address
+		# the mail server refuses). Say so, and leave the details to the admin's log.
 		frappe.db.rollback(save_point=savepoint)
 		frappe.clear_last_message()
 		frappe.log_error(title=f"Order Coordination: customer not told of the new date of {so.name}")
 		frappe.msgprint(
-			_("The new date is saved, but the customer could not be emailed: no outgoing email account"),
+			_("The new date is saved, but the customer could not be emailed: see the Error Log"),
 			indicator="orange",
 			alert=True,
 		)
