@@ -75,7 +75,7 @@ export default [
 		languageOptions: {
 			ecmaVersion: 2022,
 			sourceType: "module",
-			globals: { ...globals.node, ...globals.browser, cur_frm: "readonly" },
+			globals: { ...globals.node, ...globals.browser, cur_frm: "readonly", frappe: "readonly" },
 		},
 		rules: { "no-console": "off" },
 	},
