@@ -15,6 +15,8 @@ from datetime import timedelta
 
 import frappe
 from frappe.utils import convert_utc_to_system_timezone, now_datetime
+from frappe.utils.background_jobs import get_job_status
+from rq.job import JobStatus
 
 from order_coordination import coordination
 from order_coordination.core import events as ev
@@ -112,12 +114,16 @@ def enqueue_apply() -> None:
 
 	def enqueue():
 		try:
-			frappe.enqueue(
-				"order_coordination.carrier_feed.apply_queued",
-				queue="short",
-				job_id=APPLY_JOB,
-				deduplicate=True,
-			)
+			# A job still waiting in the queue will find these events too; one already running may have
+			# read the queue before they were stored, so another is started beside it (they share no work:
+			# each shipment is locked by the job applying it).
+			status = get_job_status(APPLY_JOB)
+			if status != JobStatus.QUEUED:
+				frappe.enqueue(
+					"order_coordination.carrier_feed.apply_queued",
+					queue="short",
+					job_id=None if status == JobStatus.STARTED else APPLY_JOB,
+				)
 		except Exception:
 			frappe.log_error(title="Order Coordination: carrier events left to the sweep")
 

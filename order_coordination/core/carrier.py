@@ -62,7 +62,7 @@ class BadEvent(ValueError):
 		self.args_ = args
 
 
-def _text(raw: dict, field: str, limit: int, required: bool) -> str | None:
+def _field(raw: dict, field: str, limit: int, required: bool) -> str | None:
 	value = raw.get(field)
 	if value is None or value == "":
 		if required:
@@ -113,12 +113,12 @@ def check_event(raw, mapping: dict[str, str] | None = None) -> CarrierEvent:
 	if not isinstance(raw, dict):
 		raise BadEvent("An event must be an object")
 	return CarrierEvent(
-		event_id=_text(raw, "event_id", MAX_ID, True),
-		tracking_number=_text(raw, "tracking_number", MAX_TRACKING, True),
+		event_id=_field(raw, "event_id", MAX_ID, True),
+		tracking_number=_field(raw, "tracking_number", MAX_TRACKING, True),
 		status=status_of(raw.get("status"), mapping),
 		occurred_at=parse_time(raw.get("occurred_at")),
-		location=_text(raw, "location", MAX_LOCATION, False),
-		description=_text(raw, "description", MAX_DESCRIPTION, False),
+		location=_field(raw, "location", MAX_LOCATION, False),
+		description=_field(raw, "description", MAX_DESCRIPTION, False),
 	)
 
 
