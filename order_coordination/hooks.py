@@ -56,6 +56,7 @@ ignore_links_on_delete = [
 	"Order Exception",
 	"Order Timeline Entry",
 	"Coordination Outbox",
+	"Carrier Event",
 ]
 
 # The customer's order page in ERPNext's portal, in its menu, and linked from ERPNext's own order page.
