@@ -189,6 +189,7 @@ def apply_to_shipment(shipment: str, events: list) -> int:
 	notes = frappe.get_all("Shipment Delivery Note", {"parent": shipment}, pluck="delivery_note")
 	orders = orders_of_delivery_notes(notes)
 	latest, shown, now = latest_event(shipment), None, now_datetime()
+	reports, marks = [], {CARRIER_EVENT_APPLIED: [], CARRIER_EVENT_SUPERSEDED: []}
 	for row in events:
 		if row.name not in still:
 			continue  # another run applied it meanwhile
@@ -196,31 +197,31 @@ def apply_to_shipment(shipment: str, events: list) -> int:
 		if current:
 			latest = (row.status, row.occurred_at)
 			shown = row
-		event = ev.Event(
-			ev.CARRIER_REPORTED,
-			now,
-			row.received_by,
-			"Shipment",
-			shipment,
-			carrier_status=row.status,
-			note=join_notes(row.location, row.description),
-			superseded=not current,
-		)
-		for sales_order in orders:
-			if coordination.apply_events(sales_order, [event]) is None:
-				backfill_order(sales_order)  # its history first, from ERPNext's own documents
-				coordination.apply_events(sales_order, [event])
-		frappe.db.sql(
-			f"""update `tab{DT_CARRIER_EVENT}` set state = %s, sales_orders = %s, applied_on = %s,
-			modified = %s where name = %s""",
-			(
-				CARRIER_EVENT_APPLIED if current else CARRIER_EVENT_SUPERSEDED,
-				", ".join(orders),
+		reports.append(
+			ev.Event(
+				ev.CARRIER_REPORTED,
 				now,
-				now,
-				row.name,
-			),
+				row.received_by,
+				"Shipment",
+				shipment,
+				carrier_status=row.status,
+				note=join_notes(row.location, row.description),
+				superseded=not current,
+			)
 		)
+		marks[CARRIER_EVENT_APPLIED if current else CARRIER_EVENT_SUPERSEDED].append(row.name)
+	# Each order is loaded (and locked) once for all of the shipment's events, applied in order.
+	for sales_order in orders:
+		if reports and coordination.apply_events(sales_order, reports) is None:
+			backfill_order(sales_order)  # its history first, from ERPNext's own documents
+			coordination.apply_events(sales_order, reports)
+	for state, names in marks.items():
+		if names:
+			frappe.db.sql(
+				f"""update `tab{DT_CARRIER_EVENT}` set state = %s, sales_orders = %s, applied_on = %s,
+				modified = %s where name in %s""",
+				(state, ", ".join(orders), now, now, tuple(names)),
+			)
 	if shown:
 		show_carrier_status(shipment, shown.status, info_of(_as_event(shown)))
 	return len(still)
