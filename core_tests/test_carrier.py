@@ -47,6 +47,8 @@ def test_an_event_is_checked_field_by_field():
 		({**GOOD, "event_id": ""}, "event_id"),
 		({**GOOD, "status": "Teleported"}, "not a carrier status"),
 		({**GOOD, "occurred_at": "soon"}, "ISO 8601"),
+		({**GOOD, "occurred_at": "0001-01-01T00:00:00+01:00"}, "ISO 8601"),
+		({**GOOD, "occurred_at": "1900-01-01T00:00:00"}, "between the years"),
 		({**GOOD, "tracking_number": {"a": 1}}, "must be text"),
 		({**GOOD, "description": "x" * 501}, "longer"),
 		([GOOD], "object"),

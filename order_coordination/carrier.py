@@ -90,9 +90,7 @@ def batch_of(events) -> list:
 def check_rate(user: str) -> None:
 	"""At most `order_coordination_carrier_requests_per_minute` requests (site config; 600) per
 	integration user and minute, counted in Redis across all web workers."""
-	limit = cint(frappe.conf.get("order_coordination_carrier_requests_per_minute")) or (
-		DEFAULT_REQUESTS_PER_MINUTE
-	)
+	limit = requests_per_minute()
 	key = frappe.cache.make_key(f"order_coordination:carrier_rate:{user}:{int(time.time() // 60)}")
 	count = frappe.cache.incr(key)
 	if count == 1:
@@ -102,6 +100,12 @@ def check_rate(user: str) -> None:
 			_("Too many requests: at most {0} a minute. Please try again in a minute.").format(limit),
 			frappe.RateLimitExceededError,
 		)
+
+
+def requests_per_minute() -> int:
+	return (
+		cint(frappe.conf.get("order_coordination_carrier_requests_per_minute")) or DEFAULT_REQUESTS_PER_MINUTE
+	)
 
 
 def account_of(user: str) -> dict:

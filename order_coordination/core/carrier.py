@@ -27,6 +27,7 @@ MAX_ID = 140
 MAX_TRACKING = 140
 MAX_LOCATION = 140
 MAX_DESCRIPTION = 500
+EARLIEST, LATEST = 2000, 2100  # years an event may have occurred in (and the database can hold)
 
 PROGRESS = frozenset({CARRIER_IN_TRANSIT, CARRIER_OUT_FOR_DELIVERY})
 FINAL = frozenset({CARRIER_DELIVERED, CARRIER_RETURNED})
@@ -87,10 +88,12 @@ def parse_time(value) -> datetime:
 		text = text[:-1] + "+00:00"
 	try:
 		at = datetime.fromisoformat(text)
-	except ValueError:
+		if at.tzinfo is not None:
+			at = at.astimezone(timezone.utc).replace(tzinfo=None)
+	except (ValueError, OverflowError):
 		raise BadEvent("{0} must be an ISO 8601 date and time", "occurred_at") from None
-	if at.tzinfo is not None:
-		at = at.astimezone(timezone.utc).replace(tzinfo=None)
+	if not EARLIEST <= at.year <= LATEST:
+		raise BadEvent("{0} must be between the years {1} and {2}", "occurred_at", EARLIEST, LATEST)
 	return at.replace(microsecond=0)
 
 

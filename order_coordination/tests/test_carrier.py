@@ -15,6 +15,8 @@ import frappe
 from erpnext.stock.doctype.shipment.test_shipment import create_test_shipment
 from frappe.tests.test_api import make_request
 from frappe.utils import get_test_client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from order_coordination import carrier, carrier_feed
 from order_coordination.compat import TestCase, declare_test_records
@@ -324,6 +326,35 @@ class TestCarrierEvents(CarrierCase):
 		self.assertEqual(len(self.carrier_updates(so_name)), 1)
 
 
+FIELDS = ("event_id", "tracking_number", "status", "occurred_at", "location", "description")
+scalars = st.one_of(
+	st.none(),
+	st.booleans(),
+	st.integers(),
+	st.floats(allow_nan=False, allow_infinity=False),
+	st.text(max_size=30),
+	st.sampled_from(
+		["Delivered", "2026-11-20T08:00:00Z", "0001-01-01T00:00:00+01:00", "<img src=x onerror=alert(1)>"]
+	),
+)
+payloads = st.recursive(
+	scalars,
+	lambda inner: (
+		st.lists(inner, max_size=4)
+		| st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=5), inner, max_size=7)
+	),
+	max_leaves=16,
+)
+
+
+class TestHostilePayloads(CarrierCase):
+	@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+	@given(payloads)
+	def test_never_a_500(self, payload):
+		response = self.post(None, raw=json.dumps({"events": payload}))
+		self.assertIn(response.status_code, (OK, REJECTED, BAD), response.json)
+
+
 class TestCarrierAccess(CarrierCase):
 	def test_only_the_integration_role_may_report(self):
 		_so, _shipment, awb = self.shipped()
@@ -393,7 +424,7 @@ class TestCarrierAccess(CarrierCase):
 		if time.time() % 60 > 45:
 			time.sleep(61 - time.time() % 60)  # the four requests in one minute's window
 		frappe.cache.delete_keys("order_coordination:carrier_rate:")
-		with patch.object(carrier, "DEFAULT_REQUESTS_PER_MINUTE", 3):
+		with patch.object(carrier, "requests_per_minute", lambda: 3):
 			codes = [self.post({"event_id": "x"}).status_code for _ in range(4)]
 			other = self.post({"event_id": "x"}, user=SIGNED, signature="").status_code
 		frappe.cache.delete_keys("order_coordination:carrier_rate:")
