@@ -95,4 +95,27 @@ await phone.page.goto(`/track?token=${"x".repeat(43)}`);
 await phone.page.waitForSelector(".oc-track-invalid");
 await shot(phone.page, "25-link-not-valid.png");
 
+// In the desk: the carrier's reports in the order's timeline, and Sales making a tracking link.
+const desk = admin.page;
+await desk.setViewportSize({ width: 1440, height: 960 });
+await desk.goto(`/app/sales-order/${data.sales_order}`);
+await desk.waitForSelector(".oc-panel .oc-pipeline", { timeout: 60000 });
+await desk.evaluate(() => {
+	const tab = [...document.querySelectorAll(".form-tabs .nav-link")].find((a) =>
+		a.textContent.includes("Coordination")
+	);
+	if (tab) tab.click();
+});
+await desk.waitForTimeout(1500);
+await shot(desk, "26-desk-carrier-updates.png");
+await desk.evaluate(() => window.scrollTo(0, 0));
+await desk.click(
+	".inner-group-button[data-label='Coordination'] button, .btn-group:has(> [data-label='Coordination']) button"
+);
+await desk.click("[data-label='Tracking%20Link']");
+await desk.waitForSelector(".modal.show [data-fieldname='url']");
+await desk.waitForTimeout(600);
+await desk.screenshot({ path: resolve(SHOTS, "27-desk-tracking-link.png") });
+console.log("saved 27-desk-tracking-link.png");
+
 await browser.close();
