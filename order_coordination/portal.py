@@ -51,11 +51,11 @@ def hash_token(token: str) -> str:
 
 
 def order_for_user(sales_order) -> str:
-	"""The submitted order the session's user may see on the portal."""
+	"""The submitted (or since cancelled) order the session's user may see on the portal."""
 	if not isinstance(sales_order, str) or not sales_order or len(sales_order) > 140:
 		raise NotValid
 	if frappe.session.user == "Guest" or not frappe.db.exists(
-		"Sales Order", {"name": sales_order, "docstatus": 1}
+		"Sales Order", {"name": sales_order, "docstatus": ["in", (1, 2)]}
 	):
 		raise NotValid
 	if not frappe.has_website_permission(frappe.get_doc("Sales Order", sales_order)):
@@ -76,7 +76,7 @@ def order_for_token(token, log: bool = False) -> str:
 	now = now_datetime()
 	if not link or link.revoked or not link.expires_on or link.expires_on <= now:
 		raise NotValid
-	if frappe.db.get_value("Sales Order", link.sales_order, "docstatus") != 1:
+	if frappe.db.get_value("Sales Order", link.sales_order, "docstatus") not in (1, 2):
 		raise NotValid
 	if log:
 		frappe.db.set_value(
@@ -249,7 +249,7 @@ def order_status(sales_order=None, token=None):
 
 def link_days(company: str | None) -> int:
 	days = frappe.db.get_value(constants.DT_POLICY, company, "tracking_link_days") if company else None
-	return constants.DEFAULT_TRACKING_LINK_DAYS if days is None else cint(days)
+	return cint(days) or constants.DEFAULT_TRACKING_LINK_DAYS
 
 
 @frappe.whitelist(methods=["POST"])

@@ -176,6 +176,20 @@ class TestPortalAccess(PortalCase):
 		poll = self.get(f"/api/method/order_coordination.portal.order_status?token={token}")
 		self.assertEqual(poll.status_code, 403)
 
+	def test_a_cancelled_order_says_so(self):
+		so_name = self.order(shipped=False)
+		_name, token = self.link(so_name)
+		frappe.set_user("Administrator")
+		frappe.get_doc("Sales Order", so_name).cancel()
+		frappe.db.commit()
+		for page in (
+			segment(self.get(f"/track?token={token}")),
+			segment(self.get(f"/track/{so_name}", PORTAL)),
+		):
+			self.assertIn("This order was cancelled.", page)
+			self.assertNotIn("oc-step", page)
+		self.assertEqual(self.post("make_tracking_link", SALES, sales_order=so_name).status_code, 417)
+
 	def test_only_the_promise_owner_makes_links(self):
 		so_name = self.order()
 		for user in (STOCK, MAKER, PORTAL):
