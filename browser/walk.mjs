@@ -125,7 +125,7 @@ await click_action(production, "propose_date");
 await production.page.waitForSelector(".modal.show select[data-fieldname=reason]");
 const typed = await production.page.evaluate((d) => frappe.datetime.str_to_user(d), later);
 await production.page.locator(".modal.show input[data-fieldname=new_date]").fill(typed);
-await production.page.keyboard.press("Escape"); // the date picker closes; the dialog stays
+await production.page.locator(".modal.show .modal-title").click(); // the date picker closes
 await production.page.waitForTimeout(300);
 await production.page.locator(".modal.show select[data-fieldname=reason]").selectOption("Capacity");
 await production.page
@@ -243,6 +243,34 @@ await admin.page.waitForSelector(".oc-matrix-chart table", { timeout: 30000 });
 await admin.page.locator(".oc-matrix-chart").scrollIntoViewIfNeeded();
 await admin.page.waitForTimeout(500);
 await shot(admin, "16-policy-matrix.png", "the responsibility matrix as a chart");
+
+// Tuning: what the company's history measured beside the policy's hours.
+await admin.page.locator(".oc-tuning").scrollIntoViewIfNeeded();
+await admin.page.waitForTimeout(500);
+await shot(admin, "17-policy-tuning.png", "measured acceptance and stage times, suggested hours");
+
+// At Risk says why: a Work Order planned to end after the promise.
+await open_form(sales, "sales-order", data.at_risk);
+await panel(sales);
+await sales.page.waitForSelector(".oc-reason", { timeout: 30000 });
+await shot(sales, "18-at-risk-explained.png", "At Risk, and why");
+
+// The list: customer, stage, holder, promised date, status; and the panel on a phone.
+await admin.page.goto("/app/order-coordination");
+await admin.page.waitForSelector(".list-row-container", { timeout: 60000 });
+await admin.page.waitForTimeout(1000);
+await shot(admin, "19-order-list.png", "the list, without duplicate columns");
+const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, baseURL: BASE });
+await phone.request.post("/api/method/login", { form: { usr: data.users.sales, pwd: data.password } });
+const mobile = { page: await phone.newPage(), context: phone, usr: data.users.sales };
+await open_form(mobile, "sales-order", so);
+await panel(mobile);
+const hidden = await mobile.page.evaluate(
+	() => [...document.querySelectorAll(".oc-pipeline .oc-step")].filter((s) => s.offsetParent).length
+);
+if (hidden > 3)
+	throw new Error(`a phone shows ${hidden} pipeline steps, not the current one and its neighbours`);
+await shot(mobile, "20-phone-pipeline.png", "a phone: the current step and its neighbours");
 
 await browser.close();
 console.log("walk complete");

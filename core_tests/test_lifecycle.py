@@ -171,12 +171,16 @@ def test_hold_resume_and_close_mirror_the_sales_order():
 
 
 def test_jeopardy_follows_the_delivery_date():
-	state = submitted(P, delivery_date=date(2026, 11, 24))  # tomorrow: production cannot make it
+	# The policy's starting hours are a guess: a new order due tomorrow is Open until evidence says more.
+	assert submitted(P, delivery_date=date(2026, 11, 24)).status == STATUS_OPEN
+	# This company's history shows production takes days: then tomorrow cannot be made.
+	learned = replace(P, learned_hours={"Production Planning": 16.0, "In Production": 40.0})
+	state = submitted(learned, delivery_date=date(2026, 11, 24))
 	assert state.status == STATUS_AT_RISK
-	state, d = step(state, ev.Event(ev.DELIVERY_DATE_CHANGED, T0, delivery_date=date(2027, 1, 29)), P)
+	state, d = step(state, ev.Event(ev.DELIVERY_DATE_CHANGED, T0, delivery_date=date(2027, 1, 29)), learned)
 	assert state.status == STATUS_OPEN
 	assert any(isinstance(e, TimelineEntry) and e.action == "Delivery Date Changed" for e in d.effects)
-	late = actions.refresh(state, datetime(2027, 2, 1, 10), P)
+	late = actions.refresh(state, datetime(2027, 2, 1, 10), learned)
 	assert late.state.status == STATUS_OVERDUE
 
 

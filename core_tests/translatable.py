@@ -39,6 +39,10 @@ def _python_strings(path: Path) -> set[str]:
 	tree = ast.parse(path.read_text())
 	core = "core" in path.parts
 	for node in ast.walk(tree):
+		# The core's reasons, kept as named templates (REASON_...) and translated where they are shown.
+		if core and isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+			if any(getattr(t, "id", "").startswith("REASON_") for t in node.targets):
+				found.add(node.value.value)
 		if isinstance(node, ast.Dict):
 			for key, value in zip(node.keys, node.values, strict=True):
 				if getattr(key, "value", None) == "subject" and isinstance(value, ast.Constant):

@@ -9,12 +9,12 @@ import datetime
 
 import frappe
 from frappe import _
-from frappe.utils import flt, get_datetime, getdate, now_datetime, nowdate
+from frappe.utils import flt, formatdate, get_datetime, getdate, now_datetime, nowdate
 
 from order_coordination import coordination, promises
 from order_coordination.core import actions, constants, lifecycle, promise
 from order_coordination.core import events as ev
-from order_coordination.core.derive import is_shipped
+from order_coordination.core.derive import is_shipped, status_reason
 from order_coordination.core.responsibility import duties, responsible_for
 from order_coordination.core.sla import sla_state
 from order_coordination.departments import all_departments, check_acts_for, user_departments
@@ -131,6 +131,7 @@ def get_order_status(sales_order):
 	)
 	order = coordination.load(name, lock=False)
 	now = now_datetime()
+	entered = {t.stage_to for t in timeline if t.stage_to}
 	for h in handoffs:
 		if h.status == constants.HANDOFF_PENDING:
 			h["sla"] = sla_state(get_datetime(h.due_by), now, order.policy.calendar)
@@ -151,6 +152,9 @@ def get_order_status(sales_order):
 		"delivery_date": doc.delivery_date,
 		"expected_finish": doc.expected_finish,
 		"stage_since": doc.stage_since,
+		"stages_done": stages_done(doc.stage, entered),
+		"needs_manufacturing": doc.needs_manufacturing,
+		"status_reason": reason_text(order, now),
 		"per_produced": doc.per_produced,
 		"per_delivered": doc.per_delivered,
 		"handoffs": handoffs,
@@ -158,6 +162,21 @@ def get_order_status(sales_order):
 		"exceptions": exceptions,
 		"my_departments": user_departments(),
 	}
+
+
+def stages_done(stage: str, entered: set) -> list[str]:
+	"""The stages before the current one that the order actually went through (entered, as its timeline
+	says); the others it skipped."""
+	return [s for s in constants.STAGES[: constants.STAGES.index(stage)] if s in entered]
+
+
+def reason_text(order: coordination.Order, now) -> str | None:
+	"""Why the order is At Risk or Overdue, in the user's language."""
+	reason = status_reason(order.state, now, order.policy)
+	if not reason:
+		return None
+	template, args = reason
+	return _(template).format(*[formatdate(a) if isinstance(a, datetime.date) else a for a in args])
 
 
 def allowed_actions(order: coordination.Order, exceptions: list) -> list[dict]:

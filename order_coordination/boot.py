@@ -2,11 +2,15 @@
 outcomes, the timeline notes the app itself writes), so that the JavaScript never keeps copies of them."""
 
 from order_coordination.core import constants
+from order_coordination.departments import user_departments
 
 
 def boot_session(bootinfo):
 	bootinfo.order_coordination = {
+		# The departments the user acts for (all of them for coordination managers): "My Department".
+		"my_departments": user_departments(),
 		"stages": list(constants.STAGES),
+		"production_stages": list(constants.PRODUCTION_STAGES),
 		"exception_types": list(constants.EXCEPTION_TYPES),
 		"outcomes": list(constants.DELIVERY_OUTCOMES),
 		"promise_reasons": list(constants.PROMISE_REASONS),

@@ -45,7 +45,13 @@ from order_coordination.core.serialize import facts_of, fields_of, state_from
 from order_coordination.core.sla import working_hours_between
 from order_coordination.errors import OrderBusyError, translated_errors
 from order_coordination.outbox import queue_notifications
-from order_coordination.policies import policy_from, policy_of_order, policy_snapshot, snapshot_name
+from order_coordination.policies import (
+	policy_from,
+	policy_of_order,
+	policy_snapshot,
+	snapshot_name,
+	with_history,
+)
 from order_coordination.promises import answer_proposal, insert_proposal
 from order_coordination.storage import Writer
 
@@ -119,7 +125,7 @@ def load(sales_order: str, lock: bool = True) -> Order | None:
 def start(sales_order_doc, event: Event, writer=None) -> Order:
 	"""Create the coordination record of a submitted Sales Order."""
 	snapshot = policy_snapshot(sales_order_doc.company)
-	policy = policy_from(snapshot)
+	policy = with_history(policy_from(snapshot), sales_order_doc.company)
 	with translated_errors():
 		decision = lifecycle.start_order(event, policy)
 	doc = frappe.new_doc(DT_ORDER_COORDINATION)

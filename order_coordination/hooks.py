@@ -71,4 +71,6 @@ scheduler_events = {
 		# Escalate overdue handoffs and recompute At Risk / Overdue as time passes.
 		"*/15 * * * *": ["order_coordination.sweep.run"],
 	},
+	# Learn each company's typical stage durations from its history.
+	"daily": ["order_coordination.expectations.learn_all"],
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from datetime import time
 
 import frappe
@@ -85,7 +86,15 @@ def policy_of_order(row) -> Policy:
 		if text:
 			snapshot = json.loads(text)
 			frappe.cache.hset(SNAPSHOT_CACHE, name, snapshot)
-	return policy_from(snapshot or policy_snapshot(row.get("company")))
+	return with_history(policy_from(snapshot or policy_snapshot(row.get("company"))), row.get("company"))
+
+
+def with_history(policy: Policy, company: str | None) -> Policy:
+	"""The policy, with the stage durations its company's history has taught (if any yet)."""
+	from order_coordination.expectations import learned_for
+
+	learned = learned_for(company)
+	return replace(policy, learned_hours=learned) if learned else policy
 
 
 def read_policy(company: str | None) -> dict:

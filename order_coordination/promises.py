@@ -160,16 +160,32 @@ def write_new_date(sales_order: str, new_date, items=()) -> None:
 		so.save()
 	finally:
 		frappe.flags[WRITING_FLAG] = None
-	filters = {"sales_order": sales_order, "docstatus": 1, "status": OPEN_WORK_ORDER}
-	if items:
-		filters["sales_order_item"] = ("in", list(items))
-	for name in frappe.get_all("Work Order", filters=filters, pluck="name"):
+	for name in open_work_orders(sales_order, items):
 		wo = frappe.get_doc("Work Order", name)
 		if wo.expected_delivery_date and getdate(wo.expected_delivery_date) == getdate(new_date):
 			continue
 		wo.expected_delivery_date = new_date
 		wo.flags.ignore_permissions = True
 		wo.save()
+
+
+def open_work_orders(sales_order: str, items=()) -> list[str]:
+	"""The open Work Orders made for the order (or its lines `items`): directly from it, or from a
+	Production Plan line of its own. A plan line that combines several orders' items is left alone: its
+	date is not this order's to move."""
+	filters = {"sales_order": sales_order, "docstatus": 1, "status": OPEN_WORK_ORDER}
+	if items:
+		filters["sales_order_item"] = ("in", list(items))
+	direct = frappe.get_all("Work Order", filters=filters, pluck="name")
+	line_filter = "and ppi.sales_order_item in %(items)s" if items else ""
+	planned = frappe.db.sql_list(
+		f"""select wo.name from `tabWork Order` wo
+		join `tabProduction Plan Item` ppi on ppi.name = wo.production_plan_item
+		where ppi.sales_order = %(so)s and ifnull(wo.sales_order, '') = '' and wo.docstatus = 1
+			and wo.status not in %(closed)s {line_filter}""",
+		{"so": sales_order, "closed": OPEN_WORK_ORDER[1], "items": tuple(items) or ("",)},
+	)
+	return list(dict.fromkeys(direct + planned))
 
 
 def writing(sales_order: str) -> bool:

@@ -11,6 +11,7 @@ from .constants import (
 	HANDOFF_ACCEPTED,
 	HANDOFF_CANCELLED,
 	HANDOFF_REJECTED,
+	PRODUCTION_PLANNING,
 	READY_TO_SHIP,
 )
 from .draft import Draft
@@ -56,11 +57,17 @@ def accept_handoff(state: OrderState, handoff_name: str, policy: Policy, at: dat
 	handoff = _pending(state, handoff_name)
 	draft = Draft(state, at, user, policy=policy)
 	draft.answer(HANDOFF_ACCEPTED)
+	# The stage follows who took the order on: Production plans it, Logistics readies a stock order.
 	if (
 		handoff.to_department == responsible_for(policy.matrix, READY_TO_SHIP)
 		and not state.needs_manufacturing
 	):
 		draft.update(released_to_shipping=True)
+	elif (
+		handoff.to_department == responsible_for(policy.matrix, PRODUCTION_PLANNING)
+		and state.needs_manufacturing
+	):
+		draft.update(planning_accepted=True)
 	return draft.settle(policy)
 
 

@@ -25,9 +25,11 @@ from .constants import (
 	SO_COMPLETED,
 	SO_ON_HOLD,
 	STAGES,
+	STATUS_AT_RISK,
 	STATUS_CANCELLED,
 	STATUS_COMPLETED,
 	STATUS_ON_HOLD,
+	STATUS_OVERDUE,
 	WO_COMPLETED,
 )
 from .jeopardy import expected_finish, jeopardy
@@ -50,7 +52,7 @@ def derive_stage(state: OrderState) -> str:
 			return READY_TO_SHIP
 		if state.per_produced > 0 or any(wo.started for wo in state.work_orders.values()):
 			return IN_PRODUCTION
-		if state.work_orders:
+		if state.work_orders or state.planning_accepted:
 			return PRODUCTION_PLANNING
 		return ORDER_RECEIVED
 	return READY_TO_SHIP if state.released_to_shipping else ORDER_RECEIVED
@@ -63,12 +65,15 @@ def derive_status(state: OrderState, now: datetime, policy: Policy) -> str:
 		return STATUS_COMPLETED
 	if state.so_state == SO_ON_HOLD or state.open_exceptions:
 		return STATUS_ON_HOLD
-	return jeopardy(state.delivery_date, expected_finish_of(state, now, policy), now, is_shipped(state))
+	evidence = expected_finish_of(state, now, policy, evidence_only=True)
+	return jeopardy(state.delivery_date, evidence or now, now, is_shipped(state))
 
 
-def expected_finish_of(state: OrderState, now: datetime, policy: Policy) -> datetime | None:
-	"""When the order should be ready to reach the customer, on current evidence; None once it needs
-	nothing more (inactive, or shipped in full)."""
+def expected_finish_of(
+	state: OrderState, now: datetime, policy: Policy, evidence_only: bool = False
+) -> datetime | None:
+	"""When the order should be ready to reach the customer (with `evidence_only`, by Work Order plans and
+	learned durations alone); None once it needs nothing more (inactive, or shipped in full)."""
 	if not state.is_active or is_shipped(state):
 		return None
 	return expected_finish(
@@ -77,8 +82,38 @@ def expected_finish_of(state: OrderState, now: datetime, policy: Policy) -> date
 		now,
 		policy,
 		state.needs_manufacturing,
-		[wo.planned_end for wo in state.work_orders.values() if wo.state != WO_COMPLETED and wo.planned_end],
+		open_planned_ends(state),
+		evidence_only,
 	)
+
+
+def open_planned_ends(state: OrderState) -> list[datetime]:
+	return [
+		wo.planned_end for wo in state.work_orders.values() if wo.state != WO_COMPLETED and wo.planned_end
+	]
+
+
+# Why an order is late or at risk (English templates, translated by the Frappe layer).
+REASON_OVERDUE = "The promised {0} has passed with goods still to ship"
+REASON_WORK_ORDER = "Work Order ends {0}, after the promised {1}"
+REASON_HISTORY = "The stages ahead usually take until {0} here, after the promised {1}"
+
+
+def status_reason(state: OrderState, now: datetime, policy: Policy) -> tuple[str, tuple] | None:
+	"""Why an order is At Risk or Overdue, as an English template and its arguments; None otherwise."""
+	status = derive_status(state, now, policy)
+	promised = state.delivery_date
+	if status == STATUS_OVERDUE:
+		return REASON_OVERDUE, (promised,)
+	if status != STATUS_AT_RISK:
+		return None
+	planned = [
+		end for end in open_planned_ends(state) if STAGES.index(state.stage) < STAGES.index(READY_TO_SHIP)
+	]
+	if planned and max(planned).date() > promised:
+		return REASON_WORK_ORDER, (max(planned).date(), promised)
+	finish = expected_finish_of(state, now, policy, evidence_only=True)
+	return REASON_HISTORY, (finish.date() if finish else None, promised)
 
 
 def is_shipped(state: OrderState) -> bool:

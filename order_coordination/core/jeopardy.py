@@ -1,8 +1,12 @@
 """Is an order going to make its delivery date?
 
-An order is At Risk when its expected finish falls after its delivery date, and Overdue once that date
-has passed with goods still to ship (an order shipped in full has kept its date, confirmed or not). The expected finish is the latest planned end of its open
-Work Orders (while production is ahead) plus the typical working time of the stages still ahead.
+The expected finish is the latest planned end of its open Work Orders (while production is ahead) plus
+the typical working time of the stages still ahead: what this company's history says they take, or the
+policy's hours until it has that history. An order is At Risk only on evidence: when its Work Orders end
+after the date, or when the stages ahead, at the durations its company's history shows, cannot make it.
+The policy's starting hours are a guess, shown as the expected finish but never enough to call an order
+At Risk, so a new order is Open unless something says otherwise. Overdue means the date has passed with
+goods still to ship (an order shipped in full has kept its date, confirmed or not).
 """
 
 from __future__ import annotations
@@ -43,7 +47,11 @@ def expected_finish(
 	policy: Policy,
 	needs_manufacturing: bool = False,
 	planned_ends: Iterable[datetime] = (),
+	evidence_only: bool = False,
 ) -> datetime:
+	"""When the order should be ready; with `evidence_only`, counting only Work Order plans and the
+	durations learned from history (the stages without history count as taking no time)."""
+	hours_of = policy.known_hours if evidence_only else policy.completion_for
 	ahead = stages_ahead(stage, needs_manufacturing)
 	if not ahead:
 		return now
@@ -53,11 +61,12 @@ def expected_finish(
 		# The Work Orders' own plan replaces the typical production durations.
 		start = max(now, max(planned))
 		ahead = [s for s in ahead if s not in PRODUCTION_STAGES]
-		hours = sum(policy.completion_for(s) for s in ahead)
+		hours = sum(hours_of(s) for s in ahead)
 	else:
-		spent = working_hours_between(stage_since, now, policy.calendar) if stage_since else 0.0
-		hours = max(0.0, policy.completion_for(ahead[0]) - spent)
-		hours += sum(policy.completion_for(s) for s in ahead[1:])
+		first = hours_of(ahead[0])
+		spent = working_hours_between(stage_since, now, policy.calendar) if stage_since and first else 0.0
+		hours = max(0.0, first - spent)
+		hours += sum(hours_of(s) for s in ahead[1:])
 	return add_working_hours(start, hours, policy.calendar)
 
 

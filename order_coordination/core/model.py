@@ -71,6 +71,7 @@ class OrderState:
 	confirmed_delivered: float = 0.0  # delivered % the customer confirmed as received
 	last_outcome: str | None = None
 	released_to_shipping: bool = False  # Logistics took over an order shipped from stock
+	planning_accepted: bool = False  # Production took the order on: it is being planned
 	work_orders: Mapping[str, WorkOrderFact] = field(default_factory=dict)
 	pending: Handoff | None = None
 	pending_promise: PromiseProposal | None = None

@@ -52,6 +52,10 @@ class Policy:
 	promise_proposers: tuple[str, ...] = DEFAULT_PROMISE_PROPOSERS
 	# Which kinds of event the matrix's departments are told about (constants.NOTICE_KINDS).
 	notices: Mapping[str, bool] = field(default_factory=lambda: dict(DEFAULT_NOTICES))
+	# How long each stage usually takes in this company, learned from its own completed stages (working
+	# hours, only for stages with enough history): it replaces the policy's typical hours, and only it
+	# (with Work Order plans) counts as evidence that an order will be late.
+	learned_hours: Mapping[str, float] = field(default_factory=dict)
 
 	def __post_init__(self):
 		validate_matrix(self.matrix)
@@ -68,7 +72,13 @@ class Policy:
 		return float(self.acceptance_hours.get(stage, DEFAULT_ACCEPTANCE_HOURS))
 
 	def completion_for(self, stage: str) -> float:
+		if stage in self.learned_hours:
+			return float(self.learned_hours[stage])
 		return float(self.completion_hours.get(stage, DEFAULT_COMPLETION_HOURS.get(stage, 0.0)))
+
+	def known_hours(self, stage: str) -> float:
+		"""What the company's history says a stage takes; nothing when it has no history of it yet."""
+		return float(self.learned_hours.get(stage, 0.0))
 
 
 def default_policy(model: str = SALES_LED, calendar: Calendar | None = None) -> Policy:

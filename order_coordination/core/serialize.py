@@ -54,6 +54,7 @@ def facts_of(state: OrderState) -> dict:
 		"so_state": state.so_state,
 		"confirmed_delivered": state.confirmed_delivered,
 		"released_to_shipping": state.released_to_shipping,
+		"planning_accepted": state.planning_accepted,
 		"work_orders": {
 			name: {
 				"state": wo.state,
@@ -133,6 +134,7 @@ def state_from(sales_order: str, fields: dict, facts: dict | None) -> OrderState
 		confirmed_delivered=float(facts.get("confirmed_delivered") or 0),
 		last_outcome=fields.get("last_outcome") or None,
 		released_to_shipping=bool(facts.get("released_to_shipping")),
+		planning_accepted=bool(facts.get("planning_accepted")),
 		work_orders={
 			name: WorkOrderFact(wo["state"], _dt(wo.get("planned_end")), bool(wo.get("started")))
 			for name, wo in (facts.get("work_orders") or {}).items()

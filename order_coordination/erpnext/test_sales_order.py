@@ -3,7 +3,14 @@ from frappe.utils import add_days, getdate, nowdate
 
 from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
-from order_coordination.tests.utils import STOCKED, make_order, pending_handoff, record, timeline
+from order_coordination.tests.utils import (
+	STOCKED,
+	make_order,
+	pending_handoff,
+	record,
+	timeline,
+	with_history,
+)
 
 declare_test_records(__name__, ["Sales Order", "Work Order", "Delivery Note", "Stock Entry"])
 
@@ -56,6 +63,7 @@ class TestSalesOrderEvents(TestCase):
 		self.assertEqual(record(so.name).stage, constants.ORDER_RECEIVED)
 
 	def test_delivery_date_change_after_submit_is_logged_and_recomputes_jeopardy(self):
+		with_history(self)  # production takes days in this company: tomorrow cannot be made
 		so = make_order(delivery_date=add_days(nowdate(), 1))
 		self.assertEqual(record(so.name).status, constants.STATUS_AT_RISK)
 		so.reload()

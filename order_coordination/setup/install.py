@@ -90,15 +90,19 @@ STAGE_INDICATORS = ("Gray", "Blue", "Blue", "Orange", "Yellow", "Purple", "Green
 def make_kanban_board():
 	"""The board of orders by stage. Cards move with the orders' documents, not by dragging: nobody may
 	edit a coordination record directly."""
+	# Cards: the customer (the record's title), who holds the order and the promised date, without labels
+	# that would cut them short.
+	fields = json.dumps(["responsible_department", "delivery_date", "status"])
 	if frappe.db.exists("Kanban Board", KANBAN_BOARD):
+		frappe.db.set_value("Kanban Board", KANBAN_BOARD, {"fields": fields, "show_labels": 0})
 		return
 	board = frappe.new_doc("Kanban Board")
 	board.kanban_board_name = KANBAN_BOARD
 	board.reference_doctype = constants.DT_ORDER_COORDINATION
 	board.field_name = "stage"
 	board.private = 0
-	board.show_labels = 1
-	board.fields = json.dumps(["sales_order", "status", "responsible_department", "delivery_date"])
+	board.show_labels = 0
+	board.fields = fields
 	for stage, indicator in zip(constants.STAGES, STAGE_INDICATORS, strict=True):
 		board.append("columns", {"column_name": stage, "status": "Active", "indicator": indicator})
 	board.insert(ignore_permissions=True)

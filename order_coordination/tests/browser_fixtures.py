@@ -65,13 +65,25 @@ def prepare():
 		produce(wo, qty)
 		_moved_promise(older.name, qty)
 	_delivered_history()
+	at_risk = _late_plan()
 	frappe.db.commit()
 	return {
 		"sales_order": so.name,
+		"at_risk": at_risk,
 		"company": so.company,
 		"password": password,
 		"users": {k: v[0] for k, v in USERS.items()},
 	}
+
+
+def _late_plan():
+	"""An order whose Work Order is planned to end after its promised date: At Risk, and the panel says why."""
+	so = make_order(item_code=MADE, qty=1, delivery_date=add_days(nowdate(), 4))
+	(wo,) = make_work_orders_for(so, submit=False)
+	wo.planned_end_date = add_days(nowdate(), 9)
+	wo.save()
+	wo.submit()
+	return so.name
 
 
 def _moved_promise(sales_order, days):

@@ -114,6 +114,39 @@ class TestPromiseChanges(TestCase):
 		self.assertEqual((getdate(latest["old_date"]), getdate(latest["new_date"])), (first, day(12)))
 		self.assertEqual(status["duties"]["responsible"], constants.PRODUCTION)
 
+	def test_work_orders_made_from_the_orders_own_production_plan_take_the_new_date(self):
+		from order_coordination.tests.utils import WAREHOUSE
+
+		so = make_order(qty=2, delivery_date=add_days(nowdate(), 10))
+		plan = frappe.new_doc("Production Plan")
+		plan.company = so.company
+		plan.get_items_from = "Sales Order"
+		plan.append(
+			"sales_orders",
+			{
+				"sales_order": so.name,
+				"sales_order_date": so.transaction_date,
+				"customer": so.customer,
+				"grand_total": so.grand_total,
+			},
+		)
+		plan.get_items()
+		for row in plan.po_items:
+			row.warehouse = WAREHOUSE
+		plan.submit()
+		plan.make_work_order()
+		wo = frappe.get_doc("Work Order", {"production_plan": plan.name})
+		wo.wip_warehouse = "Work In Progress - _TC"
+		wo.save()
+		wo.submit()
+		with self.set_user(PLANNER):
+			name = api.propose_delivery_date(so.name, str(day(16)), "Capacity")
+		with self.set_user(SALES_USER):
+			api.accept_delivery_date(name)
+		self.assertEqual(
+			getdate(frappe.db.get_value("Work Order", wo.name, "expected_delivery_date")), day(16)
+		)
+
 	def test_an_accepted_date_recomputes_the_status_at_once(self):
 		so, _wo = self.order_in_production(days=1)
 		frappe.db.set_value(constants.DT_ORDER_COORDINATION, so.name, "status", constants.STATUS_OVERDUE)

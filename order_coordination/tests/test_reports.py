@@ -182,8 +182,8 @@ class TestReports(TestCase):
 			api.accept_handoff(row["handoff"])
 			_c, rows = department_queue.execute({})
 			row = only(rows, sales_order=so.name)
-			self.assertEqual(
-				(row["department"], row["stage"]), (constants.PRODUCTION, constants.ORDER_RECEIVED)
+			self.assertEqual(  # the stage follows who took it on
+				(row["department"], row["stage"]), (constants.PRODUCTION, constants.PRODUCTION_PLANNING)
 			)
 		with self.set_user(make_user("oc-queue-sales@example.com", "Sales User")):
 			_c, rows = department_queue.execute({})
@@ -379,7 +379,12 @@ class TestDepartmentQueueAccess(TestCase):
 					{"department": constants.PRODUCTION}
 				)  # administrators read any queue
 
-	def test_held_orders_show_the_sla_of_their_pending_handoff(self):
+	def test_held_orders_show_the_clock_of_their_stage_and_the_promise_apart(self):
+		from frappe.utils import get_datetime
+
+		from order_coordination.core.sla import add_working_hours
+		from order_coordination.policies import policy_of_order
+
 		so = make_order()
 		with self.set_user(make_user("oc-queue-sales@example.com", "Sales User")):
 			_c, rows = department_queue.execute({})
@@ -389,7 +394,14 @@ class TestDepartmentQueueAccess(TestCase):
 		api.accept_handoff(pending_handoff(so.name).name)
 		with self.set_user(make_user("oc-queue-planner@example.com", "Manufacturing User")):
 			_c, rows = department_queue.execute({})
-			self.assertIsNone(only(rows, sales_order=so.name)["sla"])  # nothing pending: no clock
+		held = only(rows, sales_order=so.name)
+		oc = frappe.get_doc(constants.DT_ORDER_COORDINATION, so.name)
+		policy = policy_of_order(oc)
+		expected = add_working_hours(
+			get_datetime(oc.stage_since), policy.completion_for(oc.stage), policy.calendar
+		)
+		self.assertEqual((held["stage"], get_datetime(held["due"])), (oc.stage, expected))
+		self.assertEqual(str(held["promised"]), str(oc.delivery_date))
 
 
 class TestReturns(TestCase):

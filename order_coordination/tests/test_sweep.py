@@ -6,7 +6,14 @@ from frappe.utils import add_days, get_datetime, now_datetime, nowdate
 from order_coordination import sweep
 from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
-from order_coordination.tests.utils import make_order, make_user, pending_handoff, record, timeline
+from order_coordination.tests.utils import (
+	make_order,
+	make_user,
+	pending_handoff,
+	record,
+	timeline,
+	with_history,
+)
 
 declare_test_records(__name__, ["Sales Order"])
 
@@ -46,6 +53,7 @@ class TestSweep(TestCase):
 		self.assertNotIn(handoff, sweep.escalate_overdue_handoffs(due - timedelta(minutes=1)))
 
 	def test_statuses_follow_the_clock(self):
+		with_history(self)  # the stages ahead take days in this company: a week before the date is late
 		so = make_order(delivery_date=add_days(nowdate(), 60))
 		self.assertEqual(record(so.name).status, constants.STATUS_OPEN)
 		sweep.refresh_open_orders(get_datetime(add_days(nowdate(), 59)))

@@ -198,3 +198,27 @@ def at_once(work, count=2):
 	for thread in threads:
 		thread.join(60)
 	return results
+
+
+# What a company with some months of history has learned its stages take (working hours).
+HISTORY_HOURS = {
+	constants.ORDER_RECEIVED: 8.0,
+	constants.PRODUCTION_PLANNING: 16.0,
+	constants.IN_PRODUCTION: 40.0,
+	constants.READY_TO_SHIP: 16.0,
+	constants.SHIPPED: 24.0,
+}
+
+
+def with_history(testcase, hours=None, company=COMPANY):
+	"""Let the company's learned stage durations be `hours` for this test (At Risk needs evidence)."""
+	from order_coordination.expectations import CACHE
+
+	frappe.cache.hset(CACHE, company, dict(hours or HISTORY_HOURS))
+	frappe.local.oc_learned = {}
+
+	def forget():
+		frappe.cache.hdel(CACHE, company)
+		frappe.local.oc_learned = {}
+
+	testcase.addCleanup(forget)

@@ -44,8 +44,13 @@ order_coordination.status_colour = (status) => STATUS_COLOURS[status] || "grey";
 order_coordination.panels = {};
 
 order_coordination.Panel = class Panel {
-	constructor(wrapper, sales_order, { show_timeline = false, timeline_wrapper = null } = {}) {
+	constructor(
+		wrapper,
+		sales_order,
+		{ show_timeline = false, timeline_wrapper = null, on_record = false } = {}
+	) {
 		this.$wrapper = $(wrapper);
+		this.on_record = on_record; // on the coordination record itself: no link to it
 		this.sales_order = sales_order;
 		this.show_timeline = show_timeline;
 		this.$timeline = timeline_wrapper ? $(timeline_wrapper) : null;
@@ -56,12 +61,27 @@ order_coordination.Panel = class Panel {
 	}
 
 	refresh() {
+		// A panel that cannot load (no permission, a server error) leaves the form as ERPNext shows it,
+		// with a quiet note: never an error dialog over the user's document.
 		return frappe
-			.call({ method: API + "get_order_status", args: { sales_order: this.sales_order } })
+			.call({
+				method: API + "get_order_status",
+				args: { sales_order: this.sales_order },
+				silent: true,
+				error: () => this.render_unavailable(),
+			})
 			.then((r) => {
+				if (!r || !r.message) return this.render_unavailable();
 				this.status = r.message;
 				this.render();
-			});
+			})
+			.catch(() => this.render_unavailable());
+	}
+
+	render_unavailable() {
+		this.$wrapper.html(
+			`<div class="oc-panel oc-unavailable text-muted small">${__("Coordination details are not available right now.")}</div>`
+		);
 	}
 
 	render() {
@@ -75,8 +95,9 @@ order_coordination.Panel = class Panel {
 					<span>${__("Accountable")}: <b>${esc(__(s.accountable_department))}</b></span>
 					<span>${__("Delivery Date")}: <b>${esc(day(s.delivery_date))}</b></span>
 					${s.expected_finish ? `<span>${__("Expected Delivery")}: <b>${esc(frappe.datetime.str_to_user(s.expected_finish))}</b></span>` : ""}
-					<a class="oc-open-record" href="${frappe.utils.get_form_link("Order Coordination", s.sales_order)}">${__("Open coordination record")}</a>
+					${this.on_record ? "" : `<a class="oc-open-record" href="${frappe.utils.get_form_link("Order Coordination", s.sales_order)}">${__("Open coordination record")}</a>`}
 				</div>
+				${s.status_reason ? `<div class="oc-reason small ${s.status === "Overdue" ? "text-danger" : "text-warning"}">${esc(s.status_reason)}</div>` : ""}
 				${this.duties_html(s)}
 				${this.handoff_html(s)}
 				${this.promise_html(s)}
@@ -88,15 +109,26 @@ order_coordination.Panel = class Panel {
 		if (this.$timeline) this.$timeline.html(`<div class="oc-panel">${this.timeline_html(s)}</div>`);
 	}
 
+	// Steps the order went through are done; steps it skipped (shipped in one delivery, never produced)
+	// are shown as skipped, and a stock order's production steps not at all. On a narrow form or a phone
+	// only the current step and its neighbours show (CSS container query), with the count.
 	pipeline_html(s) {
-		const current = s.stages.indexOf(s.stage);
-		const steps = s.stages
+		const done = new Set(s.stages_done || []);
+		const production = (lists().production_stages || []).filter(Boolean);
+		const path = s.stages.filter(
+			(stage) => s.needs_manufacturing || !production.includes(stage) || done.has(stage)
+		);
+		const current = path.indexOf(s.stage);
+		const steps = path
 			.map((stage, i) => {
-				const state = i < current ? "done" : i === current ? "current" : "ahead";
-				return `<div class="oc-step oc-${state}" data-stage="${esc(stage)}" title="${esc(__(stage))}">${esc(__(stage))}</div>`;
+				let state = i === current ? "current" : i < current ? "skipped" : "ahead";
+				if (i < current && done.has(stage)) state = "done";
+				const near = Math.abs(i - current) === 1 ? " oc-near" : "";
+				const label = state === "skipped" ? __("{0} (skipped)", [__(stage)]) : __(stage);
+				return `<div class="oc-step oc-${state}${near}" data-stage="${esc(stage)}" title="${esc(label)}">${esc(__(stage))}</div>`;
 			})
 			.join("");
-		return `<div class="oc-pipeline">${steps}</div>`;
+		return `<div class="oc-pipeline" data-step="${current + 1}/${path.length}">${steps}</div>`;
 	}
 
 	duties_html(s) {

@@ -38,12 +38,25 @@ order_coordination.report_filters = ({
 			}
 		);
 	}
-	filters.push({
-		fieldname: "department",
-		label: my_department ? __("My Department") : __("Department"),
-		fieldtype: "Link",
-		options: "Coordination Department",
-	});
+	if (my_department) {
+		// The departments the user acts for (every one for managers); empty: all of them.
+		const mine = (frappe.boot.order_coordination || {}).my_departments || [];
+		filters.push({
+			fieldname: "department",
+			label: __("My Department"),
+			fieldtype: "Select",
+			options: [{ value: "", label: __("All My Departments") }].concat(
+				mine.map((d) => ({ value: d, label: __(d) }))
+			),
+		});
+	} else {
+		filters.push({
+			fieldname: "department",
+			label: __("Department"),
+			fieldtype: "Link",
+			options: "Coordination Department",
+		});
+	}
 	if (customer) {
 		filters.push({
 			fieldname: "customer",

@@ -52,3 +52,69 @@ frappe.ui.form.on("Coordination Matrix Row", {
 	responsibility: render_matrix_chart,
 	matrix_remove: render_matrix_chart,
 });
+
+// Tuning: what this company's history measured against the policy's hours, and one action to apply the
+// suggestions (a new version of the policy; running orders keep theirs).
+function render_tuning(frm) {
+	const field = frm.fields_dict.tuning;
+	if (!field || frm.is_new()) return;
+	const esc = (v) => frappe.utils.escape_html(v == null ? "" : String(v));
+	const hours = (v) => (v == null ? "—" : esc(Math.round(v * 10) / 10));
+	frappe
+		.call({
+			method: "order_coordination.expectations.policy_tuning",
+			args: { company: frm.doc.company },
+			silent: true,
+		})
+		.then((r) => {
+			const rows = r.message || [];
+			const body = rows
+				.map(
+					(row) => `<tr>
+						<th>${esc(__(row.stage))}</th>
+						<td class="text-right">${esc(row.handoffs)}</td>
+						<td class="text-right">${hours(row.acceptance_median)} / ${hours(row.acceptance_p80)}</td>
+						<td class="text-right">${hours(row.acceptance_sla)}</td>
+						<td class="text-right">${row.missed_percent == null ? "—" : esc(Math.round(row.missed_percent)) + "%"}</td>
+						<td class="text-right"><b>${hours(row.suggested_acceptance)}</b></td>
+						<td class="text-right">${esc(row.completed)}</td>
+						<td class="text-right">${hours(row.completion_median)} / ${hours(row.completion_p80)}</td>
+						<td class="text-right">${hours(row.completion_sla)}</td>
+						<td class="text-right"><b>${hours(row.suggested_completion)}</b></td>
+					</tr>`
+				)
+				.join("");
+			field.$wrapper.html(`
+				<div class="oc-tuning">
+					<table class="table table-sm table-bordered">
+						<thead><tr>
+							<th>${__("Stage")}</th><th>${__("Handoffs")}</th><th>${__("Accepted In (Median / 80%)")}</th>
+							<th>${__("Hours to Accept")}</th><th>${__("SLA Missed")}</th><th>${__("Suggested")}</th>
+							<th>${__("Completed")}</th><th>${__("Took (Median / 80%)")}</th>
+							<th>${__("Typical Hours in Stage")}</th><th>${__("Suggested")}</th>
+						</tr></thead>
+						<tbody>${body}</tbody>
+					</table>
+					<p class="text-muted small">${__("Working hours. A suggestion needs at least ten measured cases.")}</p>
+				</div>`);
+			if (rows.some((row) => row.suggested_acceptance != null || row.suggested_completion != null)) {
+				frm.add_custom_button(__("Apply Suggested Hours"), () =>
+					frappe.confirm(
+						__(
+							"Set the policy's hours to the suggested ones? Running orders keep the version they started under."
+						),
+						() =>
+							frappe
+								.call({
+									method: "order_coordination.expectations.apply_tuning",
+									args: { company: frm.doc.company },
+									freeze: true,
+								})
+								.then(() => frm.reload_doc())
+					)
+				);
+			}
+		});
+}
+
+frappe.ui.form.on("Coordination Policy", { refresh: render_tuning });

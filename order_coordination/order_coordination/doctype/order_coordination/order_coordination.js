@@ -6,7 +6,8 @@ frappe.ui.form.on("Order Coordination", {
 	refresh(frm) {
 		frm.disable_save();
 		const wrapper = frm.fields_dict.coordination_view.$wrapper;
-		new order_coordination.Panel(wrapper, frm.doc.name, { show_timeline: true });
+		if (!window.order_coordination) return; // without the app's bundle: the record as it is
+		new order_coordination.Panel(wrapper, frm.doc.name, { show_timeline: true, on_record: true });
 		frm.add_custom_button(__("Sales Order"), () =>
 			frappe.set_route("Form", "Sales Order", frm.doc.sales_order)
 		);

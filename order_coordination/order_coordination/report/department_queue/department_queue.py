@@ -13,8 +13,9 @@ from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
 from order_coordination.core import constants
-from order_coordination.core.sla import sla_state
+from order_coordination.core.sla import add_working_hours, sla_state
 from order_coordination.departments import all_departments, user_departments
+from order_coordination.policies import policy_of_order
 from order_coordination.reporting import calendar_for, clean_filters, order_conditions, where
 
 try:
@@ -32,6 +33,17 @@ LIMIT = 500  # per part of the queue, soonest due first: a queue longer than thi
 HELD = "Held"
 
 
+def stage_due_by(order):
+	"""When the department should be done with the order's stage: its typical hours after it began."""
+	if not order.stage_since:
+		return None
+	policy = policy_of_order(order)
+	hours = policy.completion_for(order.stage)
+	if not hours:
+		return None
+	return add_working_hours(get_datetime(order.stage_since), hours, policy.calendar)
+
+
 def execute(filters=None):
 	filters = clean_filters(filters)
 	return columns(), data(filters)
@@ -45,15 +57,15 @@ def queue_departments(user: str | None = None) -> list[str]:
 
 def columns():
 	return [
-		{"fieldname": "queue", "label": _("Queue"), "fieldtype": "Data", "width": 160},
+		{"fieldname": "queue", "label": _("Queue"), "fieldtype": "Data", "width": 150},
 		{
 			"fieldname": "sales_order",
 			"label": _("Sales Order"),
 			"fieldtype": "Link",
 			"options": "Order Coordination",
-			"width": 170,
+			"width": 200,
 		},
-		{"fieldname": "customer", "label": _("Customer"), "fieldtype": "Data", "width": 150},
+		{"fieldname": "customer", "label": _("Customer"), "fieldtype": "Data", "width": 160},
 		{
 			"fieldname": "department",
 			"label": _("Department"),
@@ -61,23 +73,25 @@ def columns():
 			"options": constants.DT_DEPARTMENT,
 			"width": 110,
 		},
-		{"fieldname": "stage", "label": _("Stage"), "fieldtype": "Data", "width": 130},
-		{"fieldname": "status", "label": _("Status"), "fieldtype": "Data", "width": 90},
-		{"fieldname": "due", "label": _("Due"), "fieldtype": "Datetime", "width": 150},
-		{"fieldname": "sla", "label": _("SLA"), "fieldtype": "Data", "width": 90},
+		{"fieldname": "stage", "label": _("Stage"), "fieldtype": "Data", "width": 140},
+		{"fieldname": "status", "label": _("Order Status"), "fieldtype": "Data", "width": 110},
+		{"fieldname": "promised", "label": _("Promised"), "fieldtype": "Date", "width": 110},
+		# The department's own clock: answering the handoff, or (held) finishing its stage.
+		{"fieldname": "due", "label": _("Due By"), "fieldtype": "Datetime", "width": 170},
+		{"fieldname": "sla", "label": _("SLA"), "fieldtype": "Data", "width": 100},
 		{
 			"fieldname": "from_department",
 			"label": _("From Department"),
 			"fieldtype": "Link",
 			"options": constants.DT_DEPARTMENT,
-			"width": 110,
+			"width": 120,
 		},
 		{
 			"fieldname": "handoff",
 			"label": _("Order Handoff"),
 			"fieldtype": "Link",
 			"options": constants.DT_ORDER_HANDOFF,
-			"width": 120,
+			"width": 140,
 		},
 	]
 
@@ -97,7 +111,7 @@ def data(filters):
 	rows = []
 	for h in frappe.db.sql(
 		f"""select h.name, h.sales_order, h.from_department, h.to_department, h.due_by, oc.customer, oc.stage,
-			oc.status, oc.company
+			oc.status, oc.company, oc.delivery_date
 		from `tabOrder Handoff` h join `tabOrder Coordination` oc on oc.name = h.order_coordination
 		{where([*conditions, "h.status = %(pending)s", "h.to_department in %(departments)s"])}
 		order by h.due_by limit %(limit)s""",
@@ -113,6 +127,7 @@ def data(filters):
 				"department": h.to_department,
 				"stage": _(h.stage),
 				"status": _(h.status),
+				"promised": h.delivery_date,
 				"due": h.due_by,
 				"sla": _(sla_state(get_datetime(h.due_by), now, cal)),
 				"from_department": h.from_department,
@@ -121,7 +136,7 @@ def data(filters):
 		)
 	held = frappe.db.sql(
 		f"""select oc.name, oc.customer, oc.company, oc.responsible_department, oc.stage, oc.status,
-			oc.delivery_date, oc.expected_finish, oc.facts
+			oc.delivery_date, oc.expected_finish, oc.stage_since, oc.policy_snapshot, oc.facts
 		from `tabOrder Coordination` oc
 		{where([*conditions, "oc.responsible_department in %(departments)s", "oc.status not in %(closed)s"])}
 		order by oc.delivery_date, oc.name limit %(limit)s""",
@@ -130,7 +145,8 @@ def data(filters):
 	)
 	for o in held:
 		pending = json.loads(o.facts or "{}").get("pending") or {}
-		due_by = pending.get("due_by")
+		# A held order's clock is its stage's: the typical hours of the stage from when it began.
+		stage_due = stage_due_by(o)
 		rows.append(
 			{
 				"queue": _(HELD),
@@ -139,9 +155,9 @@ def data(filters):
 				"department": o.responsible_department,
 				"stage": _(o.stage),
 				"status": _(o.status),
-				"due": get_datetime(o.delivery_date) if o.delivery_date else None,
-				# The clock running on a held order is its pending handoff's; without one there is none.
-				"sla": _(sla_state(get_datetime(due_by), now, calendar_for(o.company))) if due_by else None,
+				"promised": o.delivery_date,
+				"due": stage_due,
+				"sla": _(sla_state(stage_due, now, calendar_for(o.company))) if stage_due else None,
 				"from_department": None,
 				"handoff": pending.get("name"),
 			}
