@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 APP = Path(__file__).resolve().parents[1] / "order_coordination"
+JINJA_CALL = re.compile(r"""\b_\(\s*(["'])((?:\\.|(?!\1).)*)\1""")
 JS_CALL = re.compile(r"""__\(\s*(["'`])((?:\\.|(?!\1).)*)\1""")
 
 
@@ -24,6 +25,12 @@ SHOWN_VALUES = {
 	"Held",
 	"On Time",
 	"Due Soon",
+	# The customer's page: stages in customer words (core.constants.CUSTOMER_STAGES).
+	"Received",
+	"In Production",
+	"Ready",
+	"Shipped",
+	"Delivered",
 }
 
 
@@ -50,8 +57,8 @@ def _python_strings(path: Path) -> set[str]:
 			found |= {
 				a.value for a in node.args[1:] if isinstance(a, ast.Constant) and isinstance(a.value, str)
 			}
-		if core and name in ("CoordinationError", "Notify", "notify"):
-			args = node.args if name == "CoordinationError" else node.args[1:2]
+		if core and name in ("CoordinationError", "BadEvent", "Notify", "notify"):
+			args = node.args if name in ("CoordinationError", "BadEvent") else node.args[1:2]
 			for arg in args[:1]:
 				if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
 					found.add(arg.value)
@@ -79,6 +86,8 @@ def strings() -> set[str]:
 		if "dist" in path.parts or "node_modules" in path.parts:
 			continue  # built bundles repeat the sources
 		found |= {m.group(2) for m in JS_CALL.finditer(path.read_text())}
+	for path in APP.rglob("*.html"):  # Jinja templates of the portal
+		found |= {m.group(2) for m in JINJA_CALL.finditer(path.read_text())}
 	for path in (APP / "order_coordination").rglob("*.json"):
 		data = json.loads(path.read_text())
 		if isinstance(data, dict):

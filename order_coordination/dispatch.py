@@ -22,6 +22,7 @@ from order_coordination.core.constants import (
 	DT_ORDER_HANDOFF,
 	DT_OUTBOX,
 	DT_TIMELINE,
+	DT_TRACKING_LINK,
 	OUTCOME_DELIVERED,
 )
 from order_coordination.errors import OrderBusyError
@@ -111,6 +112,7 @@ ORDER_ROWS = {
 	DT_ORDER_HANDOFF: "sales_order",
 	DT_EXCEPTION: "sales_order",
 	DT_OUTBOX: "sales_order",
+	DT_TRACKING_LINK: "sales_order",
 	DT_ORDER_COORDINATION: "name",
 }
 

@@ -60,6 +60,19 @@ def orders_of_delivery_notes(delivery_notes) -> list[str]:
 	)
 
 
+def submitted_shipments(tracking_numbers) -> dict[str, str]:
+	"""The submitted Shipment of each AWB (tracking) number that has one; the latest when several do."""
+	numbers = [n for n in tracking_numbers if n]
+	if not numbers:
+		return {}
+	rows = frappe.db.sql(
+		"""select awb_number, name from `tabShipment` where awb_number in %s and docstatus = 1
+		order by creation""",
+		(tuple(numbers),),
+	)
+	return dict(rows)
+
+
 def per_delivered(sales_order: str) -> float:
 	"""ERPNext's own delivered percentage of the order: returns bring it down."""
 	return flt(frappe.db.get_value("Sales Order", sales_order, "per_delivered"))

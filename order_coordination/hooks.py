@@ -56,7 +56,15 @@ ignore_links_on_delete = [
 	"Order Exception",
 	"Order Timeline Entry",
 	"Coordination Outbox",
+	"Carrier Event",
 ]
+
+# The customer's order page in ERPNext's portal, in its menu, and linked from ERPNext's own order page.
+website_route_rules = [{"from_route": "/track/<sales_order>", "to_route": "track"}]
+portal_menu_items = [
+	{"title": "Order Status", "route": "/track", "reference_doctype": "Sales Order", "role": "Customer"}
+]
+update_website_context = "order_coordination.portal.link_order_page"
 
 scheduler_events = {
 	"cron": {

@@ -67,15 +67,16 @@ def new_name(doctype: str) -> str:
 	return NAME_PREFIXES[doctype] + frappe.generate_hash(length=10).upper()
 
 
-def bulk_insert(doctype: str, fields, rows, chunk: int = 2000) -> None:
+def bulk_insert(doctype: str, fields, rows, chunk: int = 2000, ignore: bool = False) -> None:
 	"""Multi-row INSERTs with driver-escaped values (our column names only): several times faster than
-	building the same statement with the query builder, which matters to the backfill."""
+	building the same statement with the query builder, which matters to the backfill. With `ignore`, a row
+	whose name is already stored is skipped."""
 	columns = ", ".join(f"`{field}`" for field in fields)
 	row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
 	for start in range(0, len(rows), chunk):
 		part = rows[start : start + chunk]
 		frappe.db.sql(
-			f"insert into `tab{doctype}` ({columns}) values {', '.join([row_marks] * len(part))}",
+			f"insert {'ignore ' if ignore else ''}into `tab{doctype}` ({columns}) values {', '.join([row_marks] * len(part))}",
 			[value for row in part for value in row],
 		)
 

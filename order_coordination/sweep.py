@@ -15,6 +15,7 @@ from collections import defaultdict
 import frappe
 from frappe.utils import now_datetime
 
+from order_coordination.carrier_feed import resume_queued
 from order_coordination.core import constants
 from order_coordination.core.derive import derive_status
 from order_coordination.core.model import TimelineEntry
@@ -37,6 +38,7 @@ def run():
 		deliver_outbox,
 		repair_marked,
 		resume_backfill,
+		resume_queued,
 	)
 	for step in steps:
 		try:

@@ -76,6 +76,7 @@ QUALITY_ISSUE = "Quality Issue"
 DELIVERY_FAILED = "Delivery Failed"
 CUSTOMER_CHANGE = "Customer Change"
 DAMAGED_IN_TRANSIT = "Damaged in Transit"
+LOST_IN_TRANSIT = "Lost in Transit"
 OTHER = "Other"
 EXCEPTION_TYPES = (
 	MATERIAL_SHORTAGE,
@@ -84,6 +85,7 @@ EXCEPTION_TYPES = (
 	DELIVERY_FAILED,
 	CUSTOMER_CHANGE,
 	DAMAGED_IN_TRANSIT,
+	LOST_IN_TRANSIT,
 	OTHER,
 )
 EXCEPTION_OPEN = "Open"
@@ -149,6 +151,10 @@ DT_OUTBOX = "Coordination Outbox"
 DT_PROMISE_CHANGE = "Order Promise Change"
 DT_PROMISE_CHANGE_ITEM = "Order Promise Change Item"
 DT_PROMISE_DEPARTMENT = "Coordination Promise Department"
+DT_CARRIER_EVENT = "Carrier Event"
+DT_CARRIER_ACCOUNT = "Carrier Account"
+DT_CARRIER_STATUS_MAP = "Carrier Status Mapping"
+DT_TRACKING_LINK = "Order Tracking Link"
 OUTBOX_PENDING = "Pending"
 OUTBOX_SENT = "Sent"
 
@@ -180,6 +186,7 @@ TIMELINE_PROMISE_ACCEPTED = "Promise Change Accepted"
 TIMELINE_PROMISE_DECLINED = "Promise Change Declined"
 TIMELINE_PROMISE_WITHDRAWN = "Promise Change Withdrawn"
 TIMELINE_PROMISE_ESCALATED = "Promise Change Escalated"
+TIMELINE_CARRIER = "Carrier Update"
 TIMELINE_ACTIONS = (
 	TIMELINE_CREATED,
 	TIMELINE_STAGE,
@@ -199,7 +206,55 @@ TIMELINE_ACTIONS = (
 	TIMELINE_PROMISE_DECLINED,
 	TIMELINE_PROMISE_WITHDRAWN,
 	TIMELINE_PROMISE_ESCALATED,
+	TIMELINE_CARRIER,
 )
+
+# Carrier events: what a carrier or 3PL reports about a shipment, in its own order of arrival.
+CARRIER_IN_TRANSIT = "In Transit"
+CARRIER_OUT_FOR_DELIVERY = "Out for Delivery"
+CARRIER_DELIVERED = "Delivered"
+CARRIER_FAILED_ATTEMPT = "Failed Attempt"
+CARRIER_RETURNED = "Returned"
+CARRIER_LOST = "Lost"
+CARRIER_DAMAGED = "Damaged"
+CARRIER_STATUSES = (
+	CARRIER_IN_TRANSIT,
+	CARRIER_OUT_FOR_DELIVERY,
+	CARRIER_DELIVERED,
+	CARRIER_FAILED_ATTEMPT,
+	CARRIER_RETURNED,
+	CARRIER_LOST,
+	CARRIER_DAMAGED,
+)
+# A stored carrier event: waiting to be applied, applied, or for no Shipment we know (kept for review).
+CARRIER_EVENT_QUEUED = "Queued"
+CARRIER_EVENT_APPLIED = "Applied"
+CARRIER_EVENT_SUPERSEDED = "Superseded"
+CARRIER_EVENT_UNMATCHED = "Unmatched"
+CARRIER_EVENT_STATES = (
+	CARRIER_EVENT_QUEUED,
+	CARRIER_EVENT_APPLIED,
+	CARRIER_EVENT_SUPERSEDED,
+	CARRIER_EVENT_UNMATCHED,
+)
+MAX_CARRIER_BATCH = 500
+INTEGRATION_ROLE = "Coordination Integration"
+SIGNATURE_HEADER = "X-Carrier-Signature"
+
+# What the customer sees: the stages in customer words, in order.
+CUSTOMER_RECEIVED = "Received"
+CUSTOMER_IN_PRODUCTION = "In Production"
+CUSTOMER_READY = "Ready"
+CUSTOMER_SHIPPED = "Shipped"
+CUSTOMER_DELIVERED = "Delivered"
+CUSTOMER_STAGES = (
+	CUSTOMER_RECEIVED,
+	CUSTOMER_IN_PRODUCTION,
+	CUSTOMER_READY,
+	CUSTOMER_SHIPPED,
+	CUSTOMER_DELIVERED,
+)
+DEFAULT_TRACKING_LINK_DAYS = 30
 
 # Default SLA hours (working hours) per stage: to accept a handoff into it, and to finish it.
 DEFAULT_ACCEPTANCE_HOURS = 8.0

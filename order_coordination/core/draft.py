@@ -70,6 +70,9 @@ class Draft:
 		self.user = user
 		self.ref_doctype, self.ref_name = ref
 		self.effects: list = []
+		# An outside report (a carrier's event) is recorded even when it changes nothing of the order:
+		# its source guarantees it is new (one report per id), so there is no replay to swallow.
+		self.always_record = False
 
 	def add_entry(self, action: str, **kw):
 		kw.setdefault("ref_doctype", self.ref_doctype)
@@ -255,7 +258,7 @@ class Draft:
 					TIMELINE_STATUS, note=f"{self.state.status} → {status}", department=self.state.responsible
 				)
 			self.update(status=status)
-		if self.state == old:
+		if self.state == old and not (self.always_record and self.effects):
 			return Decision(old, ())
 		return Decision(self.state, tuple(self.effects))
 

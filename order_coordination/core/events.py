@@ -34,6 +34,7 @@ DELIVERY_NOTE_SUBMITTED = "delivery_note_submitted"
 DELIVERY_NOTE_CANCELLED = "delivery_note_cancelled"
 DELIVERY_RETURNED = "delivery_returned"  # a return Delivery Note brought goods back
 DELIVERY_CONFIRMED = "delivery_confirmed"
+CARRIER_REPORTED = "carrier_reported"  # a carrier's event about a Shipment carrying the order's goods
 
 EVENT_KINDS = (
 	ORDER_SUBMITTED,
@@ -58,6 +59,7 @@ EVENT_KINDS = (
 	DELIVERY_NOTE_CANCELLED,
 	DELIVERY_RETURNED,
 	DELIVERY_CONFIRMED,
+	CARRIER_REPORTED,
 )
 
 # How the timeline names each event (English source strings; the desk shows them translated).
@@ -84,6 +86,7 @@ EVENT_LABELS = {
 	DELIVERY_NOTE_CANCELLED: "Delivery Note cancelled",
 	DELIVERY_RETURNED: "Delivery returned",
 	DELIVERY_CONFIRMED: "Delivery confirmed",
+	CARRIER_REPORTED: "Carrier reported",
 }
 
 # Undoing a document is the only thing that may move an order back to an earlier stage.
@@ -127,6 +130,8 @@ class Event:
 	per_produced: float | None = None  # work order events: the order's produced % after the change
 	per_delivered: float | None = None  # delivery note events: the order's delivered % after the change
 	outcome: str | None = None  # delivery confirmed
+	carrier_status: str | None = None  # carrier reported: one of CARRIER_STATUSES
+	superseded: bool = False  # carrier reported: a newer event of the shipment is already known
 	note: str | None = None
 
 	@property

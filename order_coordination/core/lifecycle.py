@@ -7,8 +7,15 @@ different from where it is: it changes only when a department accepts a handoff 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from . import events as ev
 from .constants import (
+	CARRIER_DAMAGED,
+	CARRIER_DELIVERED,
+	CARRIER_FAILED_ATTEMPT,
+	CARRIER_LOST,
+	CARRIER_RETURNED,
 	DAMAGED_IN_TRANSIT,
 	DELIVERY_FAILED,
 	DELIVERY_OUTCOMES,
@@ -16,6 +23,7 @@ from .constants import (
 	HANDOFF_CANCELLED,
 	IN_PRODUCTION,
 	LOGISTICS,
+	LOST_IN_TRANSIT,
 	NOTICE_DELIVERY,
 	ORDER_RECEIVED,
 	OUTCOME_DAMAGED,
@@ -33,6 +41,7 @@ from .constants import (
 	SO_COMPLETED,
 	SO_ON_HOLD,
 	SO_OPEN,
+	TIMELINE_CARRIER,
 	TIMELINE_CREATED,
 	TIMELINE_DATE_CHANGED,
 	TIMELINE_DELIVERY_CONFIRMED,
@@ -253,6 +262,43 @@ def _on_delivery_confirmed(draft: Draft, event: ev.Event, policy: Policy):
 		)
 
 
+# A carrier's word that settles the delivery, as Logistics would confirm it.
+CARRIER_OUTCOMES = {
+	CARRIER_DELIVERED: OUTCOME_DELIVERED,
+	CARRIER_DAMAGED: OUTCOME_DAMAGED,
+	CARRIER_RETURNED: OUTCOME_REFUSED,
+}
+# A carrier's word that is a problem for Logistics without settling the delivery.
+CARRIER_PROBLEMS = {CARRIER_FAILED_ATTEMPT: DELIVERY_FAILED, CARRIER_LOST: LOST_IN_TRANSIT}
+
+
+def _on_carrier_reported(draft: Draft, event: ev.Event, policy: Policy):
+	"""A carrier reported on a Shipment of the order. Every report is in the timeline; only the shipment's
+	latest (not a late or replayed one) moves the order, exactly as Logistics confirming it would."""
+	state = draft.state
+	status = event.carrier_status
+	shipping = responsible_for(policy.matrix, SHIPPED)
+	draft.always_record = True
+	draft.add_entry(TIMELINE_CARRIER, department=shipping, note=join_notes(status, event.note))
+	if event.superseded or not state.is_active:
+		return
+	outcome = CARRIER_OUTCOMES.get(status)
+	if outcome and state.per_delivered > 0:
+		_on_delivery_confirmed(draft, replace(event, outcome=outcome), policy)
+		return
+	problem = CARRIER_PROBLEMS.get(status)
+	already = any(
+		e.exception_type == problem and (e.ref_doctype, e.ref_name) == (event.ref_doctype, event.ref_name)
+		for e in state.open_exceptions
+	)
+	if problem and not already:
+		draft.raise_exception(
+			OpenException(problem, shipping, ref_doctype=event.ref_doctype, ref_name=event.ref_name),
+			shipping,
+			join_notes(status, event.note),
+		)
+
+
 _HANDLERS = {
 	ev.ORDER_SUBMITTED: lambda draft, event, policy: None,  # already started: a replay
 	ev.ORDER_CANCELLED: _on_order_state(
@@ -270,5 +316,6 @@ _HANDLERS = {
 	ev.DELIVERY_NOTE_CANCELLED: _on_delivery_note,
 	ev.DELIVERY_RETURNED: _on_delivery_note,
 	ev.DELIVERY_CONFIRMED: _on_delivery_confirmed,
+	ev.CARRIER_REPORTED: _on_carrier_reported,
 	**{kind: _on_work_order for kind in ev.WORK_ORDER_EVENTS},
 }

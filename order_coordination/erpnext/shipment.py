@@ -1,6 +1,7 @@
-"""Shipment events: the carrier's tracking status reports the delivery outcome."""
+"""Shipment events: the carrier's tracking status reports the delivery outcome, and a Shipment that gets
+its tracking (AWB) number picks up the carrier events kept for that number."""
 
-from order_coordination import coordination, dispatch
+from order_coordination import carrier_feed, coordination, dispatch
 from order_coordination.core import events as ev
 from order_coordination.core.constants import OUTCOME_REFUSED
 from order_coordination.facts import orders_of_delivery_notes, per_delivered
@@ -10,6 +11,8 @@ RETURNED = "Returned"
 
 
 def on_change(doc, method=None):
+	if doc.docstatus == 1 and doc.awb_number:
+		carrier_feed.requeue_unmatched(doc.awb_number, doc.name)
 	if doc.docstatus != 1 or doc.tracking_status not in (DELIVERED, RETURNED):
 		return
 	orders = orders_of_delivery_notes([row.delivery_note for row in doc.shipment_delivery_note])

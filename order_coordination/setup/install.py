@@ -36,10 +36,12 @@ def start_backfill():
 
 
 def make_roles():
-	if not frappe.db.exists("Role", COORDINATION_MANAGER):
-		frappe.get_doc({"doctype": "Role", "role_name": COORDINATION_MANAGER, "desk_access": 1}).insert(
-			ignore_permissions=True
-		)
+	# The integration role has no desk and no permission of its own: it may only call the carriers' endpoint.
+	for role, desk_access in ((COORDINATION_MANAGER, 1), (constants.INTEGRATION_ROLE, 0)):
+		if not frappe.db.exists("Role", role):
+			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": desk_access}).insert(
+				ignore_permissions=True
+			)
 
 
 # Indexes for the queue, the sweep and the reports, beyond the single-column ones of the doctypes.
@@ -53,6 +55,9 @@ INDEXES = {
 		("responsible_department", "status", "delivery_date"),
 		("status", "company"),
 	),
+	# Carrier events find their Shipment by its AWB number, and a shipment's latest event by time.
+	"Shipment": (("awb_number",),),
+	constants.DT_CARRIER_EVENT: (("shipment", "state", "occurred_at"), ("state", "occurred_at")),
 }
 
 

@@ -38,6 +38,7 @@ class CoordinationPolicy(Document):
 		matrix: DF.Table[CoordinationMatrixRow]
 		ownership_model: DF.Literal["Sales-led", "Production-led", "Logistics-led", "Shared"]
 		stage_slas: DF.Table[CoordinationStageSLA]
+		tracking_link_days: DF.Int
 		work_end: DF.Time
 		work_start: DF.Time
 	# end: auto-generated types

@@ -21,6 +21,7 @@ class OrderException(Document):
 			"Delivery Failed",
 			"Customer Change",
 			"Damaged in Transit",
+			"Lost in Transit",
 			"Other",
 		]
 		order_coordination: DF.Link

@@ -27,6 +27,12 @@ class OrderTimelineEntry(Document):
 			"Delivery Confirmed",
 			"Delivery Date Changed",
 			"Document Event",
+			"Promise Change Proposed",
+			"Promise Change Accepted",
+			"Promise Change Declined",
+			"Promise Change Withdrawn",
+			"Promise Change Escalated",
+			"Carrier Update",
 		]
 		at: DF.Datetime
 		department: DF.Link

@@ -1,9 +1,51 @@
-// Sales Order: the coordination panel of the order itself, once submitted.
+// Sales Order: the coordination panel of the order itself, once submitted, and a tracking link for the
+// customer (the server checks that the user acts for the department that owns the customer promise).
 frappe.ui.form.on("Sales Order", {
 	refresh(frm) {
 		// Without the app's bundle (a failed asset build) the form simply shows no panel.
 		if (window.order_coordination && frm.doc.docstatus === 1 && frm.doc.oc_stage) {
 			order_coordination.show_panels(frm, [frm.doc.name]);
 		}
+		if (frm.doc.docstatus === 1 && frappe.model.can_write("Sales Order")) {
+			frm.add_custom_button(__("Tracking Link"), () => make_tracking_link(frm), __("Coordination"));
+		}
 	},
 });
+
+function make_tracking_link(frm) {
+	frappe
+		.call({
+			method: "order_coordination.portal.make_tracking_link",
+			args: { sales_order: frm.doc.name },
+			freeze: true,
+		})
+		.then((r) => {
+			const link = r.message;
+			const dialog = new frappe.ui.Dialog({
+				title: __("Tracking Link"),
+				fields: [
+					{
+						fieldname: "url",
+						fieldtype: "Code",
+						label: __("Send this link to the customer"),
+						read_only: 1,
+						default: link.url,
+					},
+					{
+						fieldname: "help",
+						fieldtype: "HTML",
+						options: `<p class="text-muted small">${__(
+							"It shows where the order is, read-only, until {0}. It is shown only now; revoke it from Order Tracking Link.",
+							[frappe.datetime.str_to_user(link.expires_on)]
+						)}</p>`,
+					},
+				],
+				primary_action_label: __("Copy"),
+				primary_action() {
+					frappe.utils.copy_to_clipboard(link.url);
+					dialog.hide();
+				},
+			});
+			dialog.show();
+		});
+}

@@ -1,0 +1,141 @@
+"""What a carrier's event is and what it may change: checking one event as sent, the carrier's own
+status words, which of a shipment's events is the latest truth, and what ERPNext's Shipment shows for it.
+
+Carriers send events late, twice and out of order. An event is `current` when nothing newer is known
+for its shipment; a late one is kept and shown in the timeline, but changes nothing. A shipment that was
+delivered (or came back) is never moved again by a progress report, however it is stamped: carrier
+clocks drift, and "In Transit" after "Delivered" is a scanner being replayed, not the parcel leaving.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from .constants import (
+	CARRIER_DAMAGED,
+	CARRIER_DELIVERED,
+	CARRIER_FAILED_ATTEMPT,
+	CARRIER_IN_TRANSIT,
+	CARRIER_LOST,
+	CARRIER_OUT_FOR_DELIVERY,
+	CARRIER_RETURNED,
+	CARRIER_STATUSES,
+)
+
+MAX_ID = 140
+MAX_TRACKING = 140
+MAX_LOCATION = 140
+MAX_DESCRIPTION = 500
+EARLIEST, LATEST = 2000, 2100  # years an event may have occurred in (and the database can hold)
+
+PROGRESS = frozenset({CARRIER_IN_TRANSIT, CARRIER_OUT_FOR_DELIVERY})
+FINAL = frozenset({CARRIER_DELIVERED, CARRIER_RETURNED})
+
+# ERPNext's Shipment `tracking_status` options: "", In Progress, Delivered, Returned, Lost.
+SHIPMENT_STATUS = {
+	CARRIER_IN_TRANSIT: "In Progress",
+	CARRIER_OUT_FOR_DELIVERY: "In Progress",
+	CARRIER_FAILED_ATTEMPT: "In Progress",
+	CARRIER_DAMAGED: "In Progress",
+	CARRIER_DELIVERED: "Delivered",
+	CARRIER_RETURNED: "Returned",
+	CARRIER_LOST: "Lost",
+}
+
+
+@dataclass(frozen=True)
+class CarrierEvent:
+	event_id: str
+	tracking_number: str
+	status: str
+	occurred_at: datetime  # naive, in UTC
+	location: str | None = None
+	description: str | None = None
+
+
+class BadEvent(ValueError):
+	"""One event of a batch cannot be used; the message (an English template) says why."""
+
+	def __init__(self, template: str, *args):
+		super().__init__(template.format(*args))
+		self.template = template
+		self.args_ = args
+
+
+def _field(raw: dict, field: str, limit: int, required: bool) -> str | None:
+	value = raw.get(field)
+	if value is None or value == "":
+		if required:
+			raise BadEvent("{0} is required", field)
+		return None
+	if isinstance(value, bool) or not isinstance(value, str | int):
+		raise BadEvent("{0} must be text", field)
+	value = str(value).strip()
+	if required and not value:
+		raise BadEvent("{0} is required", field)
+	if len(value) > limit or "\x00" in value:
+		raise BadEvent("{0} is longer than {1} characters or holds a null character", field, limit)
+	return value or None
+
+
+def parse_time(value) -> datetime:
+	"""An ISO 8601 time; with an offset it is turned into UTC, without one it is taken as UTC."""
+	if not isinstance(value, str) or not value.strip():
+		raise BadEvent("{0} must be an ISO 8601 date and time", "occurred_at")
+	text = value.strip()
+	if text.endswith(("Z", "z")):
+		text = text[:-1] + "+00:00"
+	try:
+		at = datetime.fromisoformat(text)
+		if at.tzinfo is not None:
+			at = at.astimezone(timezone.utc).replace(tzinfo=None)
+	except (ValueError, OverflowError):
+		raise BadEvent("{0} must be an ISO 8601 date and time", "occurred_at") from None
+	if not EARLIEST <= at.year <= LATEST:
+		raise BadEvent("{0} must be between the years {1} and {2}", "occurred_at", EARLIEST, LATEST)
+	return at.replace(microsecond=0)
+
+
+def status_of(word, mapping: dict[str, str] | None = None) -> str:
+	"""The app's status for a carrier's word: its own mapping first (case-insensitive), then ours."""
+	if not isinstance(word, str) or not word.strip():
+		raise BadEvent("{0} is required", "status")
+	key = word.strip().casefold()
+	for theirs, ours in (mapping or {}).items():
+		if theirs.strip().casefold() == key:
+			return ours
+	for ours in CARRIER_STATUSES:
+		if ours.casefold() == key:
+			return ours
+	raise BadEvent("{0} is not a carrier status", word.strip()[:MAX_ID])
+
+
+def check_event(raw, mapping: dict[str, str] | None = None) -> CarrierEvent:
+	"""One event as the carrier sent it, checked; BadEvent says what is wrong with it."""
+	if not isinstance(raw, dict):
+		raise BadEvent("An event must be an object")
+	return CarrierEvent(
+		event_id=_field(raw, "event_id", MAX_ID, True),
+		tracking_number=_field(raw, "tracking_number", MAX_TRACKING, True),
+		status=status_of(raw.get("status"), mapping),
+		occurred_at=parse_time(raw.get("occurred_at")),
+		location=_field(raw, "location", MAX_LOCATION, False),
+		description=_field(raw, "description", MAX_DESCRIPTION, False),
+	)
+
+
+def is_current(status: str, at: datetime, latest: tuple[str, datetime] | None) -> bool:
+	"""Whether an event is the shipment's latest truth, given the latest event applied before it."""
+	if latest is None:
+		return True
+	latest_status, latest_at = latest
+	if latest_status in FINAL and status in PROGRESS:
+		return False
+	return at >= latest_at
+
+
+def info_of(event: CarrierEvent) -> str:
+	"""The Shipment's `tracking_status_info`: the carrier's status, where, and what it said (140 chars)."""
+	parts = [event.status, event.location, event.description]
+	return " · ".join(p for p in parts if p)[:140]

@@ -1,0 +1,296 @@
+"""The customer's side: the order page of ERPNext's portal (/track/<order>) and tracking links
+(/track?token=...) that show it to a customer without a portal account.
+
+Who may see an order is ERPNext's own portal rule (`frappe.has_website_permission`: a portal user of the
+order's customer, or a desk user who may read the order). A tracking link's token is shown once, when it
+is made, and stored only as its SHA-256: the database alone cannot open any order's page. Every refusal,
+whatever its cause (no such order, someone else's, a wrong, expired or revoked token), is the same page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import datetime
+from urllib.parse import quote
+
+import frappe
+from frappe import _
+from frappe.utils import (
+	add_to_date,
+	cint,
+	format_date,
+	format_datetime,
+	get_url,
+	getdate,
+	now_datetime,
+)
+
+from order_coordination.core import constants
+from order_coordination.core.customer import customer_view, safe_url
+from order_coordination.departments import check_acts_for
+from order_coordination.facts import promised_date
+from order_coordination.policies import policy_snapshot
+
+TEMPLATE = "order_coordination/templates/includes/order_status.html"
+REFRESH_SECONDS = 30
+# ERPNext's Shipment tracking status -> what the customer reads when no carrier event says more.
+SHIPMENT_WORDS = {"In Progress": constants.CARRIER_IN_TRANSIT, "": constants.CUSTOMER_SHIPPED}
+
+
+class NotValid(Exception):
+	"""The page or link cannot be shown; why is never said."""
+
+
+def hash_token(token: str) -> str:
+	return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- who may see which order --------------------------------------------------------------------------
+
+
+def order_for_user(sales_order) -> str:
+	"""The submitted (or since cancelled) order the session's user may see on the portal."""
+	if not isinstance(sales_order, str) or not sales_order or len(sales_order) > 140:
+		raise NotValid
+	if frappe.session.user == "Guest" or not frappe.db.exists(
+		"Sales Order", {"name": sales_order, "docstatus": ["in", (1, 2)]}
+	):
+		raise NotValid
+	if not frappe.has_website_permission(frappe.get_doc("Sales Order", sales_order)):
+		raise NotValid
+	return sales_order
+
+
+def order_for_token(token, log: bool = False) -> str:
+	"""The order a tracking link opens; with `log`, its use is counted."""
+	if not isinstance(token, str) or not 20 <= len(token) <= 100:
+		raise NotValid
+	link = frappe.db.get_value(
+		constants.DT_TRACKING_LINK,
+		{"token_hash": hash_token(token)},
+		["name", "sales_order", "expires_on", "revoked", "use_count", "first_used_on"],
+		as_dict=True,
+	)
+	now = now_datetime()
+	if not link or link.revoked or not link.expires_on or link.expires_on <= now:
+		raise NotValid
+	if frappe.db.get_value("Sales Order", link.sales_order, "docstatus") not in (1, 2):
+		raise NotValid
+	if log:
+		frappe.db.set_value(
+			constants.DT_TRACKING_LINK,
+			link.name,
+			{
+				"use_count": cint(link.use_count) + 1,
+				"last_used_on": now,
+				"first_used_on": link.first_used_on or now,
+			},
+			update_modified=False,
+		)
+		frappe.local.flags.commit = True  # a GET request: keep the count
+	return link.sales_order
+
+
+# --- what the page shows --------------------------------------------------------------------------------
+
+
+def order_view(sales_order: str) -> dict:
+	"""What the customer sees of an order: nothing but what `customer_view` lets through."""
+	so = frappe.db.get_value(
+		"Sales Order",
+		sales_order,
+		["name", "transaction_date", "delivery_date", "per_delivered", "docstatus", "status"],
+		as_dict=True,
+	)
+	record = frappe.db.get_value(
+		constants.DT_ORDER_COORDINATION,
+		sales_order,
+		["stage", "status", "needs_manufacturing", "delivery_date", "original_delivery_date"],
+		as_dict=True,
+	) or frappe._dict(stage=constants.ORDER_RECEIVED, status="", needs_manufacturing=0)
+	promised = record.delivery_date or promised_date(sales_order) or so.delivery_date
+	view = customer_view(
+		stage=record.stage,
+		status=constants.STATUS_CANCELLED if so.docstatus == 2 else record.status,
+		needs_manufacturing=bool(record.needs_manufacturing),
+		promised=getdate(promised) if promised else None,
+		first_promised=getdate(record.original_delivery_date) if record.original_delivery_date else None,
+		per_delivered=so.per_delivered,
+		shipments=shipments_of(sales_order),
+	)
+	for shipment in view["shipments"]:
+		at = shipment["updated_on"]
+		shipment["updated_on"] = (
+			format_datetime(at, "medium")
+			if isinstance(at, datetime)
+			else format_date(at, "medium")
+			if at
+			else None
+		)
+	view.update({"sales_order": so.name, "ordered_on": so.transaction_date})
+	return view
+
+
+def shipments_of(sales_order: str) -> list[dict]:
+	"""The order's shipments: its submitted Shipments (carrier, AWB, tracking link, the carrier's latest
+	word), and its Delivery Notes that no Shipment carries (their transporter and receipt number)."""
+	notes = frappe.db.sql(
+		"""select distinct dn.name, dn.transporter_name, dn.lr_no, dn.posting_date
+		from `tabDelivery Note` dn join `tabDelivery Note Item` item on item.parent = dn.name
+		where item.against_sales_order = %s and dn.docstatus = 1 and dn.is_return = 0
+		order by dn.posting_date, dn.name""",
+		sales_order,
+		as_dict=True,
+	)
+	if not notes:
+		return []
+	shipments = frappe.db.sql(
+		"""select s.name, s.carrier, s.awb_number, s.tracking_url, s.tracking_status, s.modified,
+			group_concat(sdn.delivery_note) as notes
+		from `tabShipment` s join `tabShipment Delivery Note` sdn on sdn.parent = s.name
+		where sdn.delivery_note in %s and s.docstatus = 1
+		group by s.name order by s.creation""",
+		(tuple(n.name for n in notes),),
+		as_dict=True,
+	)
+	latest = latest_carrier_words([s.name for s in shipments])
+	shown, carried = [], set()
+	for s in shipments:
+		carried.update((s.notes or "").split(","))
+		word = latest.get(s.name, (None, None))
+		shown.append(
+			{
+				"carrier": s.carrier,
+				"tracking_number": s.awb_number,
+				"tracking_url": safe_url(s.tracking_url),
+				"status": word[0] or SHIPMENT_WORDS.get(s.tracking_status or "", s.tracking_status),
+				"updated_on": word[1] or s.modified,
+			}
+		)
+	for n in notes:
+		if n.name not in carried:
+			shown.append(
+				{
+					"carrier": n.transporter_name,
+					"tracking_number": n.lr_no,
+					"status": constants.CUSTOMER_SHIPPED,
+					"updated_on": n.posting_date,
+				}
+			)
+	return shown
+
+
+def latest_carrier_words(shipments: list[str]) -> dict[str, tuple]:
+	"""Each Shipment's latest applied carrier event: (status, when it occurred)."""
+	if not shipments:
+		return {}
+	rows = frappe.db.sql(
+		f"""select shipment, status, occurred_at from `tab{constants.DT_CARRIER_EVENT}`
+		where shipment in %s and state = %s order by occurred_at""",
+		(tuple(shipments), constants.CARRIER_EVENT_APPLIED),
+	)
+	return {shipment: (status, at) for shipment, status, at in rows}
+
+
+def render(sales_order: str) -> str:
+	return frappe.render_template(TEMPLATE, {"view": order_view(sales_order), "_": _})
+
+
+def customer_orders(limit: int = 50) -> list[dict]:
+	"""The portal user's submitted orders, newest first, for the page's list (ERPNext's customer rule)."""
+	from erpnext.controllers.website_list_for_contact import get_customers_suppliers
+
+	customers, _suppliers = get_customers_suppliers("Sales Order", frappe.session.user)
+	if not customers:
+		return []
+	return frappe.get_all(
+		"Sales Order",
+		filters={"customer": ["in", customers], "docstatus": 1},
+		fields=["name", "transaction_date", "delivery_date", "oc_stage"],
+		order_by="transaction_date desc, name desc",
+		limit=limit,
+		ignore_permissions=True,
+	)
+
+
+def link_order_page(context):
+	"""ERPNext's portal page of a submitted Sales Order gets a button to its status page. Its template
+	offers no place for it (the sandbox hides `doc._header`), so a line of script puts it in the header."""
+	doc = context.get("doc")
+	if getattr(doc, "doctype", None) != "Sales Order" or doc.docstatus != 1:
+		return
+	href = json.dumps("/track/" + quote(doc.name)).replace("</", "<\\/")
+	label = json.dumps(_("Where is my order?")).replace("</", "<\\/")
+	script = (
+		"<script>frappe.ready(function () {"
+		'var at = document.querySelector(".page-header-actions-block") || document.querySelector(".page_content");'
+		'if (!at) return; var a = document.createElement("a");'
+		'a.className = "btn btn-sm btn-primary oc-track-from-order"; a.style.marginRight = "8px";'
+		f"a.href = {href}; a.textContent = {label}; at.prepend(a);"
+		"});</script>"
+	)
+	return {"body_include": (context.get("body_include") or "") + script}
+
+
+@frappe.whitelist(allow_guest=True, methods=["GET"])
+def order_status(sales_order=None, token=None):
+	"""The page's content as HTML, for its periodic refresh. One answer for every refusal."""
+	try:
+		name = order_for_token(token) if token else order_for_user(sales_order)
+	except NotValid:
+		frappe.throw(_("This link is not valid."), frappe.PermissionError)
+	return {"html": render(name)}
+
+
+# --- tracking links ---------------------------------------------------------------------------------
+
+
+def link_days(company: str | None) -> int:
+	days = frappe.db.get_value(constants.DT_POLICY, company, "tracking_link_days") if company else None
+	return cint(days) or constants.DEFAULT_TRACKING_LINK_DAYS
+
+
+@frappe.whitelist(methods=["POST"])
+def make_tracking_link(sales_order):
+	"""A new tracking link for a submitted order, by the department that owns the customer promise
+	(Sales by default). Returns the URL, which holds the token: it is shown this once."""
+	if not isinstance(sales_order, str) or not sales_order:
+		frappe.throw(_("{0} is required").format(_("Sales Order")), frappe.ValidationError)
+	so = frappe.db.get_value(
+		"Sales Order", sales_order, ["name", "docstatus", "customer", "company"], as_dict=True
+	)
+	if not (so and frappe.has_permission("Sales Order", "read", so.name)):
+		frappe.throw(
+			_("Sales Order {0} not found or not yours to see").format(sales_order), frappe.PermissionError
+		)
+	check_acts_for(policy_snapshot(so.company).get("promise_owner") or constants.DEFAULT_PROMISE_OWNER)
+	if so.docstatus != 1:
+		frappe.throw(_("Only a submitted order can be followed by the customer"), frappe.ValidationError)
+	token = secrets.token_urlsafe(32)
+	link = frappe.new_doc(constants.DT_TRACKING_LINK)
+	link.update(
+		{
+			"sales_order": so.name,
+			"customer": so.customer,
+			"token_hash": hash_token(token),
+			"expires_on": add_to_date(now_datetime(), days=link_days(so.company)),
+		}
+	)
+	link.insert(ignore_permissions=True)
+	return {"name": link.name, "url": get_url(f"/track?token={token}"), "expires_on": link.expires_on}
+
+
+@frappe.whitelist(methods=["POST"])
+def revoke_tracking_link(link):
+	if not isinstance(link, str) or not frappe.db.exists(constants.DT_TRACKING_LINK, link):
+		frappe.throw(
+			_("{0} {1} not found or not yours to see").format(_("Order Tracking Link"), link),
+			frappe.PermissionError,
+		)
+	doc = frappe.get_doc(constants.DT_TRACKING_LINK, link)
+	doc.check_permission("write")
+	doc.revoked = 1
+	doc.save()
+	return doc.name
