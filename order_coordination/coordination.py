@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime
+from frappe.utils import get_datetime, now_datetime
 
 from order_coordination.core import lifecycle
 from order_coordination.core.constants import (
@@ -24,11 +24,13 @@ from order_coordination.core.constants import (
 	FIELD_RESPONSIBLE,
 	FIELD_STAGE,
 	FIELD_STATUS,
+	HANDOFF_ACCEPTED,
 	HANDOFF_CANCELLED,
 	HANDOFF_PENDING,
 )
 from order_coordination.core.derive import expected_finish_of
 from order_coordination.core.events import Event
+from order_coordination.core.holding import Stretch, pass_on
 from order_coordination.core.model import (
 	AnswerHandoff,
 	Decision,
@@ -60,6 +62,10 @@ RECORD_FIELDS = (
 	"last_outcome",
 	"facts",
 	"expected_finish",
+	"held_by",
+	"held_since",
+	"previously_held_until",
+	"held_until",
 )
 LOAD_FIELDS = ["name", "sales_order", "company", "customer", "policy_snapshot", *RECORD_FIELDS]
 
@@ -128,6 +134,7 @@ def start(sales_order_doc, event: Event, writer=None) -> Order:
 			"ownership_model": snapshot["model"],
 			"policy": snapshot["name"],
 			"policy_snapshot": snapshot_name(snapshot, sales_order_doc.company),
+			"held_since": event.at,
 		}
 	)
 	order = Order(doc, decision.state, policy, writer)
@@ -163,6 +170,9 @@ def save(order: Order, decision: Decision, new: bool = False) -> None:
 		return
 	state, writer = decision.state, order.writer
 	notices, entries = [], []
+	if new and not order.doc.get("held_by"):
+		sent = [e.handoff for e in decision.effects if isinstance(e, SendHandoff)]
+		order.doc.held_by = sent[0].from_department if sent else state.responsible
 	for effect in decision.effects:
 		if isinstance(effect, TimelineEntry):
 			entries.append((order.doc, effect))
@@ -171,7 +181,10 @@ def save(order: Order, decision: Decision, new: bool = False) -> None:
 			if state.pending is effect.handoff:
 				state = replace(state, pending=replace(state.pending, name=name))
 		elif isinstance(effect, AnswerHandoff):
-			writer.update(DT_ORDER_HANDOFF, effect.handoff.name, answer_values(order, effect))
+			values = answer_values(order, effect)
+			if effect.status == HANDOFF_ACCEPTED:
+				values.update(pass_holding(order, effect.handoff.to_department, effect.at))
+			writer.update(DT_ORDER_HANDOFF, effect.handoff.name, values)
 		elif isinstance(effect, RaiseException):
 			name = writer.insert(DT_EXCEPTION, exception_row(order, effect))
 			state = replace(
@@ -243,6 +256,37 @@ def answer_values(order: Order, effect: AnswerHandoff) -> dict:
 			working_hours_between(h.sent_on, effect.at, order.policy.calendar), 3
 		)
 	return values
+
+
+def pass_holding(order: Order, receiver: str, at) -> dict:
+	"""The receiver of an accepted handoff holds the order from `at`: the handoff's row keeps the stretch
+	that ends (who held the order, since when, its working hours), so that Department Dwell Time sums
+	stretches instead of replaying every order's handoffs. Written with the acceptance, no statement more."""
+	doc = order.doc
+	current = Stretch(
+		doc.get("held_by"), _moment(doc.get("held_since")), _moment(doc.get("previously_held_until"))
+	)
+	held_until = {dept: _moment(t) for dept, t in json.loads(doc.get("held_until") or "{}").items()}
+	running, held_until = pass_on(current, held_until, receiver, at)
+	doc.update(
+		{
+			"held_by": running.department,
+			"held_since": running.since,
+			"previously_held_until": running.previously_held_until,
+			"held_until": json.dumps({d: str(t) for d, t in held_until.items()}, sort_keys=True),
+		}
+	)
+	hours = working_hours_between(current.since, at, order.policy.calendar) if current.since else 0
+	return {
+		"held_by": current.department,
+		"held_since": current.since,
+		"held_hours": round(hours, 3),
+		"previously_held_until": current.previously_held_until,
+	}
+
+
+def _moment(value):
+	return get_datetime(value) if value else None
 
 
 def exception_row(order: Order, effect: RaiseException) -> dict:

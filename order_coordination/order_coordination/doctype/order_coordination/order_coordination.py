@@ -19,6 +19,9 @@ class OrderCoordination(Document):
 		delivery_date: DF.Date
 		expected_finish: DF.Datetime
 		facts: DF.JSON
+		held_by: DF.Link
+		held_since: DF.Datetime
+		held_until: DF.JSON
 		last_outcome: DF.Data
 		needs_manufacturing: DF.Check
 		ownership_model: DF.Data
@@ -26,6 +29,7 @@ class OrderCoordination(Document):
 		per_produced: DF.Percent
 		policy: DF.Link
 		policy_snapshot: DF.Link
+		previously_held_until: DF.Datetime
 		responsible_department: DF.Link
 		sales_order: DF.Link
 		stage: DF.Literal[

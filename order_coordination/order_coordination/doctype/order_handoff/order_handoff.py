@@ -17,9 +17,13 @@ class OrderHandoff(Document):
 		escalated_on: DF.Datetime
 		escalation_run: DF.Data
 		from_department: DF.Link
+		held_by: DF.Link
+		held_hours: DF.Float
+		held_since: DF.Datetime
 		note: DF.SmallText
 		on_time: DF.Check
 		order_coordination: DF.Link
+		previously_held_until: DF.Datetime
 		reason: DF.SmallText
 		reference_doctype: DF.Link
 		reference_name: DF.DynamicLink
