@@ -66,6 +66,7 @@ RECORD_FIELDS = (
 	"held_since",
 	"previously_held_until",
 	"held_until",
+	"next_status_check",
 )
 LOAD_FIELDS = ["name", "sales_order", "company", "customer", "policy_snapshot", *RECORD_FIELDS]
 
@@ -200,6 +201,7 @@ def save(order: Order, decision: Decision, new: bool = False) -> None:
 	values = fields_of(state)
 	values["facts"] = json.dumps(facts_of(state), sort_keys=True)
 	values["expected_finish"] = expected_finish_of(state, now_datetime(), order.policy)
+	values["next_status_check"] = None  # the next sweep looks at the order again
 	order.doc.update(values)
 	writer.record(order.doc, new, RECORD_FIELDS)
 	writer.timeline(entries)

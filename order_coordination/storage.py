@@ -140,6 +140,47 @@ def write_timeline(entries) -> None:
 	bulk_insert(DT_TIMELINE, TIMELINE_COLUMNS, rows)
 
 
+def write_timeline_of_records(entry, join: str, condition: str, values, note: str | None = None) -> None:
+	"""Append a timeline entry to every record `oc` that `join` and `condition` select (SQL with `%s`
+	marks, filled from `values` in order), in one statement that reads each record's own name, company,
+	customer and holder: the sweep writes tens of thousands of them without sending them back and forth.
+	The entry's department is the record's holder; `note`, if given, is SQL for each row's note (made of
+	values the app chose, never of user text)."""
+	now, user = now_datetime(), frappe.session.user
+	from_record = {
+		"name": "left(sha2(concat(%s, oc.name), 256), 16)",
+		"order_coordination": "oc.name",
+		"sales_order": "oc.sales_order",
+		"company": "oc.company",
+		"customer": "oc.customer",
+		"department": "oc.responsible_department",
+		"note": note,
+	}
+	given = {
+		"idx": 0,
+		"creation": now,
+		"modified": now,
+		"owner": user,
+		"modified_by": user,
+		"at": entry.at,
+		"action": entry.action,
+		"stage_from": entry.stage_from,
+		"stage_to": entry.stage_to,
+		"user": entry.user or user,
+		"reference_doctype": entry.ref_doctype,
+		"reference_name": entry.ref_name,
+		"note": clean_text(entry.note),
+	}
+	select = [from_record.get(column) or "%s" for column in TIMELINE_COLUMNS]
+	selected = [frappe.generate_hash(length=10)]  # the run's salt for the rows' names
+	selected += [given[column] for column in TIMELINE_COLUMNS if not from_record.get(column)]
+	frappe.db.sql(
+		f"""insert into `tab{DT_TIMELINE}` ({", ".join(f"`{c}`" for c in TIMELINE_COLUMNS)})
+		select {", ".join(select)} from `tab{DT_ORDER_COORDINATION}` oc {join} where {condition}""",
+		(*selected, *values),
+	)
+
+
 class Writer:
 	"""Writes rows as decisions are made: the path of live ERPNext events and department actions."""
 

@@ -52,6 +52,7 @@ INDEXES = {
 	constants.DT_ORDER_COORDINATION: (
 		("responsible_department", "status", "delivery_date"),
 		("status", "company"),
+		("status", "next_status_check"),
 	),
 }
 

@@ -24,6 +24,7 @@ class OrderCoordination(Document):
 		held_until: DF.JSON
 		last_outcome: DF.Data
 		needs_manufacturing: DF.Check
+		next_status_check: DF.Datetime
 		ownership_model: DF.Data
 		per_delivered: DF.Percent
 		per_produced: DF.Percent
