@@ -170,7 +170,7 @@ def save(order: Order, decision: Decision, new: bool = False) -> None:
 	if not decision.changed:
 		return
 	state, writer = decision.state, order.writer
-	notices, entries, answered = [], [], []
+	notices, entries = [], []
 	if new and not order.doc.get("held_by"):
 		sent = [e.handoff for e in decision.effects if isinstance(e, SendHandoff)]
 		order.doc.held_by = sent[0].from_department if sent else state.responsible
@@ -185,7 +185,7 @@ def save(order: Order, decision: Decision, new: bool = False) -> None:
 			values = answer_values(order, effect)
 			if effect.status == HANDOFF_ACCEPTED:
 				values.update(pass_holding(order, effect.handoff.to_department, effect.at))
-			answered.append((effect.handoff.name, values))  # written with the record, below
+			writer.update(DT_ORDER_HANDOFF, effect.handoff.name, values)
 		elif isinstance(effect, RaiseException):
 			name = writer.insert(DT_EXCEPTION, exception_row(order, effect))
 			state = replace(
@@ -203,7 +203,7 @@ def save(order: Order, decision: Decision, new: bool = False) -> None:
 	values["expected_finish"] = expected_finish_of(state, now_datetime(), order.policy)
 	values["next_status_check"] = None  # the next sweep looks at the order again
 	order.doc.update(values)
-	writer.record(order.doc, new, RECORD_FIELDS, answered)
+	writer.record(order.doc, new, RECORD_FIELDS)
 	writer.timeline(entries)
 	shown = (state.stage, state.status, state.responsible)
 	if new or shown != (order.state.stage, order.state.status, order.state.responsible):

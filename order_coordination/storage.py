@@ -58,27 +58,6 @@ def update_row(doctype: str, name: str, values: dict, touch: bool = True) -> Non
 	frappe.db.sql(f"update `tab{doctype}` set {assignments} where name = %s", (*values.values(), name))
 
 
-def update_with_handoffs(record: str, values: dict, handoffs) -> None:
-	"""One UPDATE of a record and of handoffs of its order ((name, values) each). The handoffs are joined
-	to the record (a left join: a handoff gone missing never keeps the record from being written)."""
-	now, user = now_datetime(), frappe.session.user
-	tables, assignments, params = [f"`tab{DT_ORDER_COORDINATION}` oc"], [], []
-	joins = []
-	for i, (name, row) in enumerate(handoffs):
-		tables.append(f"left join `tab{DT_ORDER_HANDOFF}` h{i} on h{i}.name = %s")
-		joins.append(name)
-		for column, value in {**cleaned(row), "modified": now, "modified_by": user}.items():
-			assignments.append(f"h{i}.`{column}` = %s")
-			params.append(value)
-	for column, value in {**cleaned(values), "modified": now, "modified_by": user}.items():
-		assignments.append(f"oc.`{column}` = %s")
-		params.append(value)
-	frappe.db.sql(
-		f"update {' '.join(tables)} set {', '.join(assignments)} where oc.name = %s",
-		(*joins, *params, record),
-	)
-
-
 # Handoffs and exceptions are named at random behind a readable prefix: a naming series would lock one
 # row of tabSeries from every submit that hands an order on until its commit, across all orders.
 NAME_PREFIXES = {DT_ORDER_HANDOFF: "OH-", DT_EXCEPTION: "OE-"}
@@ -217,15 +196,9 @@ class Writer:
 	def update(self, doctype: str, name: str, values: dict) -> None:
 		update_row(doctype, name, values)
 
-	def record(self, doc, new: bool, fields, answered=()) -> None:
-		"""Write the record, and the handoffs its decision answered ((name, values) each): in one
-		statement when the record exists (a submit that accepts a handoff pays for one update, not two)."""
+	def record(self, doc, new: bool, fields) -> None:
 		if new:
 			insert_doc(doc)
-			for name, values in answered:
-				self.update(DT_ORDER_HANDOFF, name, values)
-		elif answered:
-			update_with_handoffs(doc.name, {k: doc.get(k) for k in fields}, answered)
 		else:
 			update_row(DT_ORDER_COORDINATION, doc.name, {k: doc.get(k) for k in fields})
 
@@ -259,9 +232,7 @@ class BatchWriter(Writer):
 		else:
 			super().update(doctype, name, values)
 
-	def record(self, doc, new: bool, fields, answered=()) -> None:
-		for name, values in answered:
-			self.update(DT_ORDER_HANDOFF, name, values)
+	def record(self, doc, new: bool, fields) -> None:
 		if new or doc.name in self.rows[DT_ORDER_COORDINATION]:
 			self.rows[DT_ORDER_COORDINATION][doc.name] = {
 				k: v for k, v in doc.as_dict().items() if k not in ("doctype", "__islocal", "__unsaved")
