@@ -178,6 +178,8 @@ def save(order: Order, decision: Decision, new: bool = False) -> None:
 		if isinstance(effect, TimelineEntry):
 			entries.append((order.doc, effect))
 		elif isinstance(effect, SendHandoff):
+			if not new:
+				hand_on(order, effect.handoff)
 			name = writer.insert(DT_ORDER_HANDOFF, handoff_row(order, effect))
 			if state.pending is effect.handoff:
 				state = replace(state, pending=replace(state.pending, name=name))
@@ -185,6 +187,8 @@ def save(order: Order, decision: Decision, new: bool = False) -> None:
 			values = answer_values(order, effect)
 			if effect.status == HANDOFF_ACCEPTED:
 				values.update(pass_holding(order, effect.handoff.to_department, effect.at))
+			elif effect.status == HANDOFF_CANCELLED:
+				writer.handed_on(order.doc.name, effect.handoff.from_department, effect.handoff.sent_on, None)
 			writer.update(DT_ORDER_HANDOFF, effect.handoff.name, values)
 		elif isinstance(effect, RaiseException):
 			name = writer.insert(DT_EXCEPTION, exception_row(order, effect))
@@ -285,6 +289,16 @@ def pass_holding(order: Order, receiver: str, at) -> dict:
 		"held_hours": round(hours, 3),
 		"previously_held_until": current.previously_held_until,
 	}
+
+
+def hand_on(order: Order, handoff) -> None:
+	"""The sender of a handoff hands on the order it accepted: the acceptances it answered keep when, and
+	the one that began its stretch the working hours it held the order (Handoff Lead Time reads them)."""
+	since = _moment(order.doc.get("held_since"))
+	hours = None  # not kept: the report works them out
+	if since and order.doc.get("held_by") == handoff.from_department:
+		hours = round(working_hours_between(since, handoff.sent_on, order.policy.calendar), 3)
+	order.writer.handed_on(order.doc.name, handoff.from_department, handoff.sent_on, (since, hours))
 
 
 def _moment(value):

@@ -20,6 +20,7 @@ from order_coordination.core.constants import (
 	DT_ORDER_COORDINATION,
 	DT_ORDER_HANDOFF,
 	DT_TIMELINE,
+	HANDOFF_ACCEPTED,
 )
 
 # Columns of our doctypes that hold what a person typed (or a carrier or driver sent).
@@ -56,6 +57,11 @@ def update_row(doctype: str, name: str, values: dict, touch: bool = True) -> Non
 		values = {**values, "modified": now_datetime(), "modified_by": frappe.session.user}
 	assignments = ", ".join(f"`{column}` = %s" for column in values)
 	frappe.db.sql(f"update `tab{doctype}` set {assignments} where name = %s", (*values.values(), name))
+
+
+# The complete hours of a handoff handed on whose acceptance did not begin its receiver's stretch (the
+# report works them out from its times): a Float column holds no null.
+HOURS_NOT_KEPT = -1
 
 
 # Handoffs and exceptions are named at random behind a readable prefix: a naming series would lock one
@@ -205,6 +211,27 @@ class Writer:
 	def timeline(self, entries) -> None:
 		write_timeline(entries)
 
+	def handed_on(self, record: str, department: str, at, hours) -> None:
+		"""The accepted handoffs of an order to `department` not yet handed on were handed on `at`, by a
+		handoff sent then; `hours` is (the acceptance, its working hours) for the one that began the
+		department's stretch. With `hours` None, the handoff sent `at` was withdrawn: they are not."""
+		if hours is None:
+			frappe.db.sql(
+				f"""update `tab{DT_ORDER_HANDOFF}` set handed_on = null, complete_hours = 0
+				where order_coordination = %s and to_department = %s and handed_on = %s""",
+				(record, department, at),
+			)
+			return
+		accepted_at, held = hours
+		held = HOURS_NOT_KEPT if held is None else held
+		frappe.db.sql(
+			f"""update `tab{DT_ORDER_HANDOFF}` set handed_on = %s,
+				complete_hours = if(responded_on <=> %s, %s, %s)
+			where order_coordination = %s and to_department = %s and status = %s
+				and handed_on is null and responded_on <= %s""",
+			(at, accepted_at, held, HOURS_NOT_KEPT, record, department, HANDOFF_ACCEPTED, at),
+		)
+
 	def mirror_on_sales_order(self, sales_order: str, values: dict) -> None:
 		"""The Sales Order's read-only copy of stage, status and holder (its list and form show them)."""
 		update_row("Sales Order", sales_order, values, touch=False)
@@ -242,6 +269,30 @@ class BatchWriter(Writer):
 
 	def timeline(self, entries) -> None:
 		self.entries += entries
+
+	def handed_on(self, record: str, department: str, at, hours) -> None:
+		rows = [
+			row
+			for row in self.rows[DT_ORDER_HANDOFF].values()
+			if row.get("order_coordination") == record and row.get("to_department") == department
+		]
+		if not rows and record not in self.rows[DT_ORDER_COORDINATION]:
+			super().handed_on(record, department, at, hours)
+			return
+		for row in rows:
+			if hours is None:
+				if row.get("handed_on") == at:
+					row.update(handed_on=None, complete_hours=0)
+			elif (
+				row.get("status") == HANDOFF_ACCEPTED
+				and not row.get("handed_on")
+				and row.get("responded_on")
+				and row["responded_on"] <= at
+			):
+				kept = (
+					hours[1] if row["responded_on"] == hours[0] and hours[1] is not None else HOURS_NOT_KEPT
+				)
+				row.update(handed_on=at, complete_hours=kept)
 
 	def mirror_on_sales_order(self, sales_order: str, values: dict) -> None:
 		self.mirrored[sales_order] = values

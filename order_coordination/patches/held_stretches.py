@@ -4,8 +4,10 @@ Dwell Time report sums these stretches instead of replaying every order's handof
 The replay is the one the report used to run: an order is first held by the sender of its first handoff
 (or its holder, without one) from its creation, and passes to a handoff's receiver when the receiver
 accepts it. Each accepted handoff gets the stretch its acceptance ended (`held_by`, `held_since`,
-`held_hours` in the working hours of the order's policy); each record, the stretch still running. The
-bulk generator of the benchmarks calls `fill` too."""
+`held_hours` in the working hours of the order's policy); each record, the stretch still running. Each
+accepted handoff also gets when its receiver next handed the order on, and the working hours until then
+(`handed_on`, `complete_hours`: what Handoff Lead Time used to find for itself). The bulk generator of the
+benchmarks calls `fill` too."""
 
 import json
 from collections import defaultdict
@@ -64,7 +66,7 @@ def fill_orders(names) -> None:
 	)
 	handoffs = defaultdict(list)
 	for h in frappe.db.sql(
-		f"""select name, order_coordination, from_department, to_department, status, responded_on
+		f"""select name, order_coordination, from_department, to_department, status, sent_on, responded_on
 		from `tab{DT_ORDER_HANDOFF}` where order_coordination in %(names)s and status != %(cancelled)s
 		order by sent_on, creation""",
 		{"names": tuple(names), "cancelled": HANDOFF_CANCELLED},
@@ -79,14 +81,44 @@ def fill_orders(names) -> None:
 		running, held_until, ended = replay(order, handoffs[order.name])
 		until = json.dumps({d: str(t) for d, t in held_until.items()}, sort_keys=True)
 		records.append((order.name, *astuple(running), until))
+		handed = handed_on(handoffs[order.name])
 		for name, (stretch, at) in ended.items():
 			hours = round(working_hours_between(stretch.since, at, cal), 3)
-			closed.append((name, stretch.department, stretch.since, hours, stretch.previously_held_until))
+			onward = handed.get(name)
+			complete = round(working_hours_between(at, onward, cal), 3) if onward else 0
+			closed.append(
+				(
+					name,
+					stretch.department,
+					stretch.since,
+					hours,
+					stretch.previously_held_until,
+					onward,
+					complete,
+				)
+			)
 	update_by_name(DT_ORDER_COORDINATION, (*RUNNING, "held_until"), records)
-	update_by_name(DT_ORDER_HANDOFF, ("held_by", "held_since", "held_hours", "previously_held_until"), closed)
+	update_by_name(DT_ORDER_HANDOFF, (*ENDED, "handed_on", "complete_hours"), closed)
 
 
 RUNNING = ("held_by", "held_since", "previously_held_until")  # the columns of a Stretch, in its order
+ENDED = ("held_by", "held_since", "held_hours", "previously_held_until")
+
+
+def handed_on(handoffs) -> dict:
+	"""{accepted handoff: when its receiver next sent a handoff (not withdrawn)} of one order's handoffs in
+	the order they were sent."""
+	out = {}
+	for h in handoffs:
+		if h.status == HANDOFF_ACCEPTED and h.responded_on:
+			onward = [
+				n.sent_on
+				for n in handoffs
+				if n.from_department == h.to_department and n.sent_on >= h.responded_on
+			]
+			if onward:
+				out[h.name] = min(onward)
+	return out
 
 
 def update_by_name(doctype: str, columns, rows) -> None:

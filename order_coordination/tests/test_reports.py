@@ -90,6 +90,8 @@ class TestReports(TestCase):
 		again_b = api.hand_off(b.name, constants.PRODUCTION)
 		api.accept_handoff(again_b)
 		retime(again_b, at(0, 12), at(0, 16), 4)
+		# The lead times kept as the handoffs were answered, moved with the retimed history.
+		held_stretches.fill_orders([a.name, b.name])
 
 		_c, rows = handoff_lead_time.execute(WEEK)
 		sp = only(rows, from_department=constants.SALES, to_department=constants.PRODUCTION)
@@ -137,7 +139,14 @@ class TestReports(TestCase):
 		api.accept_handoff(onward)
 		back = api.hand_off(so.name, constants.PRODUCTION)
 		api.accept_handoff(back)
-		fields = ("held_by", "held_since", "held_hours", "previously_held_until")
+		fields = (
+			"held_by",
+			"held_since",
+			"held_hours",
+			"previously_held_until",
+			"handed_on",
+			"complete_hours",
+		)
 		record_fields = ("held_by", "held_since", "previously_held_until", "held_until")
 		live_handoffs = {
 			h.name: h
@@ -154,6 +163,10 @@ class TestReports(TestCase):
 		self.assertEqual(live_handoffs[back].held_by, constants.LOGISTICS)
 		self.assertEqual(live_handoffs[onward].held_by, constants.PRODUCTION)
 		self.assertIsNone(live_handoffs[first].held_by)  # a rejection ends nobody's stretch
+		# Production handed the order on when it sent it to Logistics; Logistics, when it sent it back.
+		self.assertIsNotNone(live_handoffs[again].handed_on)
+		self.assertIsNotNone(live_handoffs[onward].handed_on)
+		self.assertIsNone(live_handoffs[back].handed_on)
 
 		# The live path starts the first stretch at the order's submission; the replay at its record's
 		# creation: give both the same start, then replay.
@@ -174,7 +187,7 @@ class TestReports(TestCase):
 		for name, live in live_handoffs.items():
 			for field in fields:
 				with self.subTest(handoff=name, field=field):
-					if field == "held_hours":
+					if field in ("held_hours", "complete_hours"):
 						self.assertAlmostEqual(live[field] or 0, replayed[name][field] or 0, places=3)
 					else:
 						self.assertEqual(live[field], replayed[name][field])

@@ -2,9 +2,12 @@
 # For license information, please see license.txt
 
 """How long each department pair takes: working hours from sending a handoff to its acceptance, and from
-acceptance until the receiving department hands the order on; rejections counted."""
+acceptance until the receiving department hands the order on; rejections counted.
 
-from bisect import bisect_left
+Both are kept on each handoff as it happens (the hours to accept with the answer, the hours to hand on when
+the receiver sends its next handoff), so the report reads each accepted handoff's two numbers and lets the
+database count the rest."""
+
 from collections import defaultdict
 
 import frappe
@@ -50,59 +53,53 @@ def columns():
 	]
 
 
-def _handoffs(filters):
-	"""The handoffs sent in the period, and for each accepted one when its receiver next handed the order
-	on (the first handoff the receiver sent after accepting it, whenever that was)."""
+def data(filters):
+	"""Counts by the database; for accepted handoffs, the working hours to accept and to hand on that were
+	kept on each as it was answered and handed on."""
 	from_date, to_date = date_range(filters)
 	conditions, values = handoff_conditions(filters)
-	conditions += ["h.sent_on >= %(from_date)s", "h.status != %(cancelled)s"]
-	values.update(from_date=from_date, cancelled=constants.HANDOFF_CANCELLED)
-	# One read of every handoff sent since the period began, in the order they were sent: those sent in
-	# the period are the report's, and any of them may be the one that handed an order on.
-	# Times come as text (one fixed format, so they compare as the times do): the driver's conversion of
-	# a hundred thousand datetimes is most of the report's cost, and only a few are needed as times.
-	rows = frappe.db.sql(
-		f"""select h.order_coordination, h.from_department, h.to_department, h.status,
-			cast(h.sent_on as char) as sent_on, cast(h.responded_on as char) as responded_on,
-			h.response_hours, h.on_time, h.company
-		from `tabOrder Handoff` h {where(conditions)} order by h.sent_on""",
-		values,
+	conditions += ["h.sent_on >= %(from_date)s", "h.sent_on < %(to_date)s", "h.status != %(cancelled)s"]
+	values.update(
+		from_date=from_date,
+		to_date=add_days(to_date, 1),
+		cancelled=constants.HANDOFF_CANCELLED,
+		accepted=constants.HANDOFF_ACCEPTED,
+		rejected=constants.HANDOFF_REJECTED,
 	)
-	sent_by = defaultdict(list)  # (order, department) -> when it sent handoffs, in order
-	for order, frm, _to, _status, sent_on, *_rest in rows:
-		sent_by[(order, frm)].append(sent_on)
-	end = str(get_datetime(add_days(to_date, 1)))
-	department = filters.get("department")
-	for order, frm, to, status, sent_on, responded_on, hours, on_time, company in rows:
-		if sent_on >= end:
-			break
-		if department and department not in (frm, to):
-			continue  # a department filter here means "handoffs it sent or received"
-		handed_on = None
-		if responded_on is not None:
-			later = sent_by.get((order, to), ())
-			i = bisect_left(later, responded_on)
-			handed_on = later[i] if i < len(later) else None
-		yield frm, to, status, responded_on, hours, on_time, company, handed_on
-
-
-def data(filters):
+	if filters.get("department"):
+		# A department filter here means "handoffs it sent or received", not "orders it holds".
+		conditions.append("(h.from_department = %(department)s or h.to_department = %(department)s)")
+		values["department"] = filters.department
 	groups = defaultdict(
 		lambda: {"handoffs": 0, "accepted": 0, "rejected": 0, "on_time": 0, "accept": [], "complete": []}
 	)
-	for frm, to, status, responded_on, hours, on_time, company, handed_on in _handoffs(filters):
+	for frm, to, handoffs, accepted, rejected, on_time in frappe.db.sql(
+		f"""select h.from_department, h.to_department, count(*), sum(h.status = %(accepted)s),
+			sum(h.status = %(rejected)s), sum(if(h.status = %(accepted)s, h.on_time, 0))
+		from `tabOrder Handoff` h {where(conditions)} group by h.from_department, h.to_department""",
+		values,
+	):
+		groups[(frm, to)].update(
+			handoffs=handoffs,
+			accepted=int(accepted or 0),
+			rejected=int(rejected or 0),
+			on_time=int(on_time or 0),
+		)
+	for frm, to, hours, complete, responded_on, handed_on, company in frappe.db.sql(
+		f"""select h.from_department, h.to_department, h.response_hours, h.complete_hours,
+			if(h.complete_hours < 0, h.responded_on, null), h.handed_on, h.company
+		from `tabOrder Handoff` h {where([*conditions, "h.status = %(accepted)s"])}""",
+		values,
+	):
 		g = groups[(frm, to)]
-		g["handoffs"] += 1
-		if status == constants.HANDOFF_REJECTED:
-			g["rejected"] += 1
-		if status != constants.HANDOFF_ACCEPTED:
-			continue
-		g["accepted"] += 1
-		g["on_time"] += on_time or 0
 		g["accept"].append(hours or 0)
-		if handed_on:
-			accepted_at, handed_on = get_datetime(responded_on), get_datetime(handed_on)
-			g["complete"].append(working_hours_between(accepted_at, handed_on, calendar_for(company)))
+		if not handed_on:
+			continue
+		if complete < 0:  # handed on, but another acceptance began the receiver's stretch: from the times
+			complete = working_hours_between(
+				get_datetime(responded_on), get_datetime(handed_on), calendar_for(company)
+			)
+		g["complete"].append(complete)
 	rows = []
 	for (from_department, to_department), g in sorted(groups.items()):
 		rows.append(

@@ -68,7 +68,7 @@ def _rows(filters):
 	# loop over tens of thousands of orders.
 	return frappe.db.sql(
 		f"""select oc.name as sales_order, oc.customer, oc.stage, oc.status, oc.responsible_department,
-			oc.stage_since, oc.delivery_date, oc.expected_finish,
+			oc.delivery_date, oc.expected_finish,
 			ifnull(datediff(%(today)s, oc.stage_since), 0) as days_in_stage,
 			json_value(oc.facts, '$.pending.to_department') as pending_to,
 			json_value(oc.facts, '$.pending.due_by') as pending_due_by
