@@ -179,3 +179,13 @@ def _values_table(rows) -> str:
 	return "select %s as name, %s as old, %s as new, %s as next_check" + (
 		f" union all values {more}" if more else ""
 	)
+
+
+def recheck_statuses(company: str | None = None) -> None:
+	"""Have the next sweep look at every open order again (of one company): for a change that moves
+	statuses without an event of the orders', such as the durations the expected finish is counted with."""
+	frappe.db.sql(
+		"""update `tabOrder Coordination` set next_status_check = null
+		where status in %(timed)s and (%(company)s is null or company = %(company)s)""",
+		{"timed": TIMED_STATUSES, "company": company},
+	)
