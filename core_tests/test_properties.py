@@ -1,6 +1,7 @@
 """Invariants of the lifecycle over arbitrary sequences of ERPNext events and department actions."""
 
 import json
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from helpers import T0, name_new, submitted
@@ -17,6 +18,7 @@ from order_coordination.core.constants import (
 	OWNERSHIP_MODELS,
 	STAGES,
 )
+from order_coordination.core.derive import derive_status, status_and_next_check
 from order_coordination.core.errors import CoordinationError
 from order_coordination.core.model import AnswerHandoff, TimelineEntry
 from order_coordination.core.policy import default_policy
@@ -192,3 +194,26 @@ def test_the_stored_form_round_trips(model, needs_manufacturing, sequence):
 		fields = {k: (str(v) if isinstance(v, date | datetime) else v) for k, v in fields_of(after).items()}
 		back = state_from(after.sales_order, fields, json.loads(json.dumps(facts_of(after))))
 		assert back == after
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+	st.sampled_from(OWNERSHIP_MODELS),
+	st.booleans(),
+	steps,
+	st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=5),
+	st.integers(min_value=-20, max_value=40),
+)
+def test_time_alone_changes_no_status_before_its_next_check(model, needs_manufacturing, sequence, at, days):
+	"""The sweep reads an order again only at its next check: until then, its status holds."""
+	policy = default_policy(model)
+	for _, _, _, after, _ in run(policy, needs_manufacturing, sequence):
+		state = replace(after, delivery_date=(T0 + timedelta(days=days)).date())
+		now = T0 + timedelta(hours=3)
+		status, next_check = status_and_next_check(state, now, policy)
+		assert status == derive_status(state, now, policy)
+		end = next_check or now + timedelta(days=120)
+		for fraction in at:
+			later = now + (end - now) * fraction
+			if later < end:
+				assert derive_status(state, later, policy) == status, (state, later, next_check)

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime
+from frappe.utils import get_datetime, now_datetime
 
 from order_coordination.core import lifecycle
 from order_coordination.core.constants import (
@@ -24,11 +24,13 @@ from order_coordination.core.constants import (
 	FIELD_RESPONSIBLE,
 	FIELD_STAGE,
 	FIELD_STATUS,
+	HANDOFF_ACCEPTED,
 	HANDOFF_CANCELLED,
 	HANDOFF_PENDING,
 )
 from order_coordination.core.derive import expected_finish_of
 from order_coordination.core.events import Event
+from order_coordination.core.holding import Stretch, pass_on
 from order_coordination.core.model import (
 	AnswerHandoff,
 	AnswerPromise,
@@ -70,6 +72,11 @@ RECORD_FIELDS = (
 	"last_outcome",
 	"facts",
 	"expected_finish",
+	"held_by",
+	"held_since",
+	"previously_held_until",
+	"held_until",
+	"next_status_check",
 )
 LOAD_FIELDS = ["name", "sales_order", "company", "customer", "policy_snapshot", *RECORD_FIELDS]
 
@@ -138,6 +145,7 @@ def start(sales_order_doc, event: Event, writer=None) -> Order:
 			"ownership_model": snapshot["model"],
 			"policy": snapshot["name"],
 			"policy_snapshot": snapshot_name(snapshot, sales_order_doc.company),
+			"held_since": event.at,
 		}
 	)
 	order = Order(doc, decision.state, policy, writer)
@@ -173,15 +181,25 @@ def save(order: Order, decision: Decision, new: bool = False) -> None:
 		return
 	state, writer = decision.state, order.writer
 	notices, entries = [], []
+	if new and not order.doc.get("held_by"):
+		sent = [e.handoff for e in decision.effects if isinstance(e, SendHandoff)]
+		order.doc.held_by = sent[0].from_department if sent else state.responsible
 	for effect in decision.effects:
 		if isinstance(effect, TimelineEntry):
 			entries.append((order.doc, effect))
 		elif isinstance(effect, SendHandoff):
+			if not new:
+				hand_on(order, effect.handoff)
 			name = writer.insert(DT_ORDER_HANDOFF, handoff_row(order, effect))
 			if state.pending is effect.handoff:
 				state = replace(state, pending=replace(state.pending, name=name))
 		elif isinstance(effect, AnswerHandoff):
-			writer.update(DT_ORDER_HANDOFF, effect.handoff.name, answer_values(order, effect))
+			values = answer_values(order, effect)
+			if effect.status == HANDOFF_ACCEPTED:
+				values.update(pass_holding(order, effect.handoff.to_department, effect.at))
+			elif effect.status == HANDOFF_CANCELLED:
+				writer.handed_on(order.doc.name, effect.handoff.from_department, effect.handoff.sent_on, None)
+			writer.update(DT_ORDER_HANDOFF, effect.handoff.name, values)
 		elif isinstance(effect, RaiseException):
 			name = writer.insert(DT_EXCEPTION, exception_row(order, effect))
 			state = replace(
@@ -203,6 +221,7 @@ def save(order: Order, decision: Decision, new: bool = False) -> None:
 	values = fields_of(state)
 	values["facts"] = json.dumps(facts_of(state), sort_keys=True)
 	values["expected_finish"] = expected_finish_of(state, now_datetime(), order.policy)
+	values["next_status_check"] = None  # the next sweep looks at the order again
 	order.doc.update(values)
 	writer.record(order.doc, new, RECORD_FIELDS)
 	writer.timeline(entries)
@@ -259,6 +278,47 @@ def answer_values(order: Order, effect: AnswerHandoff) -> dict:
 			working_hours_between(h.sent_on, effect.at, order.policy.calendar), 3
 		)
 	return values
+
+
+def pass_holding(order: Order, receiver: str, at) -> dict:
+	"""The receiver of an accepted handoff holds the order from `at`: the handoff's row keeps the stretch
+	that ends (who held the order, since when, its working hours), so that Department Dwell Time sums
+	stretches instead of replaying every order's handoffs. Written with the acceptance, no statement more."""
+	doc = order.doc
+	current = Stretch(
+		doc.get("held_by"), _moment(doc.get("held_since")), _moment(doc.get("previously_held_until"))
+	)
+	held_until = {dept: _moment(t) for dept, t in json.loads(doc.get("held_until") or "{}").items()}
+	running, held_until = pass_on(current, held_until, receiver, at)
+	doc.update(
+		{
+			"held_by": running.department,
+			"held_since": running.since,
+			"previously_held_until": running.previously_held_until,
+			"held_until": json.dumps({d: str(t) for d, t in held_until.items()}, sort_keys=True),
+		}
+	)
+	hours = working_hours_between(current.since, at, order.policy.calendar) if current.since else 0
+	return {
+		"held_by": current.department,
+		"held_since": current.since,
+		"held_hours": round(hours, 3),
+		"previously_held_until": current.previously_held_until,
+	}
+
+
+def hand_on(order: Order, handoff) -> None:
+	"""The sender of a handoff hands on the order it accepted: the acceptances it answered keep when, and
+	the one that began its stretch the working hours it held the order (Handoff Lead Time reads them)."""
+	since = _moment(order.doc.get("held_since"))
+	hours = None  # not kept: the report works them out
+	if since and order.doc.get("held_by") == handoff.from_department:
+		hours = round(working_hours_between(since, handoff.sent_on, order.policy.calendar), 3)
+	order.writer.handed_on(order.doc.name, handoff.from_department, handoff.sent_on, (since, hours))
+
+
+def _moment(value):
+	return get_datetime(value) if value else None
 
 
 def exception_row(order: Order, effect: RaiseException) -> dict:

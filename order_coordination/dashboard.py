@@ -1,5 +1,9 @@
 """Numbers and chart series for the Order Coordination workspace: each counts only the orders the user
-may read (reporting.visible_orders_condition), as the reports do."""
+may read (reporting.visible_orders_condition), as the reports do.
+
+Every number card and chart of the workspace is a source of ours (Frappe's own card and group-by chart
+paths read the primary database): each runs under `frappe.read_only()`, so a site with
+`read_from_replica` reads them from its replica."""
 
 from collections import defaultdict
 
@@ -20,6 +24,7 @@ WEEKS = 12
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def overdue_handoffs(filters=None):
 	"""Number card: pending handoffs past their due time, of the orders the user may read."""
 	frappe.has_permission(constants.DT_ORDER_HANDOFF, "read", throw=True)
@@ -34,6 +39,106 @@ def overdue_handoffs(filters=None):
 		"fieldtype": "Int",
 		"route": ["List", constants.DT_ORDER_HANDOFF],
 		"route_options": {"status": constants.HANDOFF_PENDING},
+	}
+
+
+def _count_orders(status: str) -> dict:
+	value = frappe.db.sql(
+		f"""select count(*) from `tabOrder Coordination` oc
+		where oc.status = %(status)s and {visible_orders_condition("oc")}""",
+		{"status": status},
+	)[0][0]
+	return {
+		"value": value,
+		"fieldtype": "Int",
+		"route": ["List", constants.DT_ORDER_COORDINATION],
+		"route_options": {"status": status},
+	}
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def orders_at_risk(filters=None):
+	"""Number card: orders expected to miss their delivery date."""
+	return _count_orders(constants.STATUS_AT_RISK)
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def orders_overdue(filters=None):
+	"""Number card: orders past their delivery date with goods still to ship."""
+	return _count_orders(constants.STATUS_OVERDUE)
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def orders_on_hold(filters=None):
+	"""Number card: orders on hold (the Sales Order held, or an open exception)."""
+	return _count_orders(constants.STATUS_ON_HOLD)
+
+
+def _count_pending(department: str) -> dict:
+	frappe.has_permission(constants.DT_ORDER_HANDOFF, "read", throw=True)
+	value = frappe.db.sql(
+		f"""select count(*) from `tabOrder Handoff` h
+		join `tabOrder Coordination` oc on oc.name = h.order_coordination
+		where h.status = %(pending)s and h.to_department = %(department)s and {visible_orders_condition("oc")}""",
+		{"pending": constants.HANDOFF_PENDING, "department": department},
+	)[0][0]
+	return {
+		"value": value,
+		"fieldtype": "Int",
+		"route": ["List", constants.DT_ORDER_HANDOFF],
+		"route_options": {"status": constants.HANDOFF_PENDING, "to_department": department},
+	}
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def pending_for_sales(filters=None):
+	"""Number card: handoffs waiting for Sales to accept them."""
+	return _count_pending(constants.SALES)
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def pending_for_production(filters=None):
+	"""Number card: handoffs waiting for Production to accept them."""
+	return _count_pending(constants.PRODUCTION)
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def pending_for_logistics(filters=None):
+	"""Number card: handoffs waiting for Logistics to accept them."""
+	return _count_pending(constants.LOGISTICS)
+
+
+# The sources of the workspace's number cards, by card: the test of the replica checks each of them.
+NUMBER_CARDS = {
+	"Orders At Risk": orders_at_risk,
+	"Orders Overdue": orders_overdue,
+	"Orders On Hold": orders_on_hold,
+	"Pending for Sales": pending_for_sales,
+	"Pending for Production": pending_for_production,
+	"Pending for Logistics": pending_for_logistics,
+	"Overdue Handoffs": overdue_handoffs,
+}
+
+
+def open_orders_by_stage() -> dict:
+	"""Open orders (neither completed nor cancelled) by stage, in the stages' order."""
+	counts = dict(
+		frappe.db.sql(
+			f"""select oc.stage, count(*) from `tabOrder Coordination` oc
+			where oc.status not in %(closed)s and {visible_orders_condition("oc")} group by oc.stage""",
+			{"closed": (constants.STATUS_COMPLETED, constants.STATUS_CANCELLED)},
+		)
+	)
+	stages = [stage for stage in constants.STAGES if stage in counts]
+	return {
+		"labels": [_(stage) for stage in stages],
+		"datasets": [{"name": _("Orders"), "values": [counts[stage] for stage in stages]}],
 	}
 
 

@@ -51,10 +51,17 @@ def durations(company: str) -> dict[str, list[float]]:
 
 
 def learn(company: str) -> dict[str, float]:
+	"""Learn the company's typical durations afresh; when they changed, the next sweep looks at every open
+	order of the company again (their stored next checks were worked out with the old ones)."""
 	learned = learned_hours(durations(company))
+	before = frappe.cache.hget(CACHE, company) or {}
 	frappe.cache.hset(CACHE, company, learned)
 	if hasattr(frappe.local, "oc_learned"):
 		frappe.local.oc_learned.pop(company, None)
+	if learned != before:
+		from order_coordination.sweep import recheck_statuses
+
+		recheck_statuses(company)
 	return learned
 
 

@@ -199,3 +199,20 @@ def calendar_for(company):
 	if company not in cache:
 		cache[company] = calendar_of(policy_snapshot(company))
 	return cache[company]
+
+
+def handoff_conditions(filters, alias: str = "h"):
+	"""SQL conditions for the handoffs a report reads, on the handoff's own columns (every row carries its
+	order's company and customer): those of orders the user may see, of the company and customer asked
+	for. The visible orders are asked for only when the user's permissions limit them."""
+	conditions, values = [], {}
+	visible = visible_orders_condition("oc")
+	if visible != "1=1":
+		conditions.append(
+			f"{alias}.order_coordination in (select oc.name from `tabOrder Coordination` oc where {visible})"
+		)
+	for key in ("company", "customer"):
+		if filters.get(key):
+			conditions.append(f"{alias}.{key} = %({key})s")
+			values[key] = filters[key]
+	return conditions, values

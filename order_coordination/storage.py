@@ -20,6 +20,7 @@ from order_coordination.core.constants import (
 	DT_ORDER_COORDINATION,
 	DT_ORDER_HANDOFF,
 	DT_TIMELINE,
+	HANDOFF_ACCEPTED,
 )
 
 # Columns of our doctypes that hold what a person typed (or a carrier or driver sent).
@@ -56,6 +57,11 @@ def update_row(doctype: str, name: str, values: dict, touch: bool = True) -> Non
 		values = {**values, "modified": now_datetime(), "modified_by": frappe.session.user}
 	assignments = ", ".join(f"`{column}` = %s" for column in values)
 	frappe.db.sql(f"update `tab{doctype}` set {assignments} where name = %s", (*values.values(), name))
+
+
+# The complete hours of a handoff handed on whose acceptance did not begin its receiver's stretch (the
+# report works them out from its times): a Float column holds no null.
+HOURS_NOT_KEPT = -1
 
 
 # Handoffs and exceptions are named at random behind a readable prefix: a naming series would lock one
@@ -141,6 +147,47 @@ def write_timeline(entries) -> None:
 	bulk_insert(DT_TIMELINE, TIMELINE_COLUMNS, rows)
 
 
+def write_timeline_of_records(entry, join: str, condition: str, values, note: str | None = None) -> None:
+	"""Append a timeline entry to every record `oc` that `join` and `condition` select (SQL with `%s`
+	marks, filled from `values` in order), in one statement that reads each record's own name, company,
+	customer and holder: the sweep writes tens of thousands of them without sending them back and forth.
+	The entry's department is the record's holder; `note`, if given, is SQL for each row's note (made of
+	values the app chose, never of user text)."""
+	now, user = now_datetime(), frappe.session.user
+	from_record = {
+		"name": "left(sha2(concat(%s, oc.name), 256), 16)",
+		"order_coordination": "oc.name",
+		"sales_order": "oc.sales_order",
+		"company": "oc.company",
+		"customer": "oc.customer",
+		"department": "oc.responsible_department",
+		"note": note,
+	}
+	given = {
+		"idx": 0,
+		"creation": now,
+		"modified": now,
+		"owner": user,
+		"modified_by": user,
+		"at": entry.at,
+		"action": entry.action,
+		"stage_from": entry.stage_from,
+		"stage_to": entry.stage_to,
+		"user": entry.user or user,
+		"reference_doctype": entry.ref_doctype,
+		"reference_name": entry.ref_name,
+		"note": clean_text(entry.note),
+	}
+	select = [from_record.get(column) or "%s" for column in TIMELINE_COLUMNS]
+	selected = [frappe.generate_hash(length=10)]  # the run's salt for the rows' names
+	selected += [given[column] for column in TIMELINE_COLUMNS if not from_record.get(column)]
+	frappe.db.sql(
+		f"""insert into `tab{DT_TIMELINE}` ({", ".join(f"`{c}`" for c in TIMELINE_COLUMNS)})
+		select {", ".join(select)} from `tab{DT_ORDER_COORDINATION}` oc {join} where {condition}""",
+		(*selected, *values),
+	)
+
+
 class Writer:
 	"""Writes rows as decisions are made: the path of live ERPNext events and department actions."""
 
@@ -164,6 +211,27 @@ class Writer:
 
 	def timeline(self, entries) -> None:
 		write_timeline(entries)
+
+	def handed_on(self, record: str, department: str, at, hours) -> None:
+		"""The accepted handoffs of an order to `department` not yet handed on were handed on `at`, by a
+		handoff sent then; `hours` is (the acceptance, its working hours) for the one that began the
+		department's stretch. With `hours` None, the handoff sent `at` was withdrawn: they are not."""
+		if hours is None:
+			frappe.db.sql(
+				f"""update `tab{DT_ORDER_HANDOFF}` set handed_on = null, complete_hours = 0
+				where order_coordination = %s and to_department = %s and handed_on = %s""",
+				(record, department, at),
+			)
+			return
+		accepted_at, held = hours
+		held = HOURS_NOT_KEPT if held is None else held
+		frappe.db.sql(
+			f"""update `tab{DT_ORDER_HANDOFF}` set handed_on = %s,
+				complete_hours = if(responded_on <=> %s, %s, %s)
+			where order_coordination = %s and to_department = %s and status = %s
+				and handed_on is null and responded_on <= %s""",
+			(at, accepted_at, held, HOURS_NOT_KEPT, record, department, HANDOFF_ACCEPTED, at),
+		)
 
 	def mirror_on_sales_order(self, sales_order: str, values: dict) -> None:
 		"""The Sales Order's read-only copy of stage, status and holder (its list and form show them)."""
@@ -202,6 +270,30 @@ class BatchWriter(Writer):
 
 	def timeline(self, entries) -> None:
 		self.entries += entries
+
+	def handed_on(self, record: str, department: str, at, hours) -> None:
+		rows = [
+			row
+			for row in self.rows[DT_ORDER_HANDOFF].values()
+			if row.get("order_coordination") == record and row.get("to_department") == department
+		]
+		if not rows and record not in self.rows[DT_ORDER_COORDINATION]:
+			super().handed_on(record, department, at, hours)
+			return
+		for row in rows:
+			if hours is None:
+				if row.get("handed_on") == at:
+					row.update(handed_on=None, complete_hours=0)
+			elif (
+				row.get("status") == HANDOFF_ACCEPTED
+				and not row.get("handed_on")
+				and row.get("responded_on")
+				and row["responded_on"] <= at
+			):
+				kept = (
+					hours[1] if row["responded_on"] == hours[0] and hours[1] is not None else HOURS_NOT_KEPT
+				)
+				row.update(handed_on=at, complete_hours=kept)
 
 	def mirror_on_sales_order(self, sales_order: str, values: dict) -> None:
 		self.mirrored[sales_order] = values

@@ -11,20 +11,21 @@ claim overdue handoffs with one UPDATE each, so every breach is escalated by exa
 
 import json
 from collections import defaultdict
+from datetime import datetime
 
 import frappe
 from frappe.utils import now_datetime
 
 from order_coordination.carrier_feed import resume_queued
 from order_coordination.core import constants
-from order_coordination.core.derive import derive_status
+from order_coordination.core.derive import status_and_next_check
 from order_coordination.core.model import TimelineEntry
 from order_coordination.core.serialize import state_from
 from order_coordination.outbox import deliver_outbox, queue_notifications
 from order_coordination.policies import policy_of_order
 from order_coordination.promises import escalate_overdue_promises
 from order_coordination.repair import repair_marked, resume_backfill
-from order_coordination.storage import write_timeline
+from order_coordination.storage import write_timeline, write_timeline_of_records
 
 CHUNK = 2000  # orders per status transaction
 
@@ -114,68 +115,87 @@ def escalate_overdue_handoffs(now=None) -> list[str]:
 
 # The statuses that time alone changes; On Hold, Completed and Cancelled move only with events.
 TIMED_STATUSES = (constants.STATUS_OPEN, constants.STATUS_AT_RISK, constants.STATUS_OVERDUE)
+# The next check of an order only an event can change: it is never read by the sweep again until then.
+NEVER = datetime(9999, 12, 31)
 
 
 def refresh_open_orders(now=None, commit: bool = False) -> int:
-	"""Recompute Open / At Risk / Overdue for the orders time can move; returns how many changed.
+	"""Recompute Open / At Risk / Overdue for the orders whose next status check has come (or that an
+	event changed since the last sweep); returns how many changed.
 
-	One read of the orders concerned; per (old, new) status pair, one guarded update of the records that
-	are still as read, stamped with this run's own `modified`, so that exactly the rows it changed are
-	known; then, after commit, their Sales Orders and timeline rows. The number of statements does not grow
-	with the orders."""
+	One read of the orders concerned; then, per chunk of them, one guarded update that writes each one's
+	status and next check (only rows still as they were read: an event that wrote since then knows better),
+	stamping the changed ones with the chunk's own `modified`; their timeline rows made by the database from
+	the records it changed; a commit. Then their Sales Orders. The number of statements does not grow with
+	the orders in a chunk, and when nothing is due, nothing is read."""
 	now = now or now_datetime()
 	read_at = now_datetime()
 	rows = frappe.db.sql(
 		"""select name, sales_order, company, customer, stage, status, responsible_department,
 			accountable_department, stage_since, delivery_date, needs_manufacturing, per_produced,
 			per_delivered, last_outcome, facts, policy_snapshot
-		from `tabOrder Coordination` where status in %(timed)s""",
-		{"timed": TIMED_STATUSES},
+		from `tabOrder Coordination`
+		where status in %(timed)s and (next_status_check is null or next_status_check <= %(now)s)""",
+		{"timed": TIMED_STATUSES, "now": now},
 		as_dict=True,
 	)
-	policies, moves, by_name = {}, defaultdict(list), {}
+	policies, checks = {}, []
 	for row in rows:
 		if row.policy_snapshot not in policies:
 			policies[row.policy_snapshot] = policy_of_order(row)
 		state = state_from(row.name, row, json.loads(row.facts or "{}"))
-		status = derive_status(state, now, policies[row.policy_snapshot])
-		if status != row.status:
-			moves[(row.status, status)].append(row.name)
-			by_name[row.name] = row
+		status, next_check = status_and_next_check(state, now, policies[row.policy_snapshot])
+		checks.append((row.name, row.status, status, next_check or NEVER))
 	changed = defaultdict(list)
-	for (old, new), names in moves.items():
-		for start in range(0, len(names), CHUNK):
-			part = tuple(names[start : start + CHUNK])
-			stamp = now_datetime()
-			# Only rows still as they were read: an event that wrote since then knows better.
-			frappe.db.sql(
-				"""update `tabOrder Coordination` set status = %(new)s, modified = %(stamp)s
-				where name in %(names)s and status = %(old)s and modified <= %(read_at)s""",
-				{"new": new, "old": old, "names": part, "stamp": stamp, "read_at": read_at},
+	for start in range(0, len(checks), CHUNK):
+		part = checks[start : start + CHUNK]
+		stamp = now_datetime()
+		frappe.db.sql(
+			f"""update `tabOrder Coordination` oc join ({_values_table(part)}) c on c.name = oc.name
+			set oc.status = c.new, oc.next_status_check = c.next_check,
+				oc.modified = if(c.new = c.old, oc.modified, %s)
+			where oc.status = c.old and oc.modified <= %s""",
+			(*(value for check in part for value in check), stamp, read_at),
+		)
+		moved = [check for check in part if check[1] != check[2]]
+		if moved:
+			# One timeline row per record this chunk changed, noting its move ("Open → At Risk").
+			write_timeline_of_records(
+				TimelineEntry(constants.TIMELINE_STATUS, now, "Administrator", None),
+				f"join ({_values_table(moved)}) c on c.name = oc.name and c.new = oc.status",
+				"oc.modified = %s",
+				(*(value for check in moved for value in check), stamp),
+				note="concat(c.old, ' → ', c.new)",
 			)
-			changed[(old, new)] += frappe.db.sql_list(
-				"""select name from `tabOrder Coordination`
-				where name in %(names)s and status = %(new)s and modified = %(stamp)s""",
-				{"names": part, "new": new, "stamp": stamp},
-			)
-			if commit:
-				frappe.db.commit()  # nosemgrep: release the records before touching their Sales Orders
-	entries = []
-	for (old, new), names in changed.items():
+			for name, status in frappe.db.sql(
+				"select name, status from `tabOrder Coordination` where name in %s and modified = %s",
+				(tuple(check[0] for check in moved), stamp),
+			):
+				changed[status].append(name)
+		if commit:
+			frappe.db.commit()  # nosemgrep: release the records before touching their Sales Orders
+	for new, names in changed.items():
 		for start in range(0, len(names), CHUNK):
 			frappe.db.sql(
 				f"""update `tabSales Order` set `{constants.FIELD_STATUS}` = %(new)s where name in %(names)s""",
 				{"new": new, "names": tuple(names[start : start + CHUNK])},
 			)
-		for name in names:
-			row = by_name[name]
-			entry = TimelineEntry(
-				constants.TIMELINE_STATUS,
-				now,
-				"Administrator",
-				row.responsible_department,
-				note=f"{old} → {new}",
-			)
-			entries.append((row, entry))
-	write_timeline(entries)
 	return sum(len(names) for names in changed.values())
+
+
+def _values_table(rows) -> str:
+	"""A derived table of (name, old, new, next_check) rows, for the driver to fill in."""
+	more = ", ".join(["(%s, %s, %s, %s)"] * (len(rows) - 1))
+	return "select %s as name, %s as old, %s as new, %s as next_check" + (
+		f" union all values {more}" if more else ""
+	)
+
+
+def recheck_statuses(company: str | None = None) -> None:
+	"""Have the next sweep look at every open order again (of one company): for a change that moves
+	statuses without an event of the orders', such as the durations the expected finish is counted with."""
+	frappe.db.sql(
+		"""update `tabOrder Coordination` set next_status_check = null
+		where status in %(timed)s and (%(company)s is null or company = %(company)s)""",
+		{"timed": TIMED_STATUSES, "company": company},
+	)

@@ -19,7 +19,9 @@ from frappe.utils import add_days, getdate, now_datetime
 from order_coordination.benchmarks.submit_overhead import forget_hooks, hooks_with
 from order_coordination.core import constants
 from order_coordination.core.model import TimelineEntry
-from order_coordination.policies import policy_snapshot, snapshot_name
+from order_coordination.core.sla import working_hours_between
+from order_coordination.patches import held_stretches
+from order_coordination.policies import calendar_of, policy_snapshot, snapshot_name
 from order_coordination.storage import write_timeline
 
 BULK_PREFIX = "BULK-SO-"
@@ -71,6 +73,7 @@ def bulk_records(count: int = 100000, seed: int = 11, chunk: int = 5000):
 	rng = random.Random(seed)
 	company = frappe.db.get_value("Company", {}, "name")
 	snapshot = policy_snapshot(company)
+	cal = calendar_of(snapshot)
 	snapshot_id = snapshot_name(snapshot, company)
 	customers = frappe.get_all("Customer", pluck="name", limit=50) or ["_Test Customer"]
 	departments = list(constants.DEFAULT_DEPARTMENTS)
@@ -104,14 +107,14 @@ def bulk_records(count: int = 100000, seed: int = 11, chunk: int = 5000):
 			)
 			delivery = getdate(add_days(created, rng.randint(5, 40)))
 			pending = None
-			sent = created
+			sent = last = created
 			for step, (src, dst) in enumerate(
 				((constants.SALES, constants.PRODUCTION), (constants.PRODUCTION, constants.LOGISTICS))
 			):
 				if constants.STAGES.index(stage) < (0, 3)[step]:
 					break
 				handoff_no += 1
-				sent = sent + timedelta(hours=rng.randint(1, 48))
+				sent = max(sent, last) + timedelta(hours=rng.randint(1, 48))
 				answered = step < 1 or constants.STAGES.index(stage) > 3
 				responded = sent + timedelta(hours=rng.uniform(0.2, 30)) if answered else None
 				row = {
@@ -127,10 +130,14 @@ def bulk_records(count: int = 100000, seed: int = 11, chunk: int = 5000):
 					"sent_on": sent,
 					"due_by": sent + timedelta(hours=8),
 					"responded_on": responded,
-					"response_hours": round((responded - sent).total_seconds() / 3600, 3) if responded else 0,
+					# in working hours, as the live path stores it
+					"response_hours": round(working_hours_between(sent, responded, cal), 3)
+					if responded
+					else 0,
 					"on_time": int(bool(responded) and responded <= sent + timedelta(hours=8)),
 				}
 				handoffs.append(row)
+				last = max(sent, responded or sent)
 				if not answered:
 					pending = {
 						"name": row["name"],
@@ -154,7 +161,7 @@ def bulk_records(count: int = 100000, seed: int = 11, chunk: int = 5000):
 					"delivery_date": delivery,
 					"stage": stage,
 					"status": status,
-					"stage_since": sent,
+					"stage_since": last,  # the last thing that happened to the order
 					"responsible_department": holder,
 					"accountable_department": constants.SALES,
 					"ownership_model": snapshot["model"],
@@ -164,7 +171,7 @@ def bulk_records(count: int = 100000, seed: int = 11, chunk: int = 5000):
 					"per_delivered": 100 if constants.STAGES.index(stage) >= 5 else 0,
 					"facts": json.dumps(facts),
 					"creation": created,
-					"modified": sent,
+					"modified": last,
 				}
 			)
 			order = orders[-1]
@@ -187,6 +194,7 @@ def bulk_records(count: int = 100000, seed: int = 11, chunk: int = 5000):
 		{"n": handoff_no},
 	)
 	frappe.db.commit()
+	held_stretches.fill()  # who held each order when, as the live path keeps it
 
 
 def _bulk(doctype, rows):

@@ -8,7 +8,7 @@ document is undone, so an order only moves back when the document that moved it 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from .constants import (
 	COMPLETED,
@@ -36,6 +36,7 @@ from .jeopardy import expected_finish, jeopardy
 from .model import OrderState
 from .policy import Policy
 from .responsibility import responsible_for
+from .sla import working_hours_between
 
 
 def derive_stage(state: OrderState) -> str:
@@ -59,14 +60,47 @@ def derive_stage(state: OrderState) -> str:
 
 
 def derive_status(state: OrderState, now: datetime, policy: Policy) -> str:
+	return _status_without_time(state) or jeopardy(
+		state.delivery_date, evidence_finish(state, now, policy), now, is_shipped(state)
+	)
+
+
+def evidence_finish(state: OrderState, now: datetime, policy: Policy) -> datetime:
+	"""The finish that decides At Risk: Work Order plans and durations learned from history only."""
+	return expected_finish_of(state, now, policy, evidence_only=True) or now
+
+
+def _status_without_time(state: OrderState) -> str | None:
+	"""The status events alone decide (cancelled, completed, on hold); None when time decides it."""
 	if state.so_state == SO_CANCELLED:
 		return STATUS_CANCELLED
 	if state.stage == COMPLETED:
 		return STATUS_COMPLETED
 	if state.so_state == SO_ON_HOLD or state.open_exceptions:
 		return STATUS_ON_HOLD
-	evidence = expected_finish_of(state, now, policy, evidence_only=True)
-	return jeopardy(state.delivery_date, evidence or now, now, is_shipped(state))
+	return None
+
+
+def status_and_next_check(state: OrderState, now: datetime, policy: Policy) -> tuple[str, datetime | None]:
+	"""The order's status now (as `derive_status`), and the earliest moment time alone could change it
+	(None: only an event can). So the sweep reads only the orders whose moment has come.
+
+	Time only ever moves an order from Open to At Risk to Overdue: the expected finish never moves back
+	(it stands still while the stage has time left, then moves with the clock), and Overdue begins when the
+	delivery date is over. The expected finish moves at most one working hour per working hour, so it
+	cannot pass the end of the delivery date before as many hours have gone by as lie between them."""
+	status = _status_without_time(state)
+	if status:
+		return status, None
+	finish, shipped = evidence_finish(state, now, policy), is_shipped(state)
+	status = jeopardy(state.delivery_date, finish, now, shipped)
+	if shipped or not state.delivery_date or status == STATUS_OVERDUE:
+		return status, None
+	overdue_at = datetime.combine(state.delivery_date + timedelta(days=1), time.min)
+	if status == STATUS_AT_RISK:
+		return status, overdue_at
+	margin = working_hours_between(finish, overdue_at, policy.calendar)
+	return status, min(overdue_at, now + timedelta(hours=max(0.0, margin)))
 
 
 def expected_finish_of(

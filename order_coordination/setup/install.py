@@ -54,6 +54,7 @@ INDEXES = {
 	constants.DT_ORDER_COORDINATION: (
 		("responsible_department", "status", "delivery_date"),
 		("status", "company"),
+		("status", "next_status_check"),
 	),
 	# Carrier events find their Shipment by its AWB number, and a shipment's latest event by time.
 	"Shipment": (("awb_number",),),

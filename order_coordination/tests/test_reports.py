@@ -21,6 +21,7 @@ from order_coordination.order_coordination.report.department_queue import depart
 from order_coordination.order_coordination.report.handoff_lead_time import handoff_lead_time
 from order_coordination.order_coordination.report.on_time_in_full import on_time_in_full
 from order_coordination.order_coordination.report.order_pipeline import order_pipeline
+from order_coordination.patches import held_stretches
 from order_coordination.tests.utils import (
 	COMPANY,
 	STOCKED,
@@ -89,6 +90,8 @@ class TestReports(TestCase):
 		again_b = api.hand_off(b.name, constants.PRODUCTION)
 		api.accept_handoff(again_b)
 		retime(again_b, at(0, 12), at(0, 16), 4)
+		# The lead times kept as the handoffs were answered, moved with the retimed history.
+		held_stretches.fill_orders([a.name, b.name])
 
 		_c, rows = handoff_lead_time.execute(WEEK)
 		sp = only(rows, from_department=constants.SALES, to_department=constants.PRODUCTION)
@@ -111,6 +114,8 @@ class TestReports(TestCase):
 		handoff = pending_handoff(so.name).name
 		api.accept_handoff(handoff)
 		retime(handoff, at(0, 9), at(0, 11), 2)
+		# The stretches kept as they ended, moved with the retimed history (the patch's replay).
+		held_stretches.fill_orders([so.name])
 		_c, rows = department_dwell_time.execute(WEEK)
 		sales = only(rows, department=constants.SALES)
 		production = only(rows, department=constants.PRODUCTION)
@@ -121,6 +126,93 @@ class TestReports(TestCase):
 		self.assertAlmostEqual(
 			production["hours_held"], 6 + 4 * 8
 		)  # Monday from 11:00, then Tuesday to Friday
+
+	def test_the_live_path_keeps_the_stretches_the_replay_gives(self):
+		"""Who held the order when, as acceptances write it, is what replaying its handoffs gives (the
+		patch's replay, which the report ran before it summed stored stretches)."""
+		so = make_order()
+		first = pending_handoff(so.name).name
+		api.reject_handoff(first, "Not yet")
+		again = api.hand_off(so.name, constants.PRODUCTION)
+		api.accept_handoff(again)
+		onward = api.hand_off(so.name, constants.LOGISTICS)
+		api.accept_handoff(onward)
+		back = api.hand_off(so.name, constants.PRODUCTION)
+		api.accept_handoff(back)
+		fields = (
+			"held_by",
+			"held_since",
+			"held_hours",
+			"previously_held_until",
+			"handed_on",
+			"complete_hours",
+		)
+		record_fields = ("held_by", "held_since", "previously_held_until", "held_until")
+		live_handoffs = {
+			h.name: h
+			for h in frappe.get_all(
+				constants.DT_ORDER_HANDOFF, {"order_coordination": so.name}, ["name", *fields]
+			)
+		}
+		live_record = frappe.db.get_value(
+			constants.DT_ORDER_COORDINATION, so.name, record_fields, as_dict=True
+		)
+		# Production held it twice: its second stretch knows when its first ended.
+		self.assertEqual(live_record.held_by, constants.PRODUCTION)
+		self.assertIsNotNone(live_record.previously_held_until)
+		self.assertEqual(live_handoffs[back].held_by, constants.LOGISTICS)
+		self.assertEqual(live_handoffs[onward].held_by, constants.PRODUCTION)
+		self.assertIsNone(live_handoffs[first].held_by)  # a rejection ends nobody's stretch
+		# Production handed the order on when it sent it to Logistics; Logistics, when it sent it back.
+		self.assertIsNotNone(live_handoffs[again].handed_on)
+		self.assertIsNotNone(live_handoffs[onward].handed_on)
+		self.assertIsNone(live_handoffs[back].handed_on)
+
+		# The live path starts the first stretch at the order's submission; the replay at its record's
+		# creation: give both the same start, then replay.
+		frappe.db.set_value(
+			constants.DT_ORDER_COORDINATION,
+			so.name,
+			"creation",
+			live_handoffs[again].held_since,
+			update_modified=False,
+		)
+		held_stretches.fill_orders([so.name])
+		replayed = {
+			h.name: h
+			for h in frappe.get_all(
+				constants.DT_ORDER_HANDOFF, {"order_coordination": so.name}, ["name", *fields]
+			)
+		}
+		for name, live in live_handoffs.items():
+			for field in fields:
+				with self.subTest(handoff=name, field=field):
+					if field in ("held_hours", "complete_hours"):
+						self.assertAlmostEqual(live[field] or 0, replayed[name][field] or 0, places=3)
+					else:
+						self.assertEqual(live[field], replayed[name][field])
+		record = frappe.db.get_value(constants.DT_ORDER_COORDINATION, so.name, record_fields, as_dict=True)
+		self.assertEqual(record, live_record)
+
+	def test_dwell_time_counts_an_order_that_came_back_once(self):
+		so = make_order()
+		frappe.db.set_value(constants.DT_ORDER_COORDINATION, so.name, "creation", at(0, 9))
+		steps = (
+			(pending_handoff(so.name).name, at(0, 9), at(0, 10)),  # Sales -> Production
+			(None, at(0, 11), at(0, 12), constants.LOGISTICS),  # Production -> Logistics
+			(None, at(0, 13), at(0, 14), constants.PRODUCTION),  # Logistics -> Production again
+		)
+		for step in steps:
+			name = step[0] or api.hand_off(so.name, step[3])
+			api.accept_handoff(name)
+			retime(name, step[1], step[2], 1)
+		held_stretches.fill_orders([so.name])
+		_c, rows = department_dwell_time.execute(WEEK)
+		production = only(rows, department=constants.PRODUCTION)
+		self.assertEqual(production["orders"], 1)
+		# Monday 10:00 to 12:00, then from 14:00 to the end of the week: 2 + 3 + 4 * 8 hours.
+		self.assertAlmostEqual(production["hours_held"], 2 + 3 + 4 * 8)
+		self.assertEqual(only(rows, department=constants.LOGISTICS)["orders"], 1)
 
 	def test_on_time_in_full(self):
 

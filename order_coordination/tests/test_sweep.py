@@ -67,6 +67,36 @@ class TestSweep(TestCase):
 		self.assertEqual(changes, ["Open → At Risk", "At Risk → Overdue"])
 		self.assertEqual(sweep.refresh_open_orders(get_datetime(add_days(nowdate(), 61))), 0)
 
+	def test_an_order_is_read_again_at_its_next_check(self):
+		so = make_order(delivery_date=add_days(nowdate(), 60))
+		now = now_datetime()
+		sweep.refresh_open_orders(now)
+		check = record(so.name).next_status_check
+		self.assertTrue(check and get_datetime(check) > now)
+		# Before its check the sweep does not read the order (a status written behind its back stays)...
+		frappe.db.set_value(
+			constants.DT_ORDER_COORDINATION,
+			so.name,
+			"status",
+			constants.STATUS_AT_RISK,
+			update_modified=False,
+		)
+		sweep.refresh_open_orders(now)
+		self.assertEqual(record(so.name).status, constants.STATUS_AT_RISK)
+		# ... at its check it does, and when asked to look at every order again.
+		sweep.refresh_open_orders(get_datetime(check))
+		self.assertEqual(record(so.name).status, constants.STATUS_OPEN)
+		frappe.db.set_value(
+			constants.DT_ORDER_COORDINATION,
+			so.name,
+			"status",
+			constants.STATUS_AT_RISK,
+			update_modified=False,
+		)
+		sweep.recheck_statuses()
+		sweep.refresh_open_orders(now)
+		self.assertEqual(record(so.name).status, constants.STATUS_OPEN)
+
 	def test_the_sweep_runs_a_constant_number_of_queries(self):
 		ours = [make_order(delivery_date=add_days(nowdate(), 60)).name for _ in range(3)]
 		counts = []

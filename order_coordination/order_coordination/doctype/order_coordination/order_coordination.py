@@ -19,13 +19,18 @@ class OrderCoordination(Document):
 		delivery_date: DF.Date
 		expected_finish: DF.Datetime
 		facts: DF.JSON
+		held_by: DF.Link
+		held_since: DF.Datetime
+		held_until: DF.JSON
 		last_outcome: DF.Data
 		needs_manufacturing: DF.Check
+		next_status_check: DF.Datetime
 		ownership_model: DF.Data
 		per_delivered: DF.Percent
 		per_produced: DF.Percent
 		policy: DF.Link
 		policy_snapshot: DF.Link
+		previously_held_until: DF.Datetime
 		responsible_department: DF.Link
 		sales_order: DF.Link
 		stage: DF.Literal[

@@ -13,13 +13,19 @@ class OrderHandoff(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		complete_hours: DF.Float
 		due_by: DF.Datetime
 		escalated_on: DF.Datetime
 		escalation_run: DF.Data
 		from_department: DF.Link
+		handed_on: DF.Datetime
+		held_by: DF.Link
+		held_hours: DF.Float
+		held_since: DF.Datetime
 		note: DF.SmallText
 		on_time: DF.Check
 		order_coordination: DF.Link
+		previously_held_until: DF.Datetime
 		reason: DF.SmallText
 		reference_doctype: DF.Link
 		reference_name: DF.DynamicLink

@@ -2,7 +2,11 @@
 # For license information, please see license.txt
 
 """How long each department pair takes: working hours from sending a handoff to its acceptance, and from
-acceptance until the receiving department hands the order on; rejections counted."""
+acceptance until the receiving department hands the order on; rejections counted.
+
+Both are kept on each handoff as it happens (the hours to accept with the answer, the hours to hand on when
+the receiver sends its next handoff), so the report reads each accepted handoff's two numbers and lets the
+database count the rest."""
 
 from collections import defaultdict
 
@@ -13,7 +17,7 @@ from frappe.utils import add_days, get_datetime
 from order_coordination.core import constants
 from order_coordination.core.sla import working_hours_between
 from order_coordination.core.stats import median, percentile
-from order_coordination.reporting import calendar_for, clean_filters, date_range, order_conditions, where
+from order_coordination.reporting import calendar_for, clean_filters, date_range, handoff_conditions, where
 
 
 def execute(filters=None):
@@ -49,46 +53,53 @@ def columns():
 	]
 
 
-def _handoffs(filters):
+def data(filters):
+	"""Counts by the database; for accepted handoffs, the working hours to accept and to hand on that were
+	kept on each as it was answered and handed on."""
 	from_date, to_date = date_range(filters)
-	conditions, values = order_conditions(filters, department_field=None)
+	conditions, values = handoff_conditions(filters)
 	conditions += ["h.sent_on >= %(from_date)s", "h.sent_on < %(to_date)s", "h.status != %(cancelled)s"]
-	values.update(from_date=from_date, to_date=add_days(to_date, 1), cancelled=constants.HANDOFF_CANCELLED)
+	values.update(
+		from_date=from_date,
+		to_date=add_days(to_date, 1),
+		cancelled=constants.HANDOFF_CANCELLED,
+		accepted=constants.HANDOFF_ACCEPTED,
+		rejected=constants.HANDOFF_REJECTED,
+	)
 	if filters.get("department"):
 		# A department filter here means "handoffs it sent or received", not "orders it holds".
 		conditions.append("(h.from_department = %(department)s or h.to_department = %(department)s)")
 		values["department"] = filters.department
-	# When the receiving department next handed the order on, found by the database for each handoff.
-	return frappe.db.sql(
-		f"""select h.name, h.order_coordination, h.from_department, h.to_department, h.status, h.sent_on,
-			h.responded_on, h.response_hours, h.on_time, oc.company,
-			(select min(n.sent_on) from `tabOrder Handoff` n
-			where n.order_coordination = h.order_coordination and n.from_department = h.to_department
-				and n.status != %(cancelled)s and n.sent_on >= h.responded_on) as handed_on
-		from `tabOrder Handoff` h join `tabOrder Coordination` oc on oc.name = h.order_coordination
-		{where(conditions)}""",
-		values,
-		as_dict=True,
-	)
-
-
-def data(filters):
 	groups = defaultdict(
 		lambda: {"handoffs": 0, "accepted": 0, "rejected": 0, "on_time": 0, "accept": [], "complete": []}
 	)
-	for h in _handoffs(filters):
-		g = groups[(h.from_department, h.to_department)]
-		g["handoffs"] += 1
-		if h.status == constants.HANDOFF_REJECTED:
-			g["rejected"] += 1
-		if h.status != constants.HANDOFF_ACCEPTED:
+	for frm, to, handoffs, accepted, rejected, on_time in frappe.db.sql(
+		f"""select h.from_department, h.to_department, count(*), sum(h.status = %(accepted)s),
+			sum(h.status = %(rejected)s), sum(if(h.status = %(accepted)s, h.on_time, 0))
+		from `tabOrder Handoff` h {where(conditions)} group by h.from_department, h.to_department""",
+		values,
+	):
+		groups[(frm, to)].update(
+			handoffs=handoffs,
+			accepted=int(accepted or 0),
+			rejected=int(rejected or 0),
+			on_time=int(on_time or 0),
+		)
+	for frm, to, hours, complete, responded_on, handed_on, company in frappe.db.sql(
+		f"""select h.from_department, h.to_department, h.response_hours, h.complete_hours,
+			if(h.complete_hours < 0, h.responded_on, null), h.handed_on, h.company
+		from `tabOrder Handoff` h {where([*conditions, "h.status = %(accepted)s"])}""",
+		values,
+	):
+		g = groups[(frm, to)]
+		g["accept"].append(hours or 0)
+		if not handed_on:
 			continue
-		g["accepted"] += 1
-		g["on_time"] += h.on_time or 0
-		g["accept"].append(h.response_hours or 0)
-		if h.handed_on:
-			accepted_at, handed_on = get_datetime(h.responded_on), get_datetime(h.handed_on)
-			g["complete"].append(working_hours_between(accepted_at, handed_on, calendar_for(h.company)))
+		if complete < 0:  # handed on, but another acceptance began the receiver's stretch: from the times
+			complete = working_hours_between(
+				get_datetime(responded_on), get_datetime(handed_on), calendar_for(company)
+			)
+		g["complete"].append(complete)
 	rows = []
 	for (from_department, to_department), g in sorted(groups.items()):
 		rows.append(
