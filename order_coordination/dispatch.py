@@ -70,6 +70,7 @@ def mark_for_repair(sales_order: str, flag: bool = True) -> None:
 		frappe.db.sql(
 			f"update `tab{DT_ORDER_COORDINATION}` set `{REPAIR_FIELD}` = 1 where name = %s", sales_order
 		)
+	messages = len(frappe.local.message_log or [])
 	try:
 		frappe.enqueue(
 			"order_coordination.repair.repair_order",
@@ -80,6 +81,10 @@ def mark_for_repair(sales_order: str, flag: bool = True) -> None:
 			deduplicate=True,
 		)
 	except Exception:
+		# A full or stopped queue (Frappe 16 refuses jobs past 600 queued, with a message): the user's
+		# document went through, the sweep repairs the order; no alert of ours for them.
+		if frappe.local.message_log:
+			del frappe.local.message_log[messages:]
 		frappe.log_error(title=f"Order Coordination: repair of {sales_order} left to the sweep")
 
 

@@ -37,9 +37,12 @@ def queue_notifications(items: list[dict]) -> None:
 
 def _enqueue_delivery(name: str) -> None:
 	# Runs after commit: a queue that is down must never undo or block the ERPNext document.
+	messages = len(frappe.local.message_log or [])
 	try:
 		frappe.enqueue("order_coordination.outbox.deliver_outbox", queue="short", names=[name])
 	except Exception:
+		if frappe.local.message_log:  # a full queue's alert: the sweep sends them, nothing for the user
+			del frappe.local.message_log[messages:]
 		frappe.log_error(title="Order Coordination: notifications left in the outbox for the sweep")
 
 
