@@ -58,8 +58,13 @@ async function shot(page, name) {
 	console.log("saved", name);
 }
 
-const admin = await context(DESKTOP, { usr: "Administrator", pwd: process.env.OC_ADMIN_PASSWORD || "admin" });
+// The administrator signs in again where needed: Frappe 16 may end the first session while the fixture
+// prepares users.
+const sign_in_admin = () =>
+	context(DESKTOP, { usr: "Administrator", pwd: process.env.OC_ADMIN_PASSWORD || "admin" });
+let admin = await sign_in_admin();
 const data = await call(admin.ctx, FIXTURES + "prepare");
+admin = await sign_in_admin();
 
 // A portal user: ERPNext's order page has the button to the order's status page.
 const customer = await context(DESKTOP, { usr: data.user, pwd: data.password });
