@@ -56,42 +56,37 @@ def queue_departments(user: str | None = None) -> list[str]:
 
 
 def columns():
+	"""Sized to fit a desk page beside v16's sidebar. Each row also carries its pending handoff's name
+	(`handoff`), which the order's panel acts on."""
 	return [
-		{"fieldname": "queue", "label": _("Queue"), "fieldtype": "Data", "width": 150},
+		{"fieldname": "queue", "label": _("Queue"), "fieldtype": "Data", "width": 110},
 		{
 			"fieldname": "sales_order",
 			"label": _("Sales Order"),
 			"fieldtype": "Link",
 			"options": "Order Coordination",
-			"width": 200,
+			"width": 175,
 		},
-		{"fieldname": "customer", "label": _("Customer"), "fieldtype": "Data", "width": 160},
+		{"fieldname": "customer", "label": _("Customer"), "fieldtype": "Data", "width": 130},
 		{
 			"fieldname": "department",
 			"label": _("Department"),
 			"fieldtype": "Link",
 			"options": constants.DT_DEPARTMENT,
-			"width": 110,
+			"width": 95,
 		},
-		{"fieldname": "stage", "label": _("Stage"), "fieldtype": "Data", "width": 140},
-		{"fieldname": "status", "label": _("Order Status"), "fieldtype": "Data", "width": 110},
-		{"fieldname": "promised", "label": _("Promised"), "fieldtype": "Date", "width": 110},
+		{"fieldname": "stage", "label": _("Stage"), "fieldtype": "Data", "width": 115},
+		{"fieldname": "status", "label": _("Order Status"), "fieldtype": "Data", "width": 90},
+		{"fieldname": "promised", "label": _("Promised"), "fieldtype": "Date", "width": 95},
 		# The department's own clock: answering the handoff, or (held) finishing its stage.
-		{"fieldname": "due", "label": _("Due By"), "fieldtype": "Datetime", "width": 170},
-		{"fieldname": "sla", "label": _("SLA"), "fieldtype": "Data", "width": 100},
+		{"fieldname": "due", "label": _("Due By"), "fieldtype": "Datetime", "width": 145},
+		{"fieldname": "sla", "label": _("SLA"), "fieldtype": "Data", "width": 80},
 		{
 			"fieldname": "from_department",
 			"label": _("From Department"),
 			"fieldtype": "Link",
 			"options": constants.DT_DEPARTMENT,
-			"width": 120,
-		},
-		{
-			"fieldname": "handoff",
-			"label": _("Order Handoff"),
-			"fieldtype": "Link",
-			"options": constants.DT_ORDER_HANDOFF,
-			"width": 140,
+			"width": 100,
 		},
 	]
 
