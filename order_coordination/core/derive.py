@@ -141,11 +141,10 @@ def status_reason(state: OrderState, now: datetime, policy: Policy) -> tuple[str
 		return REASON_OVERDUE, (promised,)
 	if status != STATUS_AT_RISK:
 		return None
-	planned = [
-		end for end in open_planned_ends(state) if STAGES.index(state.stage) < STAGES.index(READY_TO_SHIP)
-	]
-	if planned and max(planned).date() > promised:
-		return REASON_WORK_ORDER, (max(planned).date(), promised)
+	production_ahead = STAGES.index(state.stage) < STAGES.index(READY_TO_SHIP)
+	planned_end = max(open_planned_ends(state), default=None) if production_ahead else None
+	if planned_end and planned_end.date() > promised:
+		return REASON_WORK_ORDER, (planned_end.date(), promised)
 	finish = expected_finish_of(state, now, policy, evidence_only=True)
 	return REASON_HISTORY, (finish.date() if finish else None, promised)
 

@@ -60,9 +60,7 @@ from .sla import add_working_hours
 class Draft:
 	"""A decision being built: the state as it changes and the effects collected on the way."""
 
-	def __init__(
-		self, state: OrderState, event_at: datetime, user: str | None, ref=(None, None), policy=None
-	):
+	def __init__(self, state: OrderState, event_at: datetime, user: str | None, ref=(None, None), *, policy):
 		self.policy = policy  # decides who is told (the matrix and the kinds of notice it sends)
 		self.before = state
 		self.state = state
@@ -88,16 +86,13 @@ class Draft:
 	):
 		"""Tell whoever must act (`addressees`) and, as the policy's matrix says, the departments
 		responsible, accountable or informed for the stage concerned."""
-		if self.policy is None:
-			departments = tuple(dict.fromkeys(addressees))
-		else:
-			departments = audience(
-				self.policy.matrix,
-				stage or self.state.stage,
-				addressees,
-				actor,
-				informing and self.policy.informs(kind),
-			)
+		departments = audience(
+			self.policy.matrix,
+			stage or self.state.stage,
+			addressees,
+			actor,
+			informing and self.policy.informs(kind),
+		)
 		if departments:
 			self.effects.append(Notify(departments, subject, tuple(args)))
 

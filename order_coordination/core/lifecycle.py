@@ -75,7 +75,7 @@ def start_order(event: ev.Event, policy: Policy) -> Decision:
 		original_delivery_date=event.delivery_date,
 		needs_manufacturing=bool(event.needs_manufacturing),
 	)
-	draft = Draft(state, event.at, event.user, (event.ref_doctype, event.ref_name), policy)
+	draft = Draft(state, event.at, event.user, (event.ref_doctype, event.ref_name), policy=policy)
 	draft.add_entry(TIMELINE_CREATED, stage_to=ORDER_RECEIVED, department=holder)
 	draft.follow_stage(policy)
 	draft.before = None  # a new order always counts as changed
@@ -87,7 +87,7 @@ def apply(state: OrderState, event: ev.Event, policy: Policy) -> Decision:
 	handler = _HANDLERS.get(event.kind)
 	if handler is None:
 		raise CoordinationError("Unknown event {0}", event.kind)
-	draft = Draft(state, event.at, event.user, (event.ref_doctype, event.ref_name), policy)
+	draft = Draft(state, event.at, event.user, (event.ref_doctype, event.ref_name), policy=policy)
 	handler(draft, event, policy)
 	return draft.settle(policy)
 
@@ -131,10 +131,7 @@ def _follow_promise(draft: Draft, event: ev.Event, department: str):
 	delivery completed a line or a schedule tranche, so the next one is due (Logistics)."""
 	if event.delivery_date and event.delivery_date != draft.state.delivery_date:
 		old = draft.state.delivery_date
-		draft.update(
-			delivery_date=event.delivery_date,
-			original_delivery_date=draft.state.original_delivery_date or old or event.delivery_date,
-		)
+		draft.update(delivery_date=event.delivery_date)
 		draft.add_entry(TIMELINE_DATE_CHANGED, note=f"{old} → {event.delivery_date}", department=department)
 
 

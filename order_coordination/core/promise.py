@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from .constants import (
-	IN_PRODUCTION,
 	PRODUCTION_PLANNING,
 	PROMISE_ACCEPTED,
 	PROMISE_CANCELLED,
@@ -32,7 +31,7 @@ from .responsibility import responsible_for
 
 def counterpart(state: OrderState, proposer: str, policy: Policy) -> str:
 	"""Who answers a proposal from `proposer`: the promise's owner, or for the owner's own proposal (a
-	customer's request) the department working on the order."""
+	customer's request) the department working on the order, or the one it goes to next."""
 	if proposer != policy.promise_owner:
 		return policy.promise_owner
 	if state.responsible != policy.promise_owner:
@@ -40,10 +39,7 @@ def counterpart(state: OrderState, proposer: str, policy: Policy) -> str:
 	wanted = wanted_holder(state, policy)
 	if wanted and wanted != policy.promise_owner:
 		return wanted
-	stage = PRODUCTION_PLANNING if state.needs_manufacturing else READY_TO_SHIP
-	if state.stage == IN_PRODUCTION:
-		stage = IN_PRODUCTION
-	return responsible_for(policy.matrix, stage)
+	return responsible_for(policy.matrix, PRODUCTION_PLANNING if state.needs_manufacturing else READY_TO_SHIP)
 
 
 def may_propose(department: str, policy: Policy) -> bool:
