@@ -422,7 +422,7 @@ def accept_delivery_date(proposal):
 	same transaction, the first promise stays on the record, and the status follows the new promise."""
 	row, order = _pending_proposal(proposal)
 	pending = order.state.pending_promise
-	promises.write_new_date(order.doc.sales_order, pending.new_date, pending.items)
+	so = promises.with_new_date(order.doc.sales_order, pending.new_date, pending.items)
 	coordination.decide(
 		order,
 		promise.accept,
@@ -430,8 +430,9 @@ def accept_delivery_date(proposal):
 		order.policy,
 		now_datetime(),
 		frappe.session.user,
-		promised_date(order.doc.sales_order),
+		promised_date(so.name, so.items),
 	)
+	promises.save_new_date(so, pending.new_date, pending.items)
 	template = policy_snapshot(order.doc.company).get("customer_notice_template")
 	promises.notify_customer(order.doc.sales_order, pending, template)
 	return row.name

@@ -20,5 +20,6 @@ def boot_session(bootinfo):
 			constants.TIMELINE_STATUS,
 			constants.TIMELINE_HANDOFF_SENT,
 			constants.TIMELINE_HANDOFF_ESCALATED,
+			constants.TIMELINE_PROMISE_ESCALATED,
 		],
 	}

@@ -1,6 +1,6 @@
 """The customer's promise in ERPNext: the proposal rows, an accepted date written into the Sales Order and
-its open Work Orders, the customer's notice, the history a panel shows, and reminders of proposals nobody
-answered in time.
+its open Work Orders, the customer's notice, and the history a panel shows. (Proposals nobody answered in
+time are escalated by the sweep, as handoffs are.)
 
 The core (`core/promise.py`) decides who proposes to whom and what an answer does; this module carries it
 out. An accepted date goes into ERPNext through the path ERPNext itself offers for a submitted order: the
@@ -12,20 +12,17 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import date_diff, flt, getdate, now_datetime
+from frappe.utils import date_diff, flt, getdate
 
 from order_coordination.core.constants import (
 	DT_PROMISE_CHANGE,
 	PROMISE_CANCELLED,
 	PROMISE_PENDING,
-	TIMELINE_PROMISE_ESCALATED,
 )
-from order_coordination.core.model import AnswerPromise, SendPromise, TimelineEntry
+from order_coordination.core.model import AnswerPromise, SendPromise
 from order_coordination.core.sla import working_hours_between
-from order_coordination.storage import clean_text, write_timeline
+from order_coordination.storage import insert_doc, new_name, update_row
 
-# Set while the app writes an accepted date into a Sales Order: its own save is not a new change of date.
-WRITING_FLAG = "oc_writing_promise"
 OPEN_WORK_ORDER = ("not in", ("Completed", "Closed", "Cancelled"))
 PROMISE_FIELDS = (
 	"name",
@@ -66,15 +63,14 @@ def insert_proposal(owner_columns: dict, stage: str, effect: SendPromise) -> str
 			"proposed_by": effect.user or frappe.session.user,
 			"proposed_on": p.sent_on,
 			"due_by": p.due_by,
-			"note": clean_text(effect.note),
+			"note": effect.note,
 		}
 	)
 	for line in lines_of(owner_columns["sales_order"], p.items):
 		doc.append("items", line)
-	doc.name = "PC-" + frappe.generate_hash(length=10).upper()
-	doc.set_user_and_timestamp()
+	doc.name = new_name(DT_PROMISE_CHANGE)
 	doc.set_parent_in_children()
-	doc.db_insert()
+	insert_doc(doc)  # its own row, text sanitised; then its lines
 	for row in doc.items:
 		row.db_insert()
 	return doc.name
@@ -86,14 +82,12 @@ def answer_proposal(effect: AnswerPromise, calendar) -> None:
 		"status": effect.status,
 		"responded_on": effect.at,
 		"responded_by": effect.user or frappe.session.user,
-		"response_reason": clean_text(effect.reason),
-		"modified": now_datetime(),
-		"modified_by": frappe.session.user,
+		"response_reason": effect.reason,
 	}
 	if effect.status != PROMISE_CANCELLED:
 		values["on_time"] = int(effect.at <= p.due_by)
 		values["response_hours"] = round(working_hours_between(p.sent_on, effect.at, calendar), 3)
-	frappe.db.set_value(DT_PROMISE_CHANGE, p.name, values, update_modified=False)
+	update_row(DT_PROMISE_CHANGE, p.name, values)
 
 
 def lines_of(sales_order: str, items) -> list[dict]:
@@ -144,23 +138,25 @@ def check_lines(sales_order: str, items) -> tuple[tuple[str, ...], object]:
 # --- an accepted date, into ERPNext ---------------------------------------------------------------------
 
 
-def write_new_date(sales_order: str, new_date, items=()) -> None:
-	"""Move the lines (all those not delivered in full when `items` is empty) to `new_date`, as a user
-	would on the submitted order: ERPNext sets the header to the latest line and records the version. The
-	open Work Orders made for those lines expect the new date too."""
+def with_new_date(sales_order: str, new_date, items=()):
+	"""The Sales Order with its lines (all those not delivered in full when `items` is empty) moved to
+	`new_date`, not yet saved: the promise it gives is decided on before ERPNext saves it."""
 	so = frappe.get_doc("Sales Order", sales_order)
 	wanted = set(items) or {row.name for row in so.items if flt(row.delivered_qty) < flt(row.qty)}
 	for row in so.items:
 		if row.name in wanted:
 			row.delivery_date = new_date
 	so.delivery_date = max(getdate(row.delivery_date) for row in so.items if row.delivery_date)
+	return so
+
+
+def save_new_date(so, new_date, items=()) -> None:
+	"""Save the moved lines as a user would on the submitted order (ERPNext sets the header to the latest
+	line and records the version); the open Work Orders made for them expect the new date too. The record
+	already holds the promise this gives, so the order's own event finds nothing new."""
 	so.flags.ignore_permissions = True  # the department's right to answer was checked; not its roles'
-	frappe.flags[WRITING_FLAG] = sales_order
-	try:
-		so.save()
-	finally:
-		frappe.flags[WRITING_FLAG] = None
-	for name in open_work_orders(sales_order, items):
+	so.save()
+	for name in open_work_orders(so.name, items):
 		wo = frappe.get_doc("Work Order", name)
 		if wo.expected_delivery_date and getdate(wo.expected_delivery_date) == getdate(new_date):
 			continue
@@ -186,11 +182,6 @@ def open_work_orders(sales_order: str, items=()) -> list[str]:
 		{"so": sales_order, "closed": OPEN_WORK_ORDER[1], "items": tuple(items) or ("",)},
 	)
 	return list(dict.fromkeys(direct + planned))
-
-
-def writing(sales_order: str) -> bool:
-	"""Whether the app itself is saving this order's new dates right now."""
-	return frappe.flags.get(WRITING_FLAG) == sales_order
 
 
 def notify_customer(sales_order: str, proposal, template: str | None) -> None:
@@ -255,57 +246,3 @@ def promise_changes(order_name: str) -> list[dict]:
 		row["reason_given"] = row.pop("response_reason")
 		row["items"] = lines.get(row.name, [])
 	return rows
-
-
-# --- reminders ---------------------------------------------------------------------------------------
-
-
-def escalate_overdue_promises(now=None) -> list[str]:
-	"""Remind the department that should have answered, and its escalation chain, of proposals past their
-	due time: once per breach, claimed by one statement so two sweeps never both send it."""
-	from order_coordination.outbox import queue_notifications
-	from order_coordination.sweep import escalation_chain
-
-	now = now or now_datetime()
-	run_id = frappe.generate_hash(length=20)
-	frappe.db.sql(
-		"""update `tabOrder Promise Change` set escalated_on = %(now)s, escalation_run = %(run)s
-		where status = %(pending)s and due_by < %(now)s and escalated_on is null""",
-		{"now": now, "run": run_id, "pending": PROMISE_PENDING},
-	)
-	claimed = frappe.get_all(
-		DT_PROMISE_CHANGE,
-		filters={"escalation_run": run_id},
-		fields=["name", "order_coordination", "sales_order", "company", "customer", "to_department"],
-	)
-	if not claimed:
-		return []
-	entries, notices = [], []
-	for p in claimed:
-		order = {"name": p.order_coordination, "sales_order": p.sales_order, "company": p.company}
-		order["customer"] = p.customer
-		entries.append(
-			(
-				order,
-				TimelineEntry(
-					TIMELINE_PROMISE_ESCALATED,
-					now,
-					"Administrator",
-					p.to_department,
-					ref_doctype=DT_PROMISE_CHANGE,
-					ref_name=p.name,
-				),
-			)
-		)
-		notices.append(
-			{
-				"sales_order": p.sales_order,
-				"departments": [p.to_department],
-				"users": escalation_chain(p.to_department),
-				"subject": "The new delivery date proposed for order {0} awaits an answer from {1}",
-				"args": [p.sales_order, p.to_department],
-			}
-		)
-	write_timeline(entries)
-	queue_notifications(notices)
-	return [p.name for p in claimed]

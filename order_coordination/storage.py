@@ -19,12 +19,13 @@ from order_coordination.core.constants import (
 	DT_EXCEPTION,
 	DT_ORDER_COORDINATION,
 	DT_ORDER_HANDOFF,
+	DT_PROMISE_CHANGE,
 	DT_TIMELINE,
 	HANDOFF_ACCEPTED,
 )
 
 # Columns of our doctypes that hold what a person typed (or a carrier or driver sent).
-TEXT_COLUMNS = frozenset({"note", "reason", "description", "resolution"})
+TEXT_COLUMNS = frozenset({"note", "reason", "description", "resolution", "response_reason"})
 
 
 def clean_text(value):
@@ -64,9 +65,9 @@ def update_row(doctype: str, name: str, values: dict, touch: bool = True) -> Non
 HOURS_NOT_KEPT = -1
 
 
-# Handoffs and exceptions are named at random behind a readable prefix: a naming series would lock one
+# Handoffs, exceptions and promise changes are named at random behind a readable prefix: a naming series would lock one
 # row of tabSeries from every submit that hands an order on until its commit, across all orders.
-NAME_PREFIXES = {DT_ORDER_HANDOFF: "OH-", DT_EXCEPTION: "OE-"}
+NAME_PREFIXES = {DT_ORDER_HANDOFF: "OH-", DT_EXCEPTION: "OE-", DT_PROMISE_CHANGE: "PC-"}
 
 
 def new_name(doctype: str) -> str:

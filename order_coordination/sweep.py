@@ -23,7 +23,6 @@ from order_coordination.core.model import TimelineEntry
 from order_coordination.core.serialize import state_from
 from order_coordination.outbox import deliver_outbox, queue_notifications
 from order_coordination.policies import policy_of_order
-from order_coordination.promises import escalate_overdue_promises
 from order_coordination.repair import repair_marked, resume_backfill
 from order_coordination.storage import write_timeline, write_timeline_of_records
 
@@ -65,18 +64,46 @@ def escalation_chain(department: str) -> list[str]:
 
 
 def escalate_overdue_handoffs(now=None) -> list[str]:
+	return escalate_overdue(
+		constants.DT_ORDER_HANDOFF,
+		constants.HANDOFF_PENDING,
+		"from_department",
+		constants.TIMELINE_HANDOFF_ESCALATED,
+		{"subject": "Handoff of order {0} to {1} is overdue"},
+		now=now,
+	)
+
+
+def escalate_overdue_promises(now=None) -> list[str]:
+	"""A proposed delivery date nobody answered in time: the department it went to is reminded too."""
+	return escalate_overdue(
+		constants.DT_PROMISE_CHANGE,
+		constants.PROMISE_PENDING,
+		"proposed_by_department",
+		constants.TIMELINE_PROMISE_ESCALATED,
+		{"subject": "The new delivery date proposed for order {0} awaits an answer from {1}"},
+		remind_department=True,
+		now=now,
+	)
+
+
+def escalate_overdue(
+	doctype: str, pending: str, from_field: str, action: str, notice: dict, remind_department=False, now=None
+) -> list[str]:
+	"""Escalate every row of `doctype` (handoffs, proposed dates) still pending past its due time to the
+	escalation chain of the department it went to, once per breach; returns their names."""
 	now = now or now_datetime()
 	run_id = frappe.generate_hash(length=20)
 	# One statement claims every unclaimed breach; a concurrent sweep waits on the rows, then finds them claimed.
 	frappe.db.sql(
-		"""update `tabOrder Handoff` set escalated_on = %(now)s, escalation_run = %(run)s
+		f"""update `tab{doctype}` set escalated_on = %(now)s, escalation_run = %(run)s
 		where status = %(pending)s and due_by < %(now)s and escalated_on is null""",
-		{"now": now, "run": run_id, "pending": constants.HANDOFF_PENDING},
+		{"now": now, "run": run_id, "pending": pending},
 	)
 	claimed = frappe.db.sql(
-		"""select name, order_coordination, sales_order, company, customer, from_department, to_department,
-			due_by
-		from `tabOrder Handoff` where escalation_run = %s""",
+		f"""select name, order_coordination, sales_order, company, customer,
+			`{from_field}` as from_department, to_department
+		from `tab{doctype}` where escalation_run = %s""",
 		run_id,
 		as_dict=True,
 	)
@@ -90,21 +117,21 @@ def escalate_overdue_handoffs(now=None) -> list[str]:
 		order = {"name": h.order_coordination, "sales_order": h.sales_order, "company": h.company}
 		order["customer"] = h.customer
 		entry = TimelineEntry(
-			constants.TIMELINE_HANDOFF_ESCALATED,
+			action,
 			now,
 			"Administrator",
 			h.to_department,
 			note=f"{h.from_department} → {h.to_department}",
-			ref_doctype=constants.DT_ORDER_HANDOFF,
+			ref_doctype=doctype,
 			ref_name=h.name,
 		)
 		entries.append((order, entry))
 		notices.append(
 			{
+				**notice,
 				"sales_order": h.sales_order,
 				"users": chains[h.to_department],
-				"departments": [],
-				"subject": "Handoff of order {0} to {1} is overdue",
+				"departments": [h.to_department] if remind_department else [],
 				"args": [h.sales_order, h.to_department],
 			}
 		)

@@ -10,15 +10,15 @@ import json
 import frappe
 from frappe.utils import getdate
 
-from order_coordination import coordination, dispatch, promises
+from order_coordination import coordination, dispatch
 from order_coordination.core import events as ev
 from order_coordination.core.constants import DT_ORDER_COORDINATION, SALES_ORDER_MIRROR_FIELDS, SO_OPEN
 from order_coordination.facts import needs_manufacturing, promised_date
 
 
 def on_change(doc, method=None):
-	if doc.docstatus == 0 or promises.writing(doc.name):
-		return  # a draft; or the app saving an accepted new date, which it records itself
+	if doc.docstatus == 0:
+		return
 	if doc.docstatus == 2:
 		dispatch.apply_events(doc.name, [coordination.event_from(doc, ev.ORDER_CANCELLED)])
 		return

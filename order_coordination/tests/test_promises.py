@@ -343,7 +343,7 @@ class TestPromiseChanges(TestCase):
 		with self.set_user(PLANNER):
 			name = api.propose_delivery_date(so.name, str(day(20)), "Capacity")
 		frappe.db.set_value(constants.DT_PROMISE_CHANGE, name, "due_by", add_days(nowdate(), -1))
-		from order_coordination.promises import escalate_overdue_promises
+		from order_coordination.sweep import escalate_overdue_promises
 
 		self.assertEqual(escalate_overdue_promises(), [name])
 		self.assertEqual(escalate_overdue_promises(), [])
