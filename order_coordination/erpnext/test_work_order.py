@@ -8,10 +8,10 @@ from order_coordination.core import constants
 from order_coordination.tests.utils import (
 	MADE,
 	RAW,
-	WAREHOUSE,
 	add_stock,
 	deliver,
 	make_order,
+	make_plan,
 	make_work_orders_for,
 	manufacture,
 	pending_handoff,
@@ -139,25 +139,7 @@ class TestWorkOrderEvents(TestCase):
 	def test_a_consolidated_production_plan_over_two_orders(self):
 		first = make_order(qty=1)
 		second = make_order(qty=2)
-		plan = frappe.new_doc("Production Plan")
-		plan.company = first.company
-		plan.get_items_from = "Sales Order"
-		for so in (first, second):
-			plan.append(
-				"sales_orders",
-				{
-					"sales_order": so.name,
-					"sales_order_date": so.transaction_date,
-					"customer": so.customer,
-					"grand_total": so.grand_total,
-				},
-			)
-		plan.combine_items = 1
-		plan.get_items()
-		for row in plan.po_items:
-			row.warehouse = WAREHOUSE
-		plan.submit()
-		plan.make_work_order()
+		plan = make_plan([first, second], combine_items=True)
 		wo = frappe.get_doc("Work Order", {"production_plan": plan.name, "production_item": MADE})
 		self.assertFalse(wo.sales_order)  # consolidated: the orders are only in the plan's references
 		wo.wip_warehouse = "Work In Progress - _TC"

@@ -80,6 +80,30 @@ def make_work_orders_for(so, qty=None, submit=True):
 	return work_orders
 
 
+def make_plan(orders, combine_items=False):
+	"""A submitted Production Plan over the orders, with its Work Orders made (not submitted)."""
+	plan = frappe.new_doc("Production Plan")
+	plan.company = orders[0].company
+	plan.get_items_from = "Sales Order"
+	for so in orders:
+		plan.append(
+			"sales_orders",
+			{
+				"sales_order": so.name,
+				"sales_order_date": so.transaction_date,
+				"customer": so.customer,
+				"grand_total": so.grand_total,
+			},
+		)
+	plan.combine_items = int(combine_items)
+	plan.get_items()
+	for row in plan.po_items:
+		row.warehouse = WAREHOUSE
+	plan.submit()
+	plan.make_work_order()
+	return plan
+
+
 def transfer(work_order, qty):
 	add_stock(RAW, qty)
 	entry = frappe.get_doc(make_work_order_entry(work_order.name, "Material Transfer for Manufacture", qty))

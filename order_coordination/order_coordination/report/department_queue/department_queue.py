@@ -14,19 +14,9 @@ from frappe.utils import get_datetime, now_datetime
 
 from order_coordination.core import constants
 from order_coordination.core.sla import add_working_hours, sla_state
-from order_coordination.departments import all_departments, user_departments
+from order_coordination.departments import user_departments
 from order_coordination.policies import policy_of_order
 from order_coordination.reporting import calendar_for, clean_filters, order_conditions, where
-
-try:
-	from order_coordination.departments import is_coordination_admin
-except ImportError:  # departments.py before it named its administrators
-	ADMIN_ROLES = ("System Manager", "Coordination Manager")
-
-	def is_coordination_admin(user: str | None = None) -> bool:
-		user = user or frappe.session.user
-		return user == "Administrator" or any(role in ADMIN_ROLES for role in frappe.get_roles(user))
-
 
 WAITING = "Waiting for Acceptance"
 LIMIT = 500  # per part of the queue, soonest due first: a queue longer than this is read by its top
@@ -47,12 +37,6 @@ def stage_due_by(order):
 def execute(filters=None):
 	filters = clean_filters(filters)
 	return columns(), data(filters)
-
-
-def queue_departments(user: str | None = None) -> list[str]:
-	"""The departments whose queues the user may read: those they act for; administrators, any."""
-	user = user or frappe.session.user
-	return all_departments() if is_coordination_admin(user) else user_departments(user)
 
 
 def columns():
@@ -92,7 +76,7 @@ def columns():
 
 
 def data(filters):
-	departments = queue_departments()
+	departments = user_departments()  # administrators: every department
 	if filters.get("department"):
 		if filters.department not in departments:
 			frappe.throw(_("You do not act for {0}").format(_(filters.department)), frappe.PermissionError)
