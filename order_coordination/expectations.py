@@ -50,9 +50,9 @@ def durations(company: str) -> dict[str, list[float]]:
 	return stage_durations(entries, lambda a, b: working_hours_between(a, b, calendar))
 
 
-def learn(company: str) -> dict[str, float]:
-	"""Learn the company's typical durations afresh; when they changed, the next sweep looks at every open
-	order of the company again (their stored next checks were worked out with the old ones)."""
+def learn(company: str, commit: bool = False) -> dict[str, float]:
+	"""Learn the company's typical durations afresh; when they changed, the status and next check of every
+	open order of the company are worked out again with them (the stored ones used the old durations)."""
 	learned = learned_hours(durations(company))
 	before = frappe.cache.hget(CACHE, company) or {}
 	frappe.cache.hset(CACHE, company, learned)
@@ -61,7 +61,7 @@ def learn(company: str) -> dict[str, float]:
 	if learned != before:
 		from order_coordination.sweep import recheck_statuses
 
-		recheck_statuses(company)
+		recheck_statuses(company, commit=commit)
 	return learned
 
 
@@ -69,7 +69,7 @@ def learn_all():
 	"""Daily job: learn every company's typical stage durations afresh."""
 	for company in frappe.db.sql_list("select distinct company from `tabOrder Coordination`"):
 		try:
-			learn(company)
+			learn(company, commit=True)
 		except Exception:
 			frappe.log_error(title=f"Order Coordination: learning the typical durations of {company} failed")
 

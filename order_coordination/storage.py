@@ -148,12 +148,12 @@ def write_timeline(entries) -> None:
 	bulk_insert(DT_TIMELINE, TIMELINE_COLUMNS, rows)
 
 
-def write_timeline_of_records(entry, join: str, condition: str, values, note: str | None = None) -> None:
-	"""Append a timeline entry to every record `oc` that `join` and `condition` select (SQL with `%s`
-	marks, filled from `values` in order), in one statement that reads each record's own name, company,
-	customer and holder: the sweep writes tens of thousands of them without sending them back and forth.
-	The entry's department is the record's holder; `note`, if given, is SQL for each row's note (made of
-	values the app chose, never of user text)."""
+def write_timeline_of_records(entry, source: str, condition: str, values, note: str | None = None) -> None:
+	"""Append a timeline entry to every record `oc` that `source` (a FROM clause naming the records `oc`)
+	and `condition` select (SQL with `%s` marks, filled from `values` in order), in one statement that reads
+	each record's own name, company, customer and holder: the sweep writes tens of thousands of them without
+	sending them back and forth. The entry's department is the record's holder; `note`, if given, is SQL
+	for each row's note (made of values the app chose, never of user text)."""
 	now, user = now_datetime(), frappe.session.user
 	from_record = {
 		"name": "left(sha2(concat(%s, oc.name), 256), 16)",
@@ -184,7 +184,7 @@ def write_timeline_of_records(entry, join: str, condition: str, values, note: st
 	selected += [given[column] for column in TIMELINE_COLUMNS if not from_record.get(column)]
 	frappe.db.sql(
 		f"""insert into `tab{DT_TIMELINE}` ({", ".join(f"`{c}`" for c in TIMELINE_COLUMNS)})
-		select {", ".join(select)} from `tab{DT_ORDER_COORDINATION}` oc {join} where {condition}""",
+		select {", ".join(select)} from {source} where {condition}""",
 		(*selected, *values),
 	)
 

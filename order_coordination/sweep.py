@@ -10,7 +10,6 @@ claim overdue handoffs with one UPDATE each, so every breach is escalated by exa
 """
 
 import json
-from collections import defaultdict
 from datetime import datetime
 
 import frappe
@@ -146,15 +145,17 @@ TIMED_STATUSES = (constants.STATUS_OPEN, constants.STATUS_AT_RISK, constants.STA
 NEVER = datetime(9999, 12, 31)
 
 
-def refresh_open_orders(now=None, commit: bool = False) -> int:
+def refresh_open_orders(now=None, commit: bool = False, company: str | None = None, every=False) -> int:
 	"""Recompute Open / At Risk / Overdue for the orders whose next status check has come (or that an
-	event changed since the last sweep); returns how many changed.
+	event changed since the last sweep); with `every`, for every open order (of `company`). Returns how
+	many changed.
 
 	One read of the orders concerned; then, per chunk of them, one guarded update that writes each one's
 	status and next check (only rows still as they were read: an event that wrote since then knows better),
 	stamping the changed ones with the chunk's own `modified`; their timeline rows made by the database from
-	the records it changed; a commit. Then their Sales Orders. The number of statements does not grow with
-	the orders in a chunk, and when nothing is due, nothing is read."""
+	the records it changed; a commit; their Sales Orders, from the records the chunk stamped. The chunk
+	travels as one JSON document, so the number of statements does not grow with the orders in a chunk,
+	and when nothing is due, nothing is read."""
 	now = now or now_datetime()
 	read_at = now_datetime()
 	rows = frappe.db.sql(
@@ -162,8 +163,9 @@ def refresh_open_orders(now=None, commit: bool = False) -> int:
 			accountable_department, stage_since, delivery_date, needs_manufacturing, per_produced,
 			per_delivered, last_outcome, facts, policy_snapshot
 		from `tabOrder Coordination`
-		where status in %(timed)s and (next_status_check is null or next_status_check <= %(now)s)""",
-		{"timed": TIMED_STATUSES, "now": now},
+		where status in %(timed)s and (%(every)s or next_status_check is null or next_status_check <= %(now)s)
+			and (%(company)s is null or company = %(company)s)""",
+		{"timed": TIMED_STATUSES, "now": now, "every": bool(every), "company": company},
 		as_dict=True,
 	)
 	policies, checks = {}, []
@@ -172,57 +174,51 @@ def refresh_open_orders(now=None, commit: bool = False) -> int:
 			policies[row.policy_snapshot] = policy_of_order(row)
 		state = state_from(row.name, row, json.loads(row.facts or "{}"))
 		status, next_check = status_and_next_check(state, now, policies[row.policy_snapshot])
-		checks.append((row.name, row.status, status, next_check or NEVER))
-	changed = defaultdict(list)
+		checks.append((row.name, row.status, status, str(next_check or NEVER)))
+	changed = 0
 	for start in range(0, len(checks), CHUNK):
 		part = checks[start : start + CHUNK]
 		stamp = now_datetime()
 		frappe.db.sql(
-			f"""update `tabOrder Coordination` oc join ({_values_table(part)}) c on c.name = oc.name
+			f"""update {_checks_table(part)} straight_join `tabOrder Coordination` oc on oc.name = c.name
 			set oc.status = c.new, oc.next_status_check = c.next_check,
 				oc.modified = if(c.new = c.old, oc.modified, %s)
 			where oc.status = c.old and oc.modified <= %s""",
-			(*(value for check in part for value in check), stamp, read_at),
+			(stamp, read_at),
 		)
 		moved = [check for check in part if check[1] != check[2]]
-		if moved:
-			# One timeline row per record this chunk changed, noting its move ("Open → At Risk").
-			write_timeline_of_records(
-				TimelineEntry(constants.TIMELINE_STATUS, now, "Administrator", None),
-				f"join ({_values_table(moved)}) c on c.name = oc.name and c.new = oc.status",
-				"oc.modified = %s",
-				(*(value for check in moved for value in check), stamp),
-				note="concat(c.old, ' → ', c.new)",
-			)
-			for name, status in frappe.db.sql(
-				"select name, status from `tabOrder Coordination` where name in %s and modified = %s",
-				(tuple(check[0] for check in moved), stamp),
-			):
-				changed[status].append(name)
+		if not moved:
+			continue
+		# One timeline row per record this chunk changed, noting its move ("Open → At Risk").
+		write_timeline_of_records(
+			TimelineEntry(constants.TIMELINE_STATUS, now, "Administrator", None),
+			f"{_checks_table(moved)} straight_join `tabOrder Coordination` oc on oc.name = c.name",
+			"oc.status = c.new and oc.modified = %s",
+			(stamp,),
+			note="concat(c.old, ' → ', c.new)",
+		)
+		changed += frappe.db.sql("select row_count()")[0][0]
 		if commit:
 			frappe.db.commit()  # nosemgrep: release the records before touching their Sales Orders
-	for new, names in changed.items():
-		for start in range(0, len(names), CHUNK):
-			frappe.db.sql(
-				f"""update `tabSales Order` set `{constants.FIELD_STATUS}` = %(new)s where name in %(names)s""",
-				{"new": new, "names": tuple(names[start : start + CHUNK])},
-			)
-	return sum(len(names) for names in changed.values())
+		frappe.db.sql(
+			f"""update `tabOrder Coordination` oc straight_join `tabSales Order` so on so.name = oc.sales_order
+			set so.`{constants.FIELD_STATUS}` = oc.status
+			where oc.modified = %s and oc.status in %s""",
+			(stamp, TIMED_STATUSES),
+		)
+	return changed
 
 
-def _values_table(rows) -> str:
-	"""A derived table of (name, old, new, next_check) rows, for the driver to fill in."""
-	more = ", ".join(["(%s, %s, %s, %s)"] * (len(rows) - 1))
-	return "select %s as name, %s as old, %s as new, %s as next_check" + (
-		f" union all values {more}" if more else ""
-	)
+def _checks_table(checks) -> str:
+	"""The (name, old, new, next_check) rows as a table `c`, sent as one JSON document."""
+	document = frappe.db.escape(json.dumps(checks))
+	return f"""json_table({document}, '$[*]' columns(name varchar(140) path '$[0]',
+		old varchar(140) path '$[1]', new varchar(140) path '$[2]', next_check datetime(6) path '$[3]')) c"""
 
 
-def recheck_statuses(company: str | None = None) -> None:
-	"""Have the next sweep look at every open order again (of one company): for a change that moves
-	statuses without an event of the orders', such as the durations the expected finish is counted with."""
-	frappe.db.sql(
-		"""update `tabOrder Coordination` set next_status_check = null
-		where status in %(timed)s and (%(company)s is null or company = %(company)s)""",
-		{"timed": TIMED_STATUSES, "company": company},
-	)
+def recheck_statuses(company: str | None = None, commit: bool = False) -> int:
+	"""Recompute the status and next check of every open order (of one company) now: for a change that
+	moves statuses without an event of the orders', such as the durations the expected finish is counted
+	with. Their stored next checks were worked out before it, so the sweep could not be trusted to find
+	them; this runs in the job that made the change, not in the sweep."""
+	return refresh_open_orders(company=company, every=True, commit=commit)

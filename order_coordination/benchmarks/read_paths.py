@@ -10,8 +10,10 @@ import random
 import statistics
 import time
 from contextlib import contextmanager
+from datetime import timedelta
 
 import frappe
+from frappe.utils import now_datetime
 
 from order_coordination import api, sweep
 from order_coordination.core import constants
@@ -67,6 +69,26 @@ def steady_sweep(repeat: int) -> dict:
 	return measure(sweep.refresh_open_orders, repeat)
 
 
+def counted(run) -> dict:
+	"""One measured run of a status step, with how many statuses it changed."""
+	changed = []
+	result = measure(lambda: changed.append(run()), 1)
+	return {**result, "changed": changed[0]}
+
+
+def every_open_order() -> dict:
+	"""Every open order worked out again at once: the upgrade's patch, or new durations learned."""
+	return counted(lambda: sweep.refresh_open_orders(every=True))
+
+
+def paused_sweep(days: int) -> dict:
+	"""The first sweep after `days` without one: the statuses and next checks are as a sweep left them
+	then (written and committed first), and the measured run catches up with what time changed since."""
+	sweep.refresh_open_orders(now_datetime() - timedelta(days=days), commit=True, every=True)
+	frappe.db.commit()
+	return counted(sweep.refresh_open_orders)
+
+
 def board():
 	"""What the Kanban board loads: the first page of each stage's column."""
 	for stage in constants.STAGES:
@@ -100,7 +122,10 @@ def run(repeat: int = 15, user: str = "Administrator"):
 		"Handoff Lead Time": measure(lambda: handoff_lead_time.execute({"company": company}), repeat),
 		"Department Dwell Time": measure(lambda: department_dwell_time.execute({"company": company}), repeat),
 		"On-Time In-Full": measure(lambda: on_time_in_full.execute({"company": company}), repeat),
-		"sweep: catching up (one run)": measure(sweep.refresh_open_orders, 1),
+		"sweep: every open order (upgrade, new durations)": every_open_order(),
+		"sweep: after a day without one": paused_sweep(1),
+		"sweep: after a week without one": paused_sweep(7),
+		"sweep: after 30 days without one": paused_sweep(30),
 		"sweep: status of open orders": steady_sweep(repeat),
 		"sweep: overdue handoffs": measure(lambda: sweep.escalate_overdue_handoffs(), 3),
 	}
@@ -109,6 +134,7 @@ def run(repeat: int = 15, user: str = "Administrator"):
 	)
 	for path, row in results.items():
 		print(
-			f"  {path:32} {row['median_ms']:9.1f} ms   of which database {row['db_ms']:8.1f} ms   {row['queries']:6} queries"
+			f"  {path:48} {row['median_ms']:9.1f} ms   of which database {row['db_ms']:8.1f} ms   {row['queries']:6} queries"
+			+ (f"   {row['changed']} statuses changed" if "changed" in row else "")
 		)
 	return results
