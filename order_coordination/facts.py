@@ -19,7 +19,11 @@ def needs_manufacturing(item_codes) -> bool:
 	codes = list({code for code in item_codes if code})
 	if not codes:
 		return False
-	return bool(frappe.db.exists("Item", {"name": ["in", codes], "default_bom": ["is", "set"]}))
+	return bool(
+		frappe.db.sql(
+			"select 1 from `tabItem` where name in %s and ifnull(default_bom, '') != '' limit 1", (codes,)
+		)
+	)
 
 
 def orders_of_work_order(wo) -> list[str]:

@@ -12,7 +12,7 @@ from frappe.utils import escape_html, now_datetime
 
 from order_coordination.core.constants import DT_ORDER_COORDINATION, DT_OUTBOX, OUTBOX_PENDING, OUTBOX_SENT
 from order_coordination.departments import department_users
-from order_coordination.storage import insert_doc
+from order_coordination.storage import insert_row
 
 BATCH = 500
 
@@ -23,16 +23,16 @@ def queue_notifications(items: list[dict]) -> None:
 
 	Each item: {"sales_order", "departments": [...], "users": [...], "subject": English template with
 	{0}-style slots, "args": [...]}."""
-	row = frappe.new_doc(DT_OUTBOX)
-	row.update(
+	name = insert_row(
+		DT_OUTBOX,
+		frappe.generate_hash(length=10),
 		{
 			"sales_order": items[0].get("sales_order") if len(items) == 1 else None,
 			"status": OUTBOX_PENDING,
 			"payload": json.dumps(items),
-		}
+		},
 	)
-	insert_doc(row)
-	frappe.db.after_commit.add(lambda: _enqueue_delivery(row.name))
+	frappe.db.after_commit.add(lambda: _enqueue_delivery(name))
 
 
 def _enqueue_delivery(name: str) -> None:

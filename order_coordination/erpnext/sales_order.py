@@ -32,13 +32,7 @@ def on_change(doc, method=None):
 		and all(previous.get(f) == doc.get(f) for f in ("status", "delivery_date"))
 	):
 		return
-	# Look before taking the lock.
-	stored = frappe.db.get_value(DT_ORDER_COORDINATION, doc.name, ["facts", "delivery_date"], as_dict=True)
-	if not stored:
-		if doc.get("_action") != "submit":
-			# Submitted before the app was installed: its history first (the backfill's way), then this change.
-			dispatch.apply_events(doc.name, events_of_change(doc, None))
-			return
+	if doc.get("_action") == "submit":  # an order just submitted has no record yet: no need to look
 		event = coordination.event_from(
 			doc,
 			ev.ORDER_SUBMITTED,
@@ -46,6 +40,12 @@ def on_change(doc, method=None):
 			delivery_date=promise_of(doc),
 		)
 		dispatch.start_order(doc, event)
+		return
+	# Look before taking the lock.
+	stored = frappe.db.get_value(DT_ORDER_COORDINATION, doc.name, ["facts", "delivery_date"], as_dict=True)
+	if not stored:
+		# Submitted before the app was installed: its history first (the backfill's way), then this change.
+		dispatch.apply_events(doc.name, events_of_change(doc, None))
 		return
 	events = events_of_change(doc, stored)
 	if events:
