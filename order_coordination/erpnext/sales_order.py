@@ -32,7 +32,10 @@ def on_change(doc, method=None):
 		and all(previous.get(f) == doc.get(f) for f in ("status", "delivery_date"))
 	):
 		return
-	if doc.get("_action") == "submit":  # an order just submitted has no record yet: no need to look
+	# An order just submitted has no record yet: no need to look. ERPNext may write its status again in
+	# the same submit (db_set runs on_change with the submit still marked): that change looks.
+	if doc.get("_action") == "submit" and not doc.flags.oc_started:
+		doc.flags.oc_started = True
 		event = coordination.event_from(
 			doc,
 			ev.ORDER_SUBMITTED,
