@@ -126,6 +126,7 @@ def run(repeat: int = 15, user: str = "Administrator"):
 		"sweep: after a day without one": paused_sweep(1),
 		"sweep: after a week without one": paused_sweep(7),
 		"sweep: after 30 days without one": paused_sweep(30),
+		"sweep: after 90 days without one": paused_sweep(90),
 		"sweep: status of open orders": steady_sweep(repeat),
 		"sweep: overdue handoffs": measure(lambda: sweep.escalate_overdue_handoffs(), 3),
 	}
