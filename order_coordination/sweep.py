@@ -209,11 +209,16 @@ def refresh_open_orders(now=None, commit: bool = False, company: str | None = No
 	return changed
 
 
+# Text columns of the JSON table in the collation Frappe creates every table with: left to the database's
+# default, a name could not be matched through the records' primary key.
+TEXT = "varchar(140) character set utf8mb4 collate utf8mb4_unicode_ci"
+
+
 def _checks_table(checks) -> str:
-	"""The (name, old, new, next_check) rows as a table `c`, sent as one JSON document."""
+	"""The (name, old, new, next_check) rows as a table `c`, sent as one JSON document (MariaDB 10.6+)."""
 	document = frappe.db.escape(json.dumps(checks))
-	return f"""json_table({document}, '$[*]' columns(name varchar(140) path '$[0]',
-		old varchar(140) path '$[1]', new varchar(140) path '$[2]', next_check datetime(6) path '$[3]')) c"""
+	return f"""json_table({document}, '$[*]' columns(name {TEXT} path '$[0]', old {TEXT} path '$[1]',
+		new {TEXT} path '$[2]', next_check datetime(6) path '$[3]')) c"""
 
 
 def recheck_statuses(company: str | None = None, commit: bool = False) -> int:
