@@ -3,7 +3,7 @@ expected finish and At Risk follow this company, not a default), and the service
 suggests for its Coordination Policy.
 
 Learning reads the stage entries of the timeline of the last HISTORY_DAYS days, once a day (a scheduled
-job) and on demand for the policy's tuning view; the order paths only read the cached result, so a
+job) and on demand for the policy's tuning view; the order paths only read what `learned` keeps, so a
 submit or a panel never pays for it.
 """
 
@@ -16,26 +16,16 @@ from frappe.utils import add_days, now_datetime
 from order_coordination.core import constants
 from order_coordination.core.expectations import learned_hours, stage_durations, tuning
 from order_coordination.core.sla import working_hours_between
+from order_coordination.departments import is_coordination_admin
+from order_coordination.learned import remember
+from order_coordination.policies import calendar_of, policy_snapshot, read_policy
+from order_coordination.sweep import recheck_statuses
 
 HISTORY_DAYS = 180
-CACHE = "order_coordination:learned_hours"
-
-
-def learned_for(company: str | None) -> dict[str, float]:
-	"""The company's learned stage durations, as last learned (none before the first run)."""
-	if not company:
-		return {}
-	if not hasattr(frappe.local, "oc_learned"):
-		frappe.local.oc_learned = {}
-	if company not in frappe.local.oc_learned:
-		frappe.local.oc_learned[company] = frappe.cache.hget(CACHE, company) or {}
-	return frappe.local.oc_learned[company]
 
 
 def durations(company: str) -> dict[str, list[float]]:
 	"""Samples of how long each stage took in the company's orders, in its working hours."""
-	from order_coordination.policies import calendar_of, policy_snapshot
-
 	calendar = calendar_of(policy_snapshot(company))
 	entries = frappe.db.sql(
 		"""select order_coordination, at, stage_to from `tabOrder Timeline Entry`
@@ -54,13 +44,7 @@ def learn(company: str, commit: bool = False) -> dict[str, float]:
 	"""Learn the company's typical durations afresh; when they changed, the status and next check of every
 	open order of the company are worked out again with them (the stored ones used the old durations)."""
 	learned = learned_hours(durations(company))
-	before = frappe.cache.hget(CACHE, company) or {}
-	frappe.cache.hset(CACHE, company, learned)
-	if hasattr(frappe.local, "oc_learned"):
-		frappe.local.oc_learned.pop(company, None)
-	if learned != before:
-		from order_coordination.sweep import recheck_statuses
-
+	if remember(company, learned):
 		recheck_statuses(company, commit=commit)
 	return learned
 
@@ -75,8 +59,6 @@ def learn_all():
 
 
 def _check_admin():
-	from order_coordination.departments import is_coordination_admin
-
 	if not is_coordination_admin():
 		frappe.throw(_("Only coordination managers tune policies"), frappe.PermissionError)
 
@@ -93,8 +75,6 @@ def policy_tuning(company):
 	missed, and the hours the company's history suggests."""
 	_check_admin()
 	company = _company(company)
-	from order_coordination.policies import read_policy
-
 	policy = read_policy(company)
 	answers = {}
 	for row in frappe.db.sql(

@@ -27,6 +27,7 @@ from order_coordination.core.responsibility import Matrix, preset_matrix
 from order_coordination.core.sla import Calendar
 from order_coordination.departments import all_departments
 from order_coordination.errors import translated_errors
+from order_coordination.learned import learned_for
 
 POLICY_CACHE = "order_coordination:policy_snapshot"
 SNAPSHOT_CACHE = "order_coordination:policy_by_snapshot"
@@ -91,8 +92,6 @@ def policy_of_order(row) -> Policy:
 
 def with_history(policy: Policy, company: str | None) -> Policy:
 	"""The policy, with the stage durations its company's history has taught (if any yet)."""
-	from order_coordination.expectations import learned_for
-
 	learned = learned_for(company)
 	return replace(policy, learned_hours=learned) if learned else policy
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.utils import add_days, getdate, nowdate
 
-from order_coordination import api, expectations
+from order_coordination import api, expectations, learned
 from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
 from order_coordination.core.model import TimelineEntry
@@ -65,25 +65,25 @@ class TestExpectations(TestCase):
 		make_user(PLANNER, "Manufacturing User")
 
 	def forget_learned(self):
-		frappe.cache.hdel(expectations.CACHE, COMPANY)
-		frappe.local.oc_learned = {}
+		frappe.cache.hdel(learned.CACHE, COMPANY)
+		learned.forget_read()
 
 	def test_durations_are_learned_per_stage_from_the_companys_history(self):
 		self.addCleanup(self.forget_learned)
 		frappe.db.delete(constants.DT_TIMELINE, {"company": COMPANY})  # this transaction only
 		self.assertEqual(expectations.learn(COMPANY), {})  # no history yet: the policy's hours stay
 		history(orders=12, hours=(1, 2, 3))
-		learned = expectations.learn(COMPANY)
+		hours = expectations.learn(COMPANY)
 		self.assertEqual(
-			{stage: round(h, 1) for stage, h in learned.items()},
+			{stage: round(h, 1) for stage, h in hours.items()},
 			{
 				constants.ORDER_RECEIVED: 1.0,
 				constants.PRODUCTION_PLANNING: 2.0,
 				constants.IN_PRODUCTION: 3.0,
 			},
 		)
-		self.assertEqual(expectations.learned_for(COMPANY), learned)
-		self.assertEqual(expectations.learned_for("_Test Company 1"), {})
+		self.assertEqual(learned.learned_for(COMPANY), hours)
+		self.assertEqual(learned.learned_for("_Test Company 1"), {})
 
 	def test_a_new_order_is_open_without_evidence_and_at_risk_with_it(self):
 		so = make_order(delivery_date=add_days(nowdate(), 2))

@@ -236,13 +236,13 @@ HISTORY_HOURS = {
 
 def with_history(testcase, hours=None, company=COMPANY):
 	"""Let the company's learned stage durations be `hours` for this test (At Risk needs evidence)."""
-	from order_coordination.expectations import CACHE
+	from order_coordination.learned import CACHE, forget_read
 
 	frappe.cache.hset(CACHE, company, dict(hours or HISTORY_HOURS))
-	frappe.local.oc_learned = {}
+	forget_read()
 
 	def forget():
 		frappe.cache.hdel(CACHE, company)
-		frappe.local.oc_learned = {}
+		forget_read()
 
 	testcase.addCleanup(forget)
