@@ -28,7 +28,8 @@ USERS = {
 }
 
 
-def _guard():
+def only_on_a_development_site():
+	"""The browser walks' fixtures make users and orders: only a System Manager, only on a development site."""
 	frappe.only_for("System Manager")
 	if not (frappe.conf.allow_tests and frappe.conf.developer_mode):
 		frappe.throw(
@@ -52,7 +53,7 @@ def _user(email, first_name, roles, language, password):
 
 @frappe.whitelist()
 def prepare():
-	_guard()
+	only_on_a_development_site()
 	password = frappe.generate_hash(length=24)
 	for email, first_name, roles, language in USERS.values():
 		_user(email, first_name, roles, language, password)
@@ -100,7 +101,7 @@ def _moved_promise(sales_order, days):
 @frappe.whitelist()
 def policy_of(company):
 	"""The company's Coordination Policy, made with the Sales-led preset if it has none."""
-	_guard()
+	only_on_a_development_site()
 	if not frappe.db.exists("Coordination Policy", company):
 		frappe.get_doc(
 			{"doctype": "Coordination Policy", "company": company, "ownership_model": "Sales-led"}
@@ -143,7 +144,7 @@ def _delivered_history():
 @frappe.whitelist()
 def produce_order(sales_order):
 	"""What Production does in ERPNext for the walk's order: a Work Order, its material, its output."""
-	_guard()
+	only_on_a_development_site()
 	so = frappe.get_doc("Sales Order", sales_order)
 	(wo,) = make_work_orders_for(so)
 	produce(wo, wo.qty)
@@ -154,7 +155,7 @@ def produce_order(sales_order):
 @frappe.whitelist()
 def ship_order(sales_order):
 	"""What the warehouse does in ERPNext for the walk's order: a Delivery Note for all of it."""
-	_guard()
+	only_on_a_development_site()
 	dn = deliver(frappe.get_doc("Sales Order", sales_order))
 	frappe.db.commit()
 	return dn.name
