@@ -16,12 +16,13 @@ from frappe.utils import date_diff, flt, getdate
 
 from order_coordination.core.constants import (
 	DT_PROMISE_CHANGE,
+	DT_PROMISE_CHANGE_ITEM,
 	PROMISE_CANCELLED,
 	PROMISE_PENDING,
 )
 from order_coordination.core.model import AnswerPromise, SendPromise
 from order_coordination.core.sla import working_hours_between
-from order_coordination.storage import insert_doc, new_name, update_row
+from order_coordination.storage import insert_row, new_name, update_row
 
 OPEN_WORK_ORDER = ("not in", ("Completed", "Closed", "Cancelled"))
 PROMISE_FIELDS = (
@@ -48,8 +49,9 @@ PROMISE_FIELDS = (
 def insert_proposal(owner_columns: dict, stage: str, effect: SendPromise) -> str:
 	"""Write a proposal (with its lines) and return its name."""
 	p = effect.proposal
-	doc = frappe.new_doc(DT_PROMISE_CHANGE)
-	doc.update(
+	name = insert_row(
+		DT_PROMISE_CHANGE,
+		new_name(DT_PROMISE_CHANGE),
 		{
 			**owner_columns,
 			"status": PROMISE_PENDING,
@@ -64,16 +66,15 @@ def insert_proposal(owner_columns: dict, stage: str, effect: SendPromise) -> str
 			"proposed_on": p.sent_on,
 			"due_by": p.due_by,
 			"note": effect.note,
-		}
+		},
 	)
-	for line in lines_of(owner_columns["sales_order"], p.items):
-		doc.append("items", line)
-	doc.name = new_name(DT_PROMISE_CHANGE)
-	doc.set_parent_in_children()
-	insert_doc(doc)  # its own row, text sanitised; then its lines
-	for row in doc.items:
-		row.db_insert()
-	return doc.name
+	for idx, line in enumerate(lines_of(owner_columns["sales_order"], p.items), 1):
+		insert_row(
+			DT_PROMISE_CHANGE_ITEM,
+			frappe.generate_hash(length=10),
+			{**line, "parent": name, "parenttype": DT_PROMISE_CHANGE, "parentfield": "items", "idx": idx},
+		)
+	return name
 
 
 def answer_proposal(effect: AnswerPromise, calendar) -> None:
@@ -236,7 +237,7 @@ def promise_changes(order_name: str) -> list[dict]:
 	)
 	lines = {}
 	for line in frappe.get_all(
-		"Order Promise Change Item",
+		DT_PROMISE_CHANGE_ITEM,
 		filters={"parent": ("in", [r.name for r in rows] or [""]), "parenttype": DT_PROMISE_CHANGE},
 		fields=["parent", "sales_order_item", "item_code", "old_date"],
 		order_by="idx asc",

@@ -39,17 +39,6 @@ def cleaned(row: dict) -> dict:
 	return {k: clean_text(v) if k in TEXT_COLUMNS else v for k, v in row.items()}
 
 
-def insert_doc(doc) -> None:
-	"""Insert one of our own rows: named and stamped as `insert` would, without its hooks."""
-	if not doc.name:
-		doc.set_new_name()
-	for column in TEXT_COLUMNS:
-		if doc.get(column):
-			doc.set(column, clean_text(doc.get(column)))
-	doc.set_user_and_timestamp()
-	doc.db_insert()
-
-
 def insert_row(doctype: str, name: str, row: dict) -> str:
 	"""One plain INSERT of a new row of ours, named and stamped as `insert` would, user text sanitised and
 	empty numbers stored as 0 as `insert` would; columns not given keep their defaults. On the path of every
@@ -66,11 +55,7 @@ def insert_row(doctype: str, name: str, row: dict) -> str:
 		"idx": 0,
 		**{k: _or_zero(v, k in numeric) for k, v in cleaned(row).items()},
 	}
-	frappe.db.sql(
-		f"""insert into `tab{doctype}` ({", ".join(f"`{column}`" for column in values)})
-		values ({", ".join(["%s"] * len(values))})""",
-		tuple(values.values()),
-	)
+	bulk_insert(doctype, list(values), [tuple(values.values())])
 	return name
 
 
