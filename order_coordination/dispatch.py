@@ -25,7 +25,7 @@ from order_coordination.core.constants import (
 	DT_TRACKING_LINK,
 	OUTCOME_DELIVERED,
 )
-from order_coordination.errors import OrderBusyError
+from order_coordination.errors import OrderBusyError, left_to_the_sweep
 from order_coordination.facts import per_delivered
 from order_coordination.setup.backfill import backfill_order
 
@@ -70,8 +70,7 @@ def mark_for_repair(sales_order: str, flag: bool = True) -> None:
 		frappe.db.sql(
 			f"update `tab{DT_ORDER_COORDINATION}` set `{REPAIR_FIELD}` = 1 where name = %s", sales_order
 		)
-	messages = len(frappe.local.message_log or [])
-	try:
+	with left_to_the_sweep(f"Order Coordination: repair of {sales_order} left to the sweep"):
 		frappe.enqueue(
 			"order_coordination.repair.repair_order",
 			queue="short",
@@ -80,12 +79,6 @@ def mark_for_repair(sales_order: str, flag: bool = True) -> None:
 			job_id=f"order_coordination_repair::{sales_order}",
 			deduplicate=True,
 		)
-	except Exception:
-		# A full or stopped queue (Frappe 16 refuses jobs past 600 queued, with a message): the user's
-		# document went through, the sweep repairs the order; no alert of ours for them.
-		if frappe.local.message_log:
-			del frappe.local.message_log[messages:]
-		frappe.log_error(title=f"Order Coordination: repair of {sales_order} left to the sweep")
 
 
 def start_order(doc, event: ev.Event) -> None:

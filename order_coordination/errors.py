@@ -1,4 +1,5 @@
-"""The Frappe side of refusals: the core's errors shown translated, and the error a busy order gives."""
+"""The Frappe side of errors: the core's refusals shown translated, the error a busy order gives, and a
+step left to the sweep when it fails."""
 
 from contextlib import contextmanager
 
@@ -21,3 +22,17 @@ def translated_errors():
 		yield
 	except CoordinationError as e:
 		frappe.throw(_(e.template).format(*[_(str(a)) for a in e.args_]), frappe.ValidationError)
+
+
+@contextmanager
+def left_to_the_sweep(title: str):
+	"""Run a step the sweep also does (queueing a job): if it fails (a full or stopped queue; Frappe 16
+	refuses jobs past 600 queued, with an alert), the user's document still goes through, no alert of ours
+	reaches them, and the Error Log says what was left to the sweep."""
+	messages = len(frappe.local.message_log or [])
+	try:
+		yield
+	except Exception:
+		if frappe.local.message_log:
+			del frappe.local.message_log[messages:]
+		frappe.log_error(title=title)

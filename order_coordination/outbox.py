@@ -12,6 +12,7 @@ from frappe.utils import escape_html, now_datetime
 
 from order_coordination.core.constants import DT_ORDER_COORDINATION, DT_OUTBOX, OUTBOX_PENDING, OUTBOX_SENT
 from order_coordination.departments import department_users
+from order_coordination.errors import left_to_the_sweep
 from order_coordination.storage import insert_row
 
 BATCH = 500
@@ -37,13 +38,8 @@ def queue_notifications(items: list[dict]) -> None:
 
 def _enqueue_delivery(name: str) -> None:
 	# Runs after commit: a queue that is down must never undo or block the ERPNext document.
-	messages = len(frappe.local.message_log or [])
-	try:
+	with left_to_the_sweep("Order Coordination: notifications left in the outbox for the sweep"):
 		frappe.enqueue("order_coordination.outbox.deliver_outbox", queue="short", names=[name])
-	except Exception:
-		if frappe.local.message_log:  # a full queue's alert: the sweep sends them, nothing for the user
-			del frappe.local.message_log[messages:]
-		frappe.log_error(title="Order Coordination: notifications left in the outbox for the sweep")
 
 
 def deliver_outbox(names: list[str] | None = None) -> int:
