@@ -214,6 +214,19 @@ class TestReports(TestCase):
 		self.assertAlmostEqual(production["hours_held"], 2 + 3 + 4 * 8)
 		self.assertEqual(only(rows, department=constants.LOGISTICS)["orders"], 1)
 
+	def test_dwell_time_counts_an_order_that_finished_in_the_period(self):
+		so = make_order()
+		frappe.db.sql(
+			"""update `tabOrder Coordination` set creation = %s, held_since = %s, status = %s, modified = %s
+			where name = %s""",
+			(at(0, 9), at(0, 9), constants.STATUS_CANCELLED, at(0, 12), so.name),
+		)
+		_c, rows = department_dwell_time.execute({**WEEK, "department": constants.SALES})
+		sales = only(rows, department=constants.SALES)
+		# Sales held it from Monday 09:00 until it was cancelled at 12:00: one order, three hours.
+		self.assertEqual(sales["orders"], 1)
+		self.assertAlmostEqual(sales["hours_held"], 3)
+
 	def test_on_time_in_full(self):
 
 		kwargs = {

@@ -108,7 +108,7 @@ def data(filters):
 	finished.append(f"{FINISHED_AT} > oc.held_since and {FINISHED_AT} > %(lo)s and oc.held_since < %(hi)s")
 	for row in frappe.db.sql(
 		f"""select coalesce(oc.held_by, oc.responsible_department) as department, oc.company, count(*) as n,
-			{period.stretch_sql("oc.held_since", FINISHED_AT, values)}
+			{FIRST_IN_PERIOD.format("oc")}, {period.stretch_sql("oc.held_since", FINISHED_AT, values)}
 		from `tabOrder Coordination` oc {where(finished)} group by department, oc.company, since, until, d1, d2""",
 		values,
 		as_dict=True,
