@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from order_coordination.core import events as ev
-from order_coordination.core.carrier import BadEvent, check_event, info_of, is_current, parse_time
+from order_coordination.core.carrier import BadEvent, check_event, info_of, is_current, latest, parse_time
 from order_coordination.core.constants import (
 	CARRIER_DAMAGED,
 	CARRIER_DELIVERED,
@@ -70,6 +70,19 @@ def test_the_latest_event_wins_and_a_delivered_shipment_stays_delivered():
 	assert not is_current(CARRIER_OUT_FOR_DELIVERY, t + timedelta(hours=1), (CARRIER_DELIVERED, t))
 	assert is_current(CARRIER_DAMAGED, t + timedelta(hours=1), (CARRIER_DELIVERED, t))
 	assert is_current(CARRIER_DELIVERED, t + timedelta(hours=1), (CARRIER_LOST, t))
+
+
+def test_the_latest_of_events_of_the_same_moment_is_a_final_one():
+	t = T0
+	for events in (
+		[(CARRIER_DELIVERED, t), (CARRIER_OUT_FOR_DELIVERY, t)],
+		[(CARRIER_OUT_FOR_DELIVERY, t), (CARRIER_DELIVERED, t)],
+		[(CARRIER_IN_TRANSIT, t - timedelta(hours=1)), (CARRIER_OUT_FOR_DELIVERY, t), (CARRIER_DELIVERED, t)],
+	):
+		assert latest(events) == (CARRIER_DELIVERED, t)
+	assert latest([(CARRIER_IN_TRANSIT, t), (CARRIER_OUT_FOR_DELIVERY, t + timedelta(hours=1))])[0] == (
+		CARRIER_OUT_FOR_DELIVERY
+	)
 
 
 @given(st.lists(st.tuples(st.sampled_from(CARRIER_STATUSES), st.integers(0, 1000)), min_size=1, max_size=12))

@@ -21,6 +21,7 @@ from frappe.utils import cint
 from frappe.utils.password import get_decrypted_password
 
 from order_coordination import carrier_feed
+from order_coordination.cache import forget
 from order_coordination.core.carrier import BadEvent, check_event
 from order_coordination.core.constants import (
 	DT_CARRIER_ACCOUNT,
@@ -134,8 +135,9 @@ def account_of(user: str) -> dict:
 	return account
 
 
-def forget_accounts(doc=None, method=None) -> None:
-	frappe.cache.delete_value(ACCOUNT_CACHE)
+def forget_accounts() -> None:
+	"""Forget cached Carrier Accounts (one was saved or deleted)."""
+	forget(ACCOUNT_CACHE)
 
 
 def signature_of(secret: str, body: bytes) -> str:

@@ -29,7 +29,8 @@ from order_coordination.core.constants import (
 	DT_CARRIER_EVENT,
 )
 from order_coordination.core.draft import join_notes
-from order_coordination.facts import orders_of_delivery_notes, submitted_shipments
+from order_coordination.errors import left_to_the_sweep
+from order_coordination.facts import latest_carrier_events, orders_of_delivery_notes, submitted_shipments
 from order_coordination.setup.backfill import backfill_order
 from order_coordination.storage import bulk_insert, clean_text
 
@@ -113,7 +114,7 @@ def enqueue_apply() -> None:
 	"""Apply queued events after commit; a queue that is down leaves them to the sweep."""
 
 	def enqueue():
-		try:
+		with left_to_the_sweep("Order Coordination: carrier events left to the sweep"):
 			# A job still waiting in the queue will find these events too; one already running may have
 			# read the queue before they were stored, so another is started beside it (they share no work:
 			# each shipment is locked by the job applying it).
@@ -124,8 +125,6 @@ def enqueue_apply() -> None:
 					queue="short",
 					job_id=None if status == JobStatus.STARTED else APPLY_JOB,
 				)
-		except Exception:
-			frappe.log_error(title="Order Coordination: carrier events left to the sweep")
 
 	frappe.db.after_commit.add(enqueue)
 
@@ -167,15 +166,6 @@ def apply_queued(limit: int = 5000) -> int:
 	return applied
 
 
-def latest_event(shipment: str) -> tuple[str, object] | None:
-	row = frappe.db.sql(
-		f"""select status, occurred_at from `tab{DT_CARRIER_EVENT}`
-		where shipment = %s and state = %s order by occurred_at desc, modified desc limit 1""",
-		(shipment, CARRIER_EVENT_APPLIED),
-	)
-	return (row[0][0], row[0][1]) if row else None
-
-
 def apply_to_shipment(shipment: str, events: list) -> int:
 	# Lock the Shipment's row: two jobs never apply the same shipment's events at once.
 	frappe.db.sql("select name from `tabShipment` where name = %s for update", shipment)
@@ -188,7 +178,7 @@ def apply_to_shipment(shipment: str, events: list) -> int:
 	)
 	notes = frappe.get_all("Shipment Delivery Note", {"parent": shipment}, pluck="delivery_note")
 	orders = orders_of_delivery_notes(notes)
-	latest, shown, now = latest_event(shipment), None, now_datetime()
+	latest, shown, now = latest_carrier_events([shipment]).get(shipment), None, now_datetime()
 	reports, marks = [], {CARRIER_EVENT_APPLIED: [], CARRIER_EVENT_SUPERSEDED: []}
 	for row in events:
 		if row.name not in still:

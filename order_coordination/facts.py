@@ -1,5 +1,6 @@
 """What ERPNext's documents say about an order, read from the database: which orders a Work Order or
-Delivery Note serves, how much of an order is produced or delivered, whether it needs manufacturing.
+Delivery Note serves, how much of an order is produced or delivered, whether it needs manufacturing,
+and what its Shipments' carriers last said.
 The live handlers and the backfill read the same facts through these functions."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import frappe
 from frappe.utils import flt, getdate
 
 from order_coordination.compat import has_delivery_schedules
+from order_coordination.core.carrier import latest
+from order_coordination.core.constants import CARRIER_EVENT_APPLIED, DT_CARRIER_EVENT
 from order_coordination.core.derive import next_promised_date, produced_percentage
 
 
@@ -75,6 +78,20 @@ def submitted_shipments(tracking_numbers) -> dict[str, str]:
 		(tuple(numbers),),
 	)
 	return dict(rows)
+
+
+def latest_carrier_events(shipments) -> dict[str, tuple]:
+	"""Each Shipment's latest applied carrier event: (status, when it occurred)."""
+	if not shipments:
+		return {}
+	by_shipment = defaultdict(list)
+	for shipment, status, at in frappe.db.sql(
+		f"""select shipment, status, occurred_at from `tab{DT_CARRIER_EVENT}`
+		where shipment in %s and state = %s""",
+		(tuple(shipments), CARRIER_EVENT_APPLIED),
+	):
+		by_shipment[shipment].append((status, at))
+	return {shipment: latest(events) for shipment, events in by_shipment.items()}
 
 
 def per_delivered(sales_order: str) -> float:

@@ -11,6 +11,7 @@ from datetime import time
 import frappe
 from frappe.utils import getdate
 
+from order_coordination.cache import forget
 from order_coordination.core.constants import (
 	DEFAULT_ACCEPTANCE_HOURS,
 	DEFAULT_COMPLETION_HOURS,
@@ -43,16 +44,9 @@ def policy_snapshot(company: str | None) -> dict:
 	return snapshot
 
 
-def clear_policy_cache(doc=None, method=None):
-	"""Forget cached policies now, and again when the transaction ends: a read in between may have cached
-	what a rollback then undoes."""
-	frappe.cache.delete_value(POLICY_CACHE)
-	frappe.db.after_commit.add(forget_policies)
-	frappe.db.after_rollback.add(forget_policies)
-
-
-def forget_policies():
-	frappe.cache.delete_value(POLICY_CACHE)
+def clear_policy_cache():
+	"""Forget cached policies (a policy or a department changed)."""
+	forget(POLICY_CACHE)
 
 
 def snapshot_name(snapshot: dict, company: str | None) -> str:

@@ -30,7 +30,7 @@ from frappe.utils import (
 from order_coordination.core import constants
 from order_coordination.core.customer import customer_view, safe_url
 from order_coordination.departments import check_acts_for
-from order_coordination.facts import promised_date
+from order_coordination.facts import latest_carrier_events, promised_date
 from order_coordination.policies import policy_snapshot
 
 TEMPLATE = "order_coordination/templates/includes/order_status.html"
@@ -155,7 +155,7 @@ def shipments_of(sales_order: str) -> list[dict]:
 		(tuple(n.name for n in notes),),
 		as_dict=True,
 	)
-	latest = latest_carrier_words([s.name for s in shipments])
+	latest = latest_carrier_events([s.name for s in shipments])
 	shown, carried = [], set()
 	for s in shipments:
 		carried.update((s.notes or "").split(","))
@@ -180,18 +180,6 @@ def shipments_of(sales_order: str) -> list[dict]:
 				}
 			)
 	return shown
-
-
-def latest_carrier_words(shipments: list[str]) -> dict[str, tuple]:
-	"""Each Shipment's latest applied carrier event: (status, when it occurred)."""
-	if not shipments:
-		return {}
-	rows = frappe.db.sql(
-		f"""select shipment, status, occurred_at from `tab{constants.DT_CARRIER_EVENT}`
-		where shipment in %s and state = %s order by occurred_at""",
-		(tuple(shipments), constants.CARRIER_EVENT_APPLIED),
-	)
-	return {shipment: (status, at) for shipment, status, at in rows}
 
 
 def render(sales_order: str) -> str:

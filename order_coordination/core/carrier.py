@@ -135,6 +135,12 @@ def is_current(status: str, at: datetime, latest: tuple[str, datetime] | None) -
 	return at >= latest_at
 
 
+def latest(events) -> tuple[str, datetime]:
+	"""The latest of a shipment's applied (status, when) events: the latest in time, and among events of
+	the same moment a final one (a delivery is not undone by a progress report stamped alike)."""
+	return max(events, key=lambda e: (e[1], e[0] in FINAL))
+
+
 def info_of(event: CarrierEvent) -> str:
 	"""The Shipment's `tracking_status_info`: the carrier's status, where, and what it said (140 chars)."""
 	parts = [event.status, event.location, event.description]

@@ -1,6 +1,8 @@
 """Shipment events: the carrier's tracking status reports the delivery outcome, and a Shipment that gets
 its tracking (AWB) number picks up the carrier events kept for that number."""
 
+import frappe
+
 from order_coordination import carrier_feed, coordination, dispatch
 from order_coordination.core import events as ev
 from order_coordination.core.constants import OUTCOME_REFUSED
@@ -11,8 +13,12 @@ RETURNED = "Returned"
 
 
 def on_change(doc, method=None):
-	if doc.docstatus == 1 and doc.awb_number:
-		carrier_feed.requeue_unmatched(doc.awb_number, doc.name)
+	if doc.docstatus == 1 and doc.awb_number and awb_is_new(doc):
+		try:
+			carrier_feed.requeue_unmatched(doc.awb_number, doc.name)
+		except Exception:
+			# One UPDATE, undone alone: the Shipment goes through, the events stay kept for review.
+			frappe.log_error(title=f"Order Coordination: carrier events for {doc.awb_number} not matched")
 	if doc.docstatus != 1 or doc.tracking_status not in (DELIVERED, RETURNED):
 		return
 	orders = orders_of_delivery_notes([row.delivery_note for row in doc.shipment_delivery_note])
@@ -25,3 +31,10 @@ def on_change(doc, method=None):
 				doc, ev.DELIVERY_CONFIRMED, outcome=OUTCOME_REFUSED, note=doc.tracking_status_info or RETURNED
 			)
 			dispatch.apply_events(sales_order, [event])
+
+
+def awb_is_new(doc) -> bool:
+	"""Whether the Shipment was just submitted or just got its tracking number (ERPNext writes its status
+	many times over; only a new number can match kept events)."""
+	previous = doc.get_doc_before_save()
+	return not previous or previous.docstatus != 1 or previous.awb_number != doc.awb_number
