@@ -23,7 +23,7 @@ from .responsibility import responsible_for
 
 def refresh(state: OrderState, now: datetime, policy: Policy) -> Decision:
 	"""Recompute the status as time passes without events (the scheduled sweep)."""
-	return Draft(state, now, None, policy=policy).settle(policy)
+	return Draft(state, now, None, policy=policy).settle()
 
 
 def hand_off(
@@ -43,8 +43,8 @@ def hand_off(
 	if to_department == state.responsible:
 		raise CoordinationError("{0} already holds order {1}", to_department, state.sales_order)
 	draft = Draft(state, at, user, policy=policy)
-	draft.send(to_department, policy, note)
-	return draft.settle(policy)
+	draft.send(to_department, note)
+	return draft.settle()
 
 
 def _pending(state: OrderState, handoff_name: str) -> Handoff:
@@ -68,7 +68,7 @@ def accept_handoff(state: OrderState, handoff_name: str, policy: Policy, at: dat
 		and state.needs_manufacturing
 	):
 		draft.update(planning_accepted=True)
-	return draft.settle(policy)
+	return draft.settle()
 
 
 def reject_handoff(
@@ -79,14 +79,14 @@ def reject_handoff(
 		raise CoordinationError("A rejection needs a reason")
 	draft = Draft(state, at, user, policy=policy)
 	draft.answer(HANDOFF_REJECTED, reason=reason.strip())
-	return draft.settle(policy)
+	return draft.settle()
 
 
 def cancel_handoff(state: OrderState, handoff_name: str, policy: Policy, at: datetime, user=None) -> Decision:
 	_pending(state, handoff_name)
 	draft = Draft(state, at, user, policy=policy)
 	draft.answer(HANDOFF_CANCELLED, note="Withdrawn by the sender")
-	return draft.settle(policy)
+	return draft.settle()
 
 
 def raise_exception(
@@ -111,7 +111,7 @@ def raise_exception(
 		raised_by,
 		description.strip(),
 	)
-	return draft.settle(policy)
+	return draft.settle()
 
 
 def resolve_exception(
@@ -124,4 +124,4 @@ def resolve_exception(
 		raise CoordinationError("Say how the exception was resolved")
 	draft = Draft(state, at, user, policy=policy)
 	draft.resolve_exception(match[0], resolution.strip())
-	return draft.settle(policy)
+	return draft.settle()

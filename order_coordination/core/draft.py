@@ -96,14 +96,14 @@ class Draft:
 		if departments:
 			self.effects.append(Notify(departments, subject, tuple(args)))
 
-	def send(self, to_department: str, policy: Policy, note: str | None = None):
+	def send(self, to_department: str, note: str | None = None):
 		stage = self.state.stage
 		handoff = Handoff(
 			from_department=self.state.responsible,
 			to_department=to_department,
 			stage=stage,
 			sent_on=self.at,
-			due_by=due_by(self.at, policy.acceptance_for(stage), policy),
+			due_by=due_by(self.at, self.policy.acceptance_for(stage), self.policy),
 		)
 		self.update(pending=handoff)
 		self.effects.append(SendHandoff(handoff, self.user, note, self.ref_doctype, self.ref_name))
@@ -229,7 +229,7 @@ class Draft:
 			note=join_notes(exc.exception_type, resolution),
 		)
 
-	def settle(self, policy: Policy, stage_moved_by_event: bool = True) -> Decision:
+	def settle(self, stage_moved_by_event: bool = True) -> Decision:
 		"""Derive stage, holder and status from the new facts, and log what changed."""
 		old = self.before
 		stage = derive_stage(self.state)
@@ -240,13 +240,13 @@ class Draft:
 			self.update(stage=stage, stage_since=self.at)
 			self.notify(NOTICE_STAGE, "Order {0} moved to {1}", (self.state.sales_order, stage))
 			if stage_moved_by_event:
-				self.follow_stage(policy)
+				self.follow_stage()
 		if not self.state.is_active and self.state.pending:
 			self.answer(HANDOFF_CANCELLED, note="Order no longer active")
 		if not self.state.is_active and self.state.pending_promise:
 			self.answer_promise(PROMISE_CANCELLED, note="Order no longer active")
-		self.update(accountable=accountable_for(policy.matrix, self.state.stage))
-		status = derive_status(self.state, self.at, policy)
+		self.update(accountable=accountable_for(self.policy.matrix, self.state.stage))
+		status = derive_status(self.state, self.at, self.policy)
 		if status != self.state.status:
 			if self.state.status:
 				self.add_entry(
@@ -257,14 +257,14 @@ class Draft:
 			return Decision(old, ())
 		return Decision(self.state, tuple(self.effects))
 
-	def follow_stage(self, policy: Policy):
+	def follow_stage(self):
 		"""A new stage may need another department: hand the order on, replacing a stale handoff."""
-		wanted = wanted_holder(self.state, policy)
+		wanted = wanted_holder(self.state, self.policy)
 		pending = self.state.pending
 		if pending and pending.to_department != wanted:
 			self.answer(HANDOFF_CANCELLED, note="Superseded by a stage change")
 		if wanted and wanted != self.state.responsible and not self.state.pending:
-			self.send(wanted, policy)
+			self.send(wanted)
 
 
 def due_by(start: datetime, hours: float, policy: Policy) -> datetime:

@@ -77,9 +77,9 @@ def start_order(event: ev.Event, policy: Policy) -> Decision:
 	)
 	draft = Draft(state, event.at, event.user, (event.ref_doctype, event.ref_name), policy=policy)
 	draft.add_entry(TIMELINE_CREATED, stage_to=ORDER_RECEIVED, department=holder)
-	draft.follow_stage(policy)
+	draft.follow_stage()
 	draft.before = None  # a new order always counts as changed
-	return draft.settle(policy, stage_moved_by_event=False)
+	return draft.settle(stage_moved_by_event=False)
 
 
 def apply(state: OrderState, event: ev.Event, policy: Policy) -> Decision:
@@ -89,7 +89,7 @@ def apply(state: OrderState, event: ev.Event, policy: Policy) -> Decision:
 		raise CoordinationError("Unknown event {0}", event.kind)
 	draft = Draft(state, event.at, event.user, (event.ref_doctype, event.ref_name), policy=policy)
 	handler(draft, event, policy)
-	return draft.settle(policy)
+	return draft.settle()
 
 
 def _on_order_state(target: str, allowed_from: tuple[str, ...]):
@@ -119,7 +119,7 @@ def _on_paid(draft: Draft, event: ev.Event, policy: Policy):
 		return
 	draft.update(so_state=SO_OPEN)
 	draft.add_entry(TIMELINE_DOCUMENT, note=event.label, department=draft.state.responsible)
-	draft.follow_stage(policy)
+	draft.follow_stage()
 
 
 def _on_date_changed(draft: Draft, event: ev.Event, policy: Policy):

@@ -94,7 +94,7 @@ def propose(
 	)
 	draft = Draft(state, at, user, policy=policy)
 	draft.propose_promise(proposal, note)
-	return draft.settle(policy)
+	return draft.settle()
 
 
 def _pending(state: OrderState, name: str) -> PromiseProposal:
@@ -111,7 +111,7 @@ def accept(
 	_pending(state, name)
 	draft = Draft(state, at, user, policy=policy)
 	draft.answer_promise(PROMISE_ACCEPTED, new_promise=new_promise)
-	return draft.settle(policy)
+	return draft.settle()
 
 
 def decline(state: OrderState, name: str, reason: str, policy: Policy, at: datetime, user=None) -> Decision:
@@ -120,11 +120,11 @@ def decline(state: OrderState, name: str, reason: str, policy: Policy, at: datet
 		raise CoordinationError("Declining a new delivery date needs a reason")
 	draft = Draft(state, at, user, policy=policy)
 	draft.answer_promise(PROMISE_DECLINED, reason=reason.strip())
-	return draft.settle(policy)
+	return draft.settle()
 
 
 def withdraw(state: OrderState, name: str, policy: Policy, at: datetime, user=None) -> Decision:
 	_pending(state, name)
 	draft = Draft(state, at, user, policy=policy)
 	draft.answer_promise(PROMISE_CANCELLED, note="Withdrawn by the proposer")
-	return draft.settle(policy)
+	return draft.settle()
