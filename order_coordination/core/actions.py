@@ -11,14 +11,12 @@ from .constants import (
 	HANDOFF_ACCEPTED,
 	HANDOFF_CANCELLED,
 	HANDOFF_REJECTED,
-	PRODUCTION_PLANNING,
-	READY_TO_SHIP,
 )
+from .derive import upcoming_holder
 from .draft import Draft
 from .errors import CoordinationError
 from .model import Decision, Handoff, OpenException, OrderState
 from .policy import Policy
-from .responsibility import responsible_for
 
 
 def refresh(state: OrderState, now: datetime, policy: Policy) -> Decision:
@@ -58,16 +56,11 @@ def accept_handoff(state: OrderState, handoff_name: str, policy: Policy, at: dat
 	draft = Draft(state, at, user, policy=policy)
 	draft.answer(HANDOFF_ACCEPTED)
 	# The stage follows who took the order on: Production plans it, Logistics readies a stock order.
-	if (
-		handoff.to_department == responsible_for(policy.matrix, READY_TO_SHIP)
-		and not state.needs_manufacturing
-	):
-		draft.update(released_to_shipping=True)
-	elif (
-		handoff.to_department == responsible_for(policy.matrix, PRODUCTION_PLANNING)
-		and state.needs_manufacturing
-	):
-		draft.update(planning_accepted=True)
+	if handoff.to_department == upcoming_holder(state, policy):
+		if state.needs_manufacturing:
+			draft.update(planning_accepted=True)
+		else:
+			draft.update(released_to_shipping=True)
 	return draft.settle()
 
 

@@ -145,8 +145,8 @@ def status_reason(state: OrderState, now: datetime, policy: Policy) -> tuple[str
 	planned_end = max(open_planned_ends(state), default=None) if production_ahead else None
 	if planned_end and planned_end.date() > promised:
 		return REASON_WORK_ORDER, (planned_end.date(), promised)
-	finish = expected_finish_of(state, now, policy, evidence_only=True)
-	return REASON_HISTORY, (finish.date() if finish else None, promised)
+	finish = evidence_finish(state, now, policy)
+	return REASON_HISTORY, (finish.date(), promised)
 
 
 def is_shipped(state: OrderState) -> bool:
@@ -161,9 +161,14 @@ def wanted_holder(state: OrderState, policy: Policy) -> str | None:
 	if state.so_state == SO_AWAITING_PAYMENT:
 		return responsible_for(policy.matrix, ORDER_RECEIVED)  # nothing goes on before the advance is in
 	if state.stage == ORDER_RECEIVED:
-		upcoming = PRODUCTION_PLANNING if state.needs_manufacturing else READY_TO_SHIP
-		return responsible_for(policy.matrix, upcoming)
+		return upcoming_holder(state, policy)
 	return responsible_for(policy.matrix, state.stage)
+
+
+def upcoming_holder(state: OrderState, policy: Policy) -> str | None:
+	"""The department that takes an order on from Order Received, as the policy's matrix says: the one that
+	plans a made-to-order order, the one that readies a stock order."""
+	return responsible_for(policy.matrix, PRODUCTION_PLANNING if state.needs_manufacturing else READY_TO_SHIP)
 
 
 def produced_percentage(lines: Iterable[tuple[float, float]]) -> float:

@@ -14,19 +14,16 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from .constants import (
-	PRODUCTION_PLANNING,
 	PROMISE_ACCEPTED,
 	PROMISE_CANCELLED,
 	PROMISE_DECLINED,
 	PROMISE_REASONS,
-	READY_TO_SHIP,
 )
-from .derive import is_shipped, wanted_holder
+from .derive import is_shipped, upcoming_holder, wanted_holder
 from .draft import Draft, due_by
 from .errors import CoordinationError
 from .model import Decision, OrderState, PromiseProposal
 from .policy import Policy
-from .responsibility import responsible_for
 
 
 def counterpart(state: OrderState, proposer: str, policy: Policy) -> str:
@@ -39,7 +36,7 @@ def counterpart(state: OrderState, proposer: str, policy: Policy) -> str:
 	wanted = wanted_holder(state, policy)
 	if wanted and wanted != policy.promise_owner:
 		return wanted
-	return responsible_for(policy.matrix, PRODUCTION_PLANNING if state.needs_manufacturing else READY_TO_SHIP)
+	return upcoming_holder(state, policy)
 
 
 def may_propose(department: str, policy: Policy) -> bool:
