@@ -252,11 +252,23 @@ def _on_delivery_confirmed(draft: Draft, event: ev.Event, policy: Policy):
 	)
 	problem = {OUTCOME_REFUSED: DELIVERY_FAILED, OUTCOME_DAMAGED: DAMAGED_IN_TRANSIT}.get(outcome)
 	if problem:
-		draft.raise_exception(
-			OpenException(problem, shipping, ref_doctype=event.ref_doctype, ref_name=event.ref_name),
-			shipping,
-			join_notes(outcome, event.note),
-		)
+		_raise_for(draft, problem, shipping, event, outcome)
+
+
+def _raise_for(draft: Draft, problem: str, shipping: str, event: ev.Event, word: str):
+	"""Raise a problem of the document that reported it for the department shipping the order, unless one
+	is open for that document already."""
+	ref = (event.ref_doctype, event.ref_name)
+	if any(
+		e.exception_type == problem and (e.ref_doctype, e.ref_name) == ref
+		for e in draft.state.open_exceptions
+	):
+		return
+	draft.raise_exception(
+		OpenException(problem, shipping, ref_doctype=event.ref_doctype, ref_name=event.ref_name),
+		shipping,
+		join_notes(word, event.note),
+	)
 
 
 # A carrier's word that settles the delivery, as Logistics would confirm it.
@@ -284,16 +296,8 @@ def _on_carrier_reported(draft: Draft, event: ev.Event, policy: Policy):
 		_on_delivery_confirmed(draft, replace(event, outcome=outcome), policy)
 		return
 	problem = CARRIER_PROBLEMS.get(status)
-	already = any(
-		e.exception_type == problem and (e.ref_doctype, e.ref_name) == (event.ref_doctype, event.ref_name)
-		for e in state.open_exceptions
-	)
-	if problem and not already:
-		draft.raise_exception(
-			OpenException(problem, shipping, ref_doctype=event.ref_doctype, ref_name=event.ref_name),
-			shipping,
-			join_notes(status, event.note),
-		)
+	if problem:
+		_raise_for(draft, problem, shipping, event, status)
 
 
 _HANDLERS = {
