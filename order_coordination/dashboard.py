@@ -17,6 +17,7 @@ from order_coordination.reporting import (
 	LINE_NOT_RETURNED,
 	clean_date,
 	parse_filters,
+	stage_series,
 	visible_orders_condition,
 )
 
@@ -27,19 +28,11 @@ WEEKS = 12
 @frappe.read_only()
 def overdue_handoffs(filters=None):
 	"""Number card: pending handoffs past their due time, of the orders the user may read."""
-	frappe.has_permission(constants.DT_ORDER_HANDOFF, "read", throw=True)
-	value = frappe.db.sql(
-		f"""select count(*) from `tabOrder Handoff` h
-		join `tabOrder Coordination` oc on oc.name = h.order_coordination
-		where h.status = %(pending)s and h.due_by < %(now)s and {visible_orders_condition("oc")}""",
-		{"pending": constants.HANDOFF_PENDING, "now": now_datetime()},
-	)[0][0]
-	return {
-		"value": value,
-		"fieldtype": "Int",
-		"route": ["List", constants.DT_ORDER_HANDOFF],
-		"route_options": {"status": constants.HANDOFF_PENDING},
-	}
+	return _count_pending_handoffs("h.due_by < %(now)s", {"now": now_datetime()}, {})
+
+
+def _card(value: int, doctype: str, route_options: dict) -> dict:
+	return {"value": value, "fieldtype": "Int", "route": ["List", doctype], "route_options": route_options}
 
 
 def _count_orders(status: str) -> dict:
@@ -48,12 +41,19 @@ def _count_orders(status: str) -> dict:
 		where oc.status = %(status)s and {visible_orders_condition("oc")}""",
 		{"status": status},
 	)[0][0]
-	return {
-		"value": value,
-		"fieldtype": "Int",
-		"route": ["List", constants.DT_ORDER_COORDINATION],
-		"route_options": {"status": status},
-	}
+	return _card(value, constants.DT_ORDER_COORDINATION, {"status": status})
+
+
+def _count_pending_handoffs(condition: str, values: dict, route_options: dict) -> dict:
+	"""Pending handoffs that also meet `condition`, of the orders the user may read."""
+	frappe.has_permission(constants.DT_ORDER_HANDOFF, "read", throw=True)
+	value = frappe.db.sql(
+		f"""select count(*) from `tabOrder Handoff` h
+		join `tabOrder Coordination` oc on oc.name = h.order_coordination
+		where h.status = %(pending)s and {condition} and {visible_orders_condition("oc")}""",
+		{"pending": constants.HANDOFF_PENDING, **values},
+	)[0][0]
+	return _card(value, constants.DT_ORDER_HANDOFF, {"status": constants.HANDOFF_PENDING, **route_options})
 
 
 @frappe.whitelist()
@@ -78,19 +78,9 @@ def orders_on_hold(filters=None):
 
 
 def _count_pending(department: str) -> dict:
-	frappe.has_permission(constants.DT_ORDER_HANDOFF, "read", throw=True)
-	value = frappe.db.sql(
-		f"""select count(*) from `tabOrder Handoff` h
-		join `tabOrder Coordination` oc on oc.name = h.order_coordination
-		where h.status = %(pending)s and h.to_department = %(department)s and {visible_orders_condition("oc")}""",
-		{"pending": constants.HANDOFF_PENDING, "department": department},
-	)[0][0]
-	return {
-		"value": value,
-		"fieldtype": "Int",
-		"route": ["List", constants.DT_ORDER_HANDOFF],
-		"route_options": {"status": constants.HANDOFF_PENDING, "to_department": department},
-	}
+	return _count_pending_handoffs(
+		"h.to_department = %(department)s", {"department": department}, {"to_department": department}
+	)
 
 
 @frappe.whitelist()
@@ -135,11 +125,7 @@ def open_orders_by_stage() -> dict:
 			{"closed": (constants.STATUS_COMPLETED, constants.STATUS_CANCELLED)},
 		)
 	)
-	stages = [stage for stage in constants.STAGES if stage in counts]
-	return {
-		"labels": [_(stage) for stage in stages],
-		"datasets": [{"name": _("Orders"), "values": [counts[stage] for stage in stages]}],
-	}
+	return stage_series(counts)
 
 
 def _week_start(day):

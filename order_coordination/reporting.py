@@ -36,7 +36,11 @@ LINK_FILTERS = {
 	"customer": ("Customer", "Customer"),
 	"department": ("Department", constants.DT_DEPARTMENT),
 }
-CHOICE_FILTERS = {"stage": ("Stage", constants.STAGES), "status": ("Status", constants.ORDER_STATUSES)}
+CHOICE_FILTERS = {
+	"stage": ("Stage", constants.STAGES),
+	"status": ("Status", constants.ORDER_STATUSES),
+	"view": ("View", constants.PROMISE_RELIABILITY_VIEWS),
+}
 # Links of Order Coordination that User Permissions restrict: naming one the user may not see is refused.
 PERMITTED_FILTERS = ("company", "customer")
 
@@ -216,3 +220,12 @@ def handoff_conditions(filters, alias: str = "h"):
 			conditions.append(f"{alias}.{key} = %({key})s")
 			values[key] = filters[key]
 	return conditions, values
+
+
+def stage_series(counts) -> dict:
+	"""A chart's orders by stage, in the stages' order, from a count per stage."""
+	stages = [stage for stage in constants.STAGES if counts.get(stage)]
+	return {
+		"labels": [_(stage) for stage in stages],
+		"datasets": [{"name": _("Orders"), "values": [counts[stage] for stage in stages]}],
+	}

@@ -29,6 +29,8 @@ STATUS_OVERDUE = "Overdue"
 STATUS_ON_HOLD = "On Hold"
 STATUS_COMPLETED = "Completed"
 STATUS_CANCELLED = "Cancelled"
+# The two views of the Promise Reliability report.
+PROMISE_RELIABILITY_VIEWS = ("Department", "Customer")
 ORDER_STATUSES = (
 	STATUS_OPEN,
 	STATUS_AT_RISK,
@@ -150,7 +152,6 @@ DT_POLICY_SNAPSHOT = "Coordination Policy Snapshot"
 DT_OUTBOX = "Coordination Outbox"
 DT_PROMISE_CHANGE = "Order Promise Change"
 DT_PROMISE_CHANGE_ITEM = "Order Promise Change Item"
-DT_PROMISE_DEPARTMENT = "Coordination Promise Department"
 DT_CARRIER_EVENT = "Carrier Event"
 DT_CARRIER_ACCOUNT = "Carrier Account"
 DT_CARRIER_STATUS_MAP = "Carrier Status Mapping"

@@ -243,7 +243,7 @@ class Period:
 				return float(row.same_day or 0) / 3600 if cal.is_working_day(d1) else 0.0
 			seconds = float(row.first_day or 0) if cal.is_working_day(d1) else 0.0
 			seconds += float(row.last_day or 0) if cal.is_working_day(d2) else 0.0
-			whole = working_days(cal, add_days(d1, 1), add_days(d2, -1)) if (d2 - d1).days > 1 else 0
+			whole = working_days(cal, add_days(d1, 1), add_days(d2, -1))
 			return seconds / 3600 + row.n * whole * cal.hours_per_day
 		if row.since is None:
 			return float(row.hours or 0)

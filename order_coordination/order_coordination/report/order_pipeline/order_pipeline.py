@@ -3,12 +3,14 @@
 
 """Every open order: where it is, who holds it, how long it has been there, and whether it is late."""
 
+from collections import Counter
+
 import frappe
 from frappe import _
 from frappe.utils import getdate, now_datetime
 
 from order_coordination.core import constants
-from order_coordination.reporting import clean_filters, order_conditions, where
+from order_coordination.reporting import clean_filters, order_conditions, stage_series, where
 
 
 def execute(filters=None):
@@ -49,7 +51,7 @@ def columns():
 	]
 
 
-def _rows(filters):
+def data(filters):
 	conditions, values = order_conditions(filters)
 	conditions.append("oc.status not in %(closed)s")
 	values["closed"] = (constants.STATUS_COMPLETED, constants.STATUS_CANCELLED)
@@ -79,19 +81,5 @@ def _rows(filters):
 	)
 
 
-def data(filters):
-	return _rows(filters)
-
-
 def chart(rows):
-	counts = {}
-	for row in rows:
-		counts[row["stage"]] = counts.get(row["stage"], 0) + 1
-	stages = [s for s in constants.STAGES if s in counts]
-	return {
-		"data": {
-			"labels": [_(s) for s in stages],
-			"datasets": [{"name": _("Orders"), "values": [counts[s] for s in stages]}],
-		},
-		"type": "bar",
-	}
+	return {"data": stage_series(Counter(row["stage"] for row in rows)), "type": "bar"}

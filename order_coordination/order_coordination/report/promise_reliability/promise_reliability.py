@@ -16,18 +16,10 @@ from frappe import _
 from order_coordination.core import constants
 from order_coordination.reporting import clean_filters, date_range, order_conditions, where
 
-VIEWS = ("Department", "Customer")
-
 
 def execute(filters=None):
-	view = (filters or {}).get("view") if isinstance(filters, dict) else None
-	filters = clean_filters(filters)
-	view = filters.pop("view", None) or view or "Department"
-	if view not in VIEWS:
-		frappe.throw(
-			_("{0} must be one of: {1}").format(_("View"), ", ".join(_(v) for v in VIEWS)),
-			frappe.ValidationError,
-		)
+	filters = clean_filters(filters)  # the view is one of PROMISE_RELIABILITY_VIEWS
+	view = filters.pop("view", None) or "Department"
 	if view == "Customer":
 		rows = by_customer(filters)
 		return customer_columns(), rows, None, None
@@ -77,7 +69,7 @@ def proposals(filters):
 	values.update(from_date=from_date, to_date=to_date)
 	return frappe.db.sql(
 		f"""select pc.proposed_by_department as department, date_format(pc.proposed_on, '%%Y-%%m') as month,
-			pc.status, pc.reason, pc.days_moved, pc.sales_order, oc.customer
+			pc.status, pc.reason, pc.days_moved
 		from `tabOrder Promise Change` pc join `tabOrder Coordination` oc on oc.name = pc.order_coordination
 		{where(conditions)}""",
 		values,
@@ -142,16 +134,14 @@ def by_customer(filters):
 def chart(rows):
 	months = sorted({r["month"] for r in rows})
 	departments = sorted({r["department"] for r in rows})
+	accepted = {(r["month"], r["department"]): r["accepted"] for r in rows}
 	return {
 		"data": {
 			"labels": months,
 			"datasets": [
 				{
 					"name": _(d),
-					"values": [
-						sum(r["accepted"] for r in rows if r["month"] == m and r["department"] == d)
-						for m in months
-					],
+					"values": [accepted.get((m, d), 0) for m in months],
 				}
 				for d in departments
 			],
