@@ -18,7 +18,6 @@ from frappe.utils import convert_utc_to_system_timezone, now_datetime
 from frappe.utils.background_jobs import get_job_status
 from rq.job import JobStatus
 
-from order_coordination import coordination
 from order_coordination.core import events as ev
 from order_coordination.core.carrier import SHIPMENT_STATUS, CarrierEvent, info_of, is_current
 from order_coordination.core.constants import (
@@ -29,9 +28,9 @@ from order_coordination.core.constants import (
 	DT_CARRIER_EVENT,
 )
 from order_coordination.core.draft import join_notes
+from order_coordination.dispatch import apply_or_backfill
 from order_coordination.errors import left_to_the_sweep
 from order_coordination.facts import latest_carrier_events, orders_of_delivery_notes, submitted_shipments
-from order_coordination.setup.backfill import backfill_order
 from order_coordination.storage import bulk_insert, clean_text
 
 APPLY_JOB = "order_coordination_carrier_events"
@@ -202,9 +201,8 @@ def apply_to_shipment(shipment: str, events: list) -> int:
 		marks[CARRIER_EVENT_APPLIED if current else CARRIER_EVENT_SUPERSEDED].append(row.name)
 	# Each order is loaded (and locked) once for all of the shipment's events, applied in order.
 	for sales_order in orders:
-		if reports and coordination.apply_events(sales_order, reports) is None:
-			backfill_order(sales_order)  # its history first, from ERPNext's own documents
-			coordination.apply_events(sales_order, reports)
+		if reports:
+			apply_or_backfill(sales_order, reports)  # uncontained: a failure undoes the whole shipment
 	for state, names in marks.items():
 		if names:
 			frappe.db.sql(

@@ -88,9 +88,14 @@ def start_order(doc, event: ev.Event) -> None:
 
 def apply_events(sales_order: str, events: list[ev.Event]) -> None:
 	with contained(sales_order):
-		if coordination.apply_events(sales_order, events) is None:
-			backfill_order(sales_order)  # its history first, from ERPNext's own documents
-			coordination.apply_events(sales_order, events)
+		apply_or_backfill(sales_order, events)
+
+
+def apply_or_backfill(sales_order: str, events: list[ev.Event]) -> None:
+	"""Apply events to an order, uncontained; an order without a record gets its history first."""
+	if coordination.apply_events(sales_order, events) is None:
+		backfill_order(sales_order)  # its history first, from ERPNext's own documents
+		coordination.apply_events(sales_order, events)
 
 
 def confirm_delivered(sales_orders, doc, note=None) -> None:

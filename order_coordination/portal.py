@@ -196,7 +196,7 @@ def customer_orders(limit: int = 50) -> list[dict]:
 	return frappe.get_all(
 		"Sales Order",
 		filters={"customer": ["in", customers], "docstatus": 1},
-		fields=["name", "transaction_date", "delivery_date", "oc_stage"],
+		fields=["name", "transaction_date"],
 		order_by="transaction_date desc, name desc",
 		limit=limit,
 		ignore_permissions=True,
