@@ -1,8 +1,15 @@
 """What the app costs on the path of an ERPNext submit: Sales Order, Work Order and Delivery Note
 submitted with the app's doc_events and without them, on the same site, in alternating rounds of one
-process. Everything it creates is rolled back.
+process.
+
+Two ways of submitting are measured. `doc.submit()` alone, everything rolled back at the end: ERPNext's
+submit and the app's handlers inside it, nothing else. And, with `desk=True`, the desk's Submit as a user
+makes it: the desk's own call (`savedocs`) on the saved draft, then the request's commit and what runs
+after it (realtime messages and queued jobs, the app's included). A commit cannot be rolled back: the
+desk runs keep their documents, so they run only on a development site.
 
 	bench --site test_site execute order_coordination.benchmarks.submit_overhead.run --kwargs "{'rounds': 30}"
+	bench --site test_site execute order_coordination.benchmarks.submit_overhead.table --kwargs "{'desk': True}"
 """
 
 import importlib
@@ -18,6 +25,7 @@ from order_coordination.tests.utils import (
 	make_items,
 	make_order,
 	make_work_orders_for,
+	only_on_a_development_site,
 	produce,
 )
 
@@ -37,6 +45,14 @@ def hooks_with(with_app: bool) -> dict:
 		doctype: {event: [fn for fn in fns if not fn.startswith(OURS)] for event, fns in events.items()}
 		for doctype, events in hooks.items()
 	}
+
+
+GET_DOC_HOOKS = frappe.get_doc_hooks
+
+
+def doc_hooks_of_the_round():
+	"""`frappe.get_doc_hooks` while the desk is measured: a request starts with a context of its own."""
+	return DESK["hooks"] if DESK["hooks"] is not None else GET_DOC_HOOKS()
 
 
 def forget_hooks():
@@ -83,35 +99,101 @@ def _timed(fn) -> tuple[float, float]:
 	return time.perf_counter() - start, SHARE["seconds"]
 
 
-def one_round(lines: int) -> dict[str, float]:
+def submitted(doc, desk: bool) -> tuple[float, float]:
+	"""Submit a saved draft, timed: `doc.submit()`, or with `desk` the desk's Submit as a request of its
+	own (the draft committed first, so that the commit timed is the submit's)."""
+	if not desk:
+		return _timed(doc.submit)
+	frappe.db.commit()
+	payload = {"doc": frappe.as_json(doc.as_dict()), "action": "Submit"}
+	site, sites_path = frappe.local.site, frappe.local.sites_path
+	frappe.db.close()
+	response = []
+	try:
+		times = _timed(lambda: response.append(desk_request(site, "frappe.desk.form.save.savedocs", payload)))
+	finally:
+		frappe.init(site, sites_path=sites_path, force=True)  # this process's context, set up again
+		frappe.connect()
+		frappe.flags.mute_emails = True
+		if DESK["hooks"] is not None:
+			frappe.local.doc_events_hooks = DESK["hooks"]
+	status, body = response[0]
+	if status != 200:
+		raise RuntimeError(f"The desk's Submit answered {status}: {body[:2000]}")
+	doc.reload()
+	return times
+
+
+def desk_request(site: str, method: str, data: dict) -> tuple[int, str]:
+	"""One POST to the site as the desk sends it, through Frappe's own WSGI application in this process:
+	the request's own context, connection and session, the method, the commit and what runs after it
+	(realtime messages, queued jobs), and what Frappe does once it has answered."""
+	from frappe.app import application
+	from werkzeug.test import Client
+
+	key, secret = DESK["keys"]
+	response = Client(application).post(
+		f"/api/method/{method}",
+		data=data,
+		headers={"Authorization": f"token {key}:{secret}", "X-Frappe-Site-Name": site},
+	)
+	body = response.get_data(as_text=True)
+	response.close()
+	return response.status_code, body
+
+
+# The desk's requests: the API key of the Administrator (made if it has none, never changed), and the
+# doc_events hooks every request of a round uses.
+DESK = {"keys": None, "hooks": None}
+
+
+def administrator_keys() -> tuple[str, str]:
+	from frappe.core.doctype.user.user import generate_keys
+	from frappe.utils.password import get_decrypted_password
+
+	key = frappe.db.get_value("User", "Administrator", "api_key")
+	secret = key and get_decrypted_password("User", "Administrator", "api_secret", raise_exception=False)
+	if not (key and secret):
+		key, secret = generate_keys("Administrator").values()
+		frappe.db.commit()
+	return key, secret
+
+
+def one_round(lines: int, desk: bool = False) -> dict[str, float]:
 	from erpnext.selling.doctype.sales_order.sales_order import make_delivery_note
 
 	so = make_order(item_code=MADE, qty=1, do_not_submit=True)
 	for _ in range(lines - 1):
 		so.append("items", {**so.items[0].as_dict(), "name": None, "idx": None})
 	so.save()
-	times = {"Sales Order": _timed(so.submit)}
+	times = {"Sales Order": submitted(so, desk)}
 	(wo,) = make_work_orders_for(so, submit=False)[:1]
-	times["Work Order"] = _timed(wo.submit)
+	times["Work Order"] = submitted(wo, desk)
 	produce(wo, wo.qty)
 	add_stock(MADE, lines)
 	dn = make_delivery_note(so.name)
 	dn.insert()
-	times["Delivery Note"] = _timed(dn.submit)
+	times["Delivery Note"] = submitted(dn, desk)
 	return times
 
 
-def run(rounds: int = 20, lines: int = 1):
+def run(rounds: int = 20, lines: int = 1, desk: bool = False):
+	if desk:
+		only_on_a_development_site()
+		DESK["keys"] = administrator_keys()
+		frappe.get_doc_hooks = doc_hooks_of_the_round
 	make_items()
 	frappe.flags.mute_emails = True
 	with_app, without_app = hooks_with(True), hooks_with(False)
 	results = {True: [], False: []}
 	with handlers_timed(with_app):
-		one_round(lines)  # warm caches before measuring
+		one_round(lines, desk)  # warm caches before measuring
 		for i in range(rounds * 2):
 			app_on = (i % 2 == 0) == ((i // 2) % 2 == 0)  # ABBA order: neither side always goes first
-			frappe.local.doc_events_hooks = with_app if app_on else without_app
-			results[app_on].append(one_round(lines))
+			DESK["hooks"] = frappe.local.doc_events_hooks = with_app if app_on else without_app
+			results[app_on].append(one_round(lines, desk))
+	DESK["hooks"] = None
+	frappe.get_doc_hooks = GET_DOC_HOOKS
 	forget_hooks()
 	frappe.db.rollback()
 
@@ -125,7 +207,8 @@ def run(rounds: int = 20, lines: int = 1):
 			"ratio": round(on / off, 3),
 			"app_ms": round(statistics.median(r[doctype][1] for r in results[True]) * 1000, 2),
 		}
-	print(f"submit overhead, {rounds} rounds each way, {lines} line(s) per document (medians)")
+	how = "the desk's Submit, committed" if desk else "doc.submit()"
+	print(f"submit overhead ({how}), {rounds} rounds each way, {lines} line(s) per document (medians)")
 	for doctype, row in report.items():
 		print(
 			f"  {doctype:14} with app {row['with_ms']:8.1f} ms   without {row['without_ms']:8.1f} ms   ratio {row['ratio']:.3f}"
@@ -134,11 +217,12 @@ def run(rounds: int = 20, lines: int = 1):
 	return report
 
 
-def table(rounds: int = 20, lines=(1, 20)):
+def table(rounds: int = 20, lines=(1, 20), desk: bool = False):
 	"""The README's table: every document with one line and with twenty, in one run (one process, the
 	same site and caches), each line count measured in alternating rounds as `run` does."""
-	reports = {n: run(rounds, n) for n in lines}
-	print(f"submit overhead, {rounds} rounds each way (medians)")
+	reports = {n: run(rounds, n, desk) for n in lines}
+	how = "the desk's Submit, committed" if desk else "doc.submit()"
+	print(f"submit overhead ({how}), {rounds} rounds each way (medians)")
 	print("  document          lines   without     with    ratio   in the app's handlers")
 	for doctype in ("Sales Order", "Work Order", "Delivery Note"):
 		for n, report in reports.items():

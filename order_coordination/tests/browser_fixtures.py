@@ -5,7 +5,6 @@ and documents. The walk's users get a new random password on every preparation, 
 only: nothing here is a password anyone could know in advance."""
 
 import frappe
-from frappe import _
 from frappe.utils import add_days, nowdate
 from frappe.utils.password import update_password
 
@@ -18,6 +17,7 @@ from order_coordination.tests.utils import (
 	deliver,
 	make_order,
 	make_work_orders_for,
+	only_on_a_development_site,
 	produce,
 )
 
@@ -26,16 +26,6 @@ USERS = {
 	"production": ("oc.planner@example.com", "Wei", ["Manufacturing User"], "zh"),
 	"logistics": ("oc.clerk@example.com", "Lars", ["Stock User", "Delivery User"], "en"),
 }
-
-
-def only_on_a_development_site():
-	"""The browser walks' fixtures make users and orders: only a System Manager, only on a development site."""
-	frappe.only_for("System Manager")
-	if not (frappe.conf.allow_tests and frappe.conf.developer_mode):
-		frappe.throw(
-			_("The browser walk runs only on a development site (allow_tests and developer_mode)"),
-			frappe.PermissionError,
-		)
 
 
 def _user(email, first_name, roles, language, password):

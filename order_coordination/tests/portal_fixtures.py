@@ -14,7 +14,6 @@ from frappe.utils.password import update_password
 from order_coordination import carrier_feed, portal
 from order_coordination.core import constants
 from order_coordination.core.carrier import check_event
-from order_coordination.tests.browser_fixtures import only_on_a_development_site
 from order_coordination.tests.utils import (
 	MADE,
 	RAW,
@@ -22,6 +21,7 @@ from order_coordination.tests.utils import (
 	deliver,
 	make_order,
 	make_work_orders_for,
+	only_on_a_development_site,
 	produce,
 )
 

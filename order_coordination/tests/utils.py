@@ -13,6 +13,7 @@ from erpnext.selling.doctype.sales_order.sales_order import (
 from erpnext.selling.doctype.sales_order.test_sales_order import make_sales_order
 from erpnext.stock.doctype.item.test_item import make_item
 from erpnext.stock.doctype.stock_entry.stock_entry_utils import make_stock_entry
+from frappe import _
 
 from order_coordination import dispatch
 from order_coordination.core import constants
@@ -26,6 +27,19 @@ WIP_WAREHOUSE = "Work In Progress - _TC"
 RAW = "OC Test Raw Material"
 MADE = "OC Test Made To Order Widget"
 STOCKED = "OC Test Stocked Widget"
+
+
+def only_on_a_development_site():
+	"""For what commits users and documents (the browser and portal walks' fixtures, the desk's submit
+	benchmark): only a System Manager, only on a development site."""
+	frappe.only_for("System Manager")
+	if not (frappe.conf.allow_tests and frappe.conf.developer_mode):
+		frappe.throw(
+			_(
+				"This runs only on a development site (allow_tests and developer_mode): what it makes stays there"
+			),
+			frappe.PermissionError,
+		)
 
 
 def make_items():
