@@ -181,6 +181,7 @@ def save(order: Order, decision: Decision, new: bool = False) -> None:
 	if not decision.changed:
 		return
 	state, writer = decision.state, order.writer
+	before = {field: order.doc.get(field) for field in RECORD_FIELDS}
 	notices, entries = [], []
 	if new and not order.doc.get("held_by"):
 		sent = [e.handoff for e in decision.effects if isinstance(e, SendHandoff)]
@@ -224,7 +225,8 @@ def save(order: Order, decision: Decision, new: bool = False) -> None:
 	values["expected_finish"] = expected_finish_of(state, now_datetime(), order.policy)
 	values["next_status_check"] = None  # the next sweep looks at the order again
 	order.doc.update(values)
-	writer.record(order.doc, new, RECORD_FIELDS)
+	# The loaded row is the stored one (locked since): only what changed is written.
+	writer.record(order.doc, new, [f for f in RECORD_FIELDS if new or order.doc.get(f) != before[f]])
 	writer.timeline(entries)
 	shown = (state.stage, state.status, state.responsible)
 	if new or shown != (order.state.stage, order.state.status, order.state.responsible):

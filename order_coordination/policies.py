@@ -72,16 +72,45 @@ def snapshot_name(snapshot: dict, company: str | None) -> str:
 	return name
 
 
+# Policies built from frozen versions, kept by this process: a version's text never changes (its name is
+# its hash), so the policy is fully given by the version, the calendar and the learned durations, whatever
+# the site. Building one validates its matrix and hours, on the path of every ERPNext submit.
+BUILT: dict[tuple, Policy] = {}
+FROZEN: dict[str, dict] = {}
+KEPT = 256
+
+
 def policy_of_order(row) -> Policy:
-	"""The policy an order started under (frozen versions never change, so they are cached for good)."""
-	name = row.get("policy_snapshot")
-	snapshot = frappe.cache.hget(SNAPSHOT_CACHE, name) if name else None
-	if snapshot is None and name:
-		text = frappe.db.get_value(DT_POLICY_SNAPSHOT, name, "snapshot")
-		if text:
+	"""The policy an order started under, with its company's calendar and learned durations as they are
+	now (frozen versions never change, so they are kept for good)."""
+	name, company = row.get("policy_snapshot"), row.get("company")
+	snapshot = frozen_snapshot(name) if name else None
+	if snapshot is None:
+		return with_history(policy_from(policy_snapshot(company)), company)
+	key = (name, calendar_of(snapshot), tuple(sorted(learned_for(company).items())))
+	policy = BUILT.get(key)
+	if policy is None:
+		if len(BUILT) >= KEPT:
+			BUILT.clear()
+		policy = BUILT[key] = with_history(policy_from(snapshot), company)
+	return policy
+
+
+def frozen_snapshot(name: str) -> dict | None:
+	"""A frozen policy version's values: from this process, the cache, or its stored row."""
+	snapshot = FROZEN.get(name)
+	if snapshot is None:
+		snapshot = frappe.cache.hget(SNAPSHOT_CACHE, name)
+		if snapshot is None:
+			text = frappe.db.get_value(DT_POLICY_SNAPSHOT, name, "snapshot")
+			if not text:
+				return None
 			snapshot = json.loads(text)
 			frappe.cache.hset(SNAPSHOT_CACHE, name, snapshot)
-	return with_history(policy_from(snapshot or policy_snapshot(row.get("company"))), row.get("company"))
+		if len(FROZEN) >= KEPT:
+			FROZEN.clear()
+		FROZEN[name] = snapshot
+	return snapshot
 
 
 def with_history(policy: Policy, company: str | None) -> Policy:

@@ -10,9 +10,11 @@ from order_coordination import api, expectations, learned
 from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
 from order_coordination.core.model import TimelineEntry
+from order_coordination.policies import policy_of_order, policy_snapshot, snapshot_name
 from order_coordination.storage import write_timeline
 from order_coordination.tests.utils import (
 	COMPANY,
+	HISTORY_HOURS,
 	STOCKED,
 	add_stock,
 	deliver,
@@ -84,6 +86,29 @@ class TestExpectations(TestCase):
 		)
 		self.assertEqual(learned.learned_for(COMPANY), hours)
 		self.assertEqual(learned.learned_for("_Test Company 1"), {})
+
+	def test_an_orders_policy_version_is_kept_with_the_calendar_and_durations_of_now(self):
+		first, second = getdate(add_days(nowdate(), 20)), getdate(add_days(nowdate(), 21))
+		holidays = frappe.get_doc(
+			{
+				"doctype": "Holiday List",
+				"holiday_list_name": f"OC Kept Policy {frappe.generate_hash(length=6)}",
+				"from_date": add_days(nowdate(), -30),
+				"to_date": add_days(nowdate(), 60),
+				"holidays": [{"holiday_date": first, "description": "Closed"}],
+			}
+		).insert()
+		snapshot = {**policy_snapshot(COMPANY), "holiday_list": holidays.name}
+		row = frappe._dict(policy_snapshot=snapshot_name(snapshot, COMPANY), company=COMPANY)
+		policy = policy_of_order(row)
+		self.assertEqual(policy.calendar.holidays, {first})
+		self.assertIs(policy_of_order(row), policy)  # built once, not again for every event
+		holidays.append("holidays", {"holiday_date": second, "description": "Closed"})
+		holidays.save()
+		frappe.local.oc_calendars = {}  # as a new request starts
+		self.assertEqual(policy_of_order(row).calendar.holidays, {first, second})
+		with_history(self)
+		self.assertEqual(dict(policy_of_order(row).learned_hours), HISTORY_HOURS)
 
 	def test_a_new_order_is_open_without_evidence_and_at_risk_with_it(self):
 		so = make_order(delivery_date=add_days(nowdate(), 2))
