@@ -33,10 +33,10 @@ def queue_notifications(items: list[dict]) -> None:
 			"payload": json.dumps(items),
 		},
 	)
-	frappe.db.after_commit.add(lambda: _enqueue_delivery(name))
+	frappe.db.after_commit.add(lambda: enqueue_delivery(name))
 
 
-def _enqueue_delivery(name: str) -> None:
+def enqueue_delivery(name: str) -> None:
 	# Runs after commit: a queue that is down must never undo or block the ERPNext document.
 	with left_to_the_sweep("Order Coordination: notifications left in the outbox for the sweep"):
 		frappe.enqueue("order_coordination.outbox.deliver_outbox", queue="short", names=[name])
