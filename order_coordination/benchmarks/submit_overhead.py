@@ -156,7 +156,8 @@ def administrator_keys() -> tuple[str, str]:
 	key = frappe.db.get_value("User", "Administrator", "api_key")
 	secret = key and get_decrypted_password("User", "Administrator", "api_secret", raise_exception=False)
 	if not (key and secret):
-		key, secret = generate_keys("Administrator").values()
+		secret = generate_keys("Administrator")["api_secret"]  # v15 does not return the key
+		key = frappe.db.get_value("User", "Administrator", "api_key")
 		frappe.db.commit()
 	return key, secret
 
