@@ -12,6 +12,7 @@ desk runs keep their documents, so they run only on a development site.
 	bench --site test_site execute order_coordination.benchmarks.submit_overhead.table --kwargs "{'desk': True}"
 """
 
+import gc
 import importlib
 import statistics
 import time
@@ -180,23 +181,31 @@ def one_round(lines: int, desk: bool = False) -> dict[str, float]:
 	return times
 
 
-def run(rounds: int = 20, lines: int = 1, desk: bool = False):
+def run(rounds: int = 20, lines: int = 1, desk: bool = False, same: bool = False):
+	"""With `same`, both sides run without the app's handlers: what the method reads when there is no
+	difference at all, the noise any ratio of this machine carries."""
 	if desk:
 		only_on_a_development_site()
 		DESK["keys"] = administrator_keys()
 		frappe.get_doc_hooks = doc_hooks_of_the_round
 	make_items()
 	frappe.flags.mute_emails = True
-	with_app, without_app = hooks_with(True), hooks_with(False)
+	with_app, without_app = hooks_with(not same), hooks_with(False)
 	results = {True: [], False: []}
 	with handlers_timed(with_app):
 		one_round(lines, desk)  # warm caches before measuring
+		if desk:
+			# As in Frappe's web workers, whose heap is frozen when they are forked: the garbage collector
+			# then does not walk every object loaded so far on the collections a request's allocations cause.
+			gc.collect()
+			gc.freeze()
 		for i in range(rounds * 2):
 			app_on = (i % 2 == 0) == ((i // 2) % 2 == 0)  # ABBA order: neither side always goes first
 			DESK["hooks"] = frappe.local.doc_events_hooks = with_app if app_on else without_app
 			results[app_on].append(one_round(lines, desk))  # rounds 2k and 2k+1: one of each
 	DESK["hooks"] = None
 	frappe.get_doc_hooks = GET_DOC_HOOKS
+	gc.unfreeze()
 	forget_hooks()
 	frappe.db.rollback()
 
@@ -220,7 +229,9 @@ def run(rounds: int = 20, lines: int = 1, desk: bool = False):
 			# What the app's own time adds to the document without it: the share, apart from the noise.
 			"by_share": round(1 + app / off, 3),
 		}
-	how = "the desk's Submit, committed" if desk else "doc.submit()"
+	how = ("the desk's Submit, committed" if desk else "doc.submit()") + (
+		", both sides without the app" if same else ""
+	)
 	print(f"submit overhead ({how}), {rounds} rounds each way, {lines} line(s) per document (medians)")
 	for doctype, row in report.items():
 		print(
@@ -231,11 +242,13 @@ def run(rounds: int = 20, lines: int = 1, desk: bool = False):
 	return report
 
 
-def table(rounds: int = 20, lines=(1, 20), desk: bool = False):
+def table(rounds: int = 20, lines=(1, 20), desk: bool = False, same: bool = False):
 	"""The README's table: every document with one line and with twenty, in one run (one process, the
 	same site and caches), each line count measured in alternating rounds as `run` does."""
-	reports = {n: run(rounds, n, desk) for n in lines}
-	how = "the desk's Submit, committed" if desk else "doc.submit()"
+	reports = {n: run(rounds, n, desk, same) for n in lines}
+	how = ("the desk's Submit, committed" if desk else "doc.submit()") + (
+		", both sides without the app" if same else ""
+	)
 	print(f"submit overhead ({how}), {rounds} rounds each way (medians)")
 	print("  document          lines   without     with    ratio  paired   the app's own  by its share")
 	for doctype in ("Sales Order", "Work Order", "Delivery Note"):
