@@ -192,22 +192,24 @@ def run(rounds: int = 20, lines: int = 1, desk: bool = False, same: bool = False
 	frappe.flags.mute_emails = True
 	with_app, without_app = hooks_with(not same), hooks_with(False)
 	results = {True: [], False: []}
-	with handlers_timed(with_app):
-		one_round(lines, desk)  # warm caches before measuring
-		if desk:
-			# As in Frappe's web workers, whose heap is frozen when they are forked: the garbage collector
-			# then does not walk every object loaded so far on the collections a request's allocations cause.
-			gc.collect()
-			gc.freeze()
-		for i in range(rounds * 2):
-			app_on = (i % 2 == 0) == ((i // 2) % 2 == 0)  # ABBA order: neither side always goes first
-			DESK["hooks"] = frappe.local.doc_events_hooks = with_app if app_on else without_app
-			results[app_on].append(one_round(lines, desk))  # rounds 2k and 2k+1: one of each
-	DESK["hooks"] = None
-	frappe.get_doc_hooks = GET_DOC_HOOKS
-	gc.unfreeze()
-	forget_hooks()
-	frappe.db.rollback()
+	try:
+		with handlers_timed(with_app):
+			one_round(lines, desk)  # warm caches before measuring
+			if desk:
+				# As in Frappe's web workers, whose heap is frozen when they are forked: the garbage
+				# collector then does not walk every object loaded so far on a request's collections.
+				gc.collect()
+				gc.freeze()
+			for i in range(rounds * 2):
+				app_on = (i % 2 == 0) == ((i // 2) % 2 == 0)  # ABBA order: neither side always goes first
+				DESK["hooks"] = frappe.local.doc_events_hooks = with_app if app_on else without_app
+				results[app_on].append(one_round(lines, desk))  # rounds 2k and 2k+1: one of each
+	finally:  # this process as it was, whatever failed
+		DESK["hooks"] = None
+		frappe.get_doc_hooks = GET_DOC_HOOKS
+		gc.unfreeze()
+		forget_hooks()
+		frappe.db.rollback()
 
 	report = {}
 	for doctype in ("Sales Order", "Work Order", "Delivery Note"):
