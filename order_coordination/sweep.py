@@ -168,12 +168,11 @@ def refresh_open_orders(now=None, commit: bool = False, company: str | None = No
 		{"timed": TIMED_STATUSES, "now": now, "every": bool(every), "company": company},
 		as_dict=True,
 	)
-	policies, checks = {}, []
+	checks = []
 	for row in rows:
-		if row.policy_snapshot not in policies:
-			policies[row.policy_snapshot] = policy_of_order(row)
+		# Each order's own policy: a version shared by several companies has each company's learned hours.
 		state = state_from(row.name, row, json.loads(row.facts or "{}"))
-		status, next_check = status_and_next_check(state, now, policies[row.policy_snapshot])
+		status, next_check = status_and_next_check(state, now, policy_of_order(row))
 		checks.append((row.name, row.status, status, str(next_check or NEVER)))
 	changed = 0
 	for start in range(0, len(checks), CHUNK):

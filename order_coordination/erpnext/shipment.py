@@ -16,6 +16,8 @@ def on_change(doc, method=None):
 	if doc.docstatus == 1 and doc.awb_number and awb_is_new(doc):
 		try:
 			carrier_feed.requeue_unmatched(doc.awb_number, doc.name)
+		except frappe.QueryDeadlockError:
+			raise  # the database rolled the whole transaction back: the Shipment cannot go through alone
 		except Exception:
 			# One UPDATE, undone alone: the Shipment goes through, the events stay kept for review.
 			frappe.log_error(title=f"Order Coordination: carrier events for {doc.awb_number} not matched")

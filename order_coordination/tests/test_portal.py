@@ -141,6 +141,21 @@ class TestPortalAccess(PortalCase):
 		self.assertIn(guest.status_code, (301, 302))  # to the login, which says nothing of the order
 		self.assertIn("/login", guest.headers["Location"])
 
+	def test_a_desk_user_sees_no_page_of_a_company_they_may_not_see(self):
+		so_name = self.order()
+		frappe.get_doc(
+			{"doctype": "User Permission", "user": SALES, "allow": "Company", "for_value": "_Test Company 1"}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		try:
+			self.assertEqual(self.get(f"/track/{so_name}", SALES).status_code, NOT_VALID)
+			self.assertNotIn(so_name, segment(self.get("/track", SALES)))
+		finally:
+			for name in frappe.get_all("User Permission", {"user": SALES}, pluck="name"):
+				frappe.delete_doc("User Permission", name, ignore_permissions=True)  # clears the cache too
+			frappe.db.commit()
+		self.assertIn(so_name, segment(self.get("/track", SALES)))
+
 	def test_tracking_links_valid_expired_revoked_forged(self):
 		so_name = self.order()
 		name, token = self.link(so_name)

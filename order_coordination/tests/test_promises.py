@@ -255,6 +255,18 @@ class TestPromiseChanges(TestCase):
 				frappe.ValidationError, api.propose_delivery_date, so.name, str(day(30)), "Capacity"
 			)
 
+	def test_a_cancelled_order_with_a_proposal_can_be_deleted_and_takes_it_along(self):
+		so, wo = self.order_in_production()
+		with self.set_user(PLANNER):
+			name = api.propose_delivery_date(so.name, str(day(20)), "Capacity")
+		wo.reload()
+		wo.cancel()
+		so.reload()
+		so.cancel()
+		frappe.delete_doc("Sales Order", so.name)
+		self.assertFalse(frappe.db.exists(constants.DT_PROMISE_CHANGE, name))
+		self.assertFalse(frappe.db.exists(constants.DT_PROMISE_CHANGE_ITEM, {"parent": name}))
+
 	def test_two_answers_at_once_one_wins(self):
 		so, _wo = self.order_in_production()
 		with self.set_user(PLANNER):
@@ -374,6 +386,18 @@ class TestPromiseChanges(TestCase):
 			api.accept_delivery_date(name)
 		self.assertEqual(getdate(record(so.name).delivery_date), day(40))
 		self.assertEqual(frappe.db.count("Error Log"), errors + 1)
+		# The customer asked Sales for a date: Production accepts it (no email rights on Sales Orders), and
+		# the customer is told all the same.
+		with self.set_user(SALES_USER):
+			name = api.propose_delivery_date(so.name, str(day(45)), "Customer Request")
+		with (
+			self.set_user(PLANNER),
+			patch.object(Communication, "get_outgoing_email_account", return_value=frappe._dict(name="Test")),
+			patch.object(Communication, "send_email") as send,
+		):
+			api.accept_delivery_date(name)
+		send.assert_called_once()
+		self.assertEqual(getdate(record(so.name).delivery_date), day(45))
 
 
 class TestPromiseReports(TestCase):
