@@ -263,6 +263,7 @@ class TestPromiseChanges(TestCase):
 		wo.cancel()
 		so.reload()
 		so.cancel()
+		frappe.delete_doc("Work Order", wo.name)  # ERPNext keeps an order its Work Orders link to
 		frappe.delete_doc("Sales Order", so.name)
 		self.assertFalse(frappe.db.exists(constants.DT_PROMISE_CHANGE, name))
 		self.assertFalse(frappe.db.exists(constants.DT_PROMISE_CHANGE_ITEM, {"parent": name}))
