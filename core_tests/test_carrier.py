@@ -72,6 +72,19 @@ def test_the_latest_event_wins_and_a_delivered_shipment_stays_delivered():
 	assert is_current(CARRIER_DELIVERED, t + timedelta(hours=1), (CARRIER_LOST, t))
 
 
+def test_a_final_outcome_wins_whatever_its_stamp_and_nothing_but_damage_undoes_it():
+	t = T0
+	# The carrier's clocks drift: a delivery stamped before the last transit report is still a delivery.
+	assert is_current(CARRIER_DELIVERED, t - timedelta(hours=1), (CARRIER_IN_TRANSIT, t))
+	assert (
+		latest([(CARRIER_IN_TRANSIT, t), (CARRIER_DELIVERED, t - timedelta(hours=1))])[0] == CARRIER_DELIVERED
+	)
+	# A replayed failed attempt or a "lost" stamped after the delivery does not undo it.
+	for status in (CARRIER_FAILED_ATTEMPT, CARRIER_LOST):
+		assert not is_current(status, t + timedelta(hours=1), (CARRIER_DELIVERED, t))
+	assert is_current(CARRIER_RETURNED, t + timedelta(hours=1), (CARRIER_DELIVERED, t))
+
+
 def test_the_latest_of_events_of_the_same_moment_is_a_final_one():
 	t = T0
 	for events in (

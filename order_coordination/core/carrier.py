@@ -27,10 +27,12 @@ MAX_ID = 140
 MAX_TRACKING = 140
 MAX_LOCATION = 140
 MAX_DESCRIPTION = 500
+MAX_INFO = 140  # ERPNext's Shipment `tracking_status_info`
 EARLIEST, LATEST = 2000, 2100  # years an event may have occurred in (and the database can hold)
 
 PROGRESS = frozenset({CARRIER_IN_TRANSIT, CARRIER_OUT_FOR_DELIVERY})
 FINAL = frozenset({CARRIER_DELIVERED, CARRIER_RETURNED})
+AFTER_FINAL = FINAL | {CARRIER_DAMAGED}  # what a carrier may still report of a parcel delivered or returned
 
 # ERPNext's Shipment `tracking_status` options: "", In Progress, Delivered, Returned, Lost.
 SHIPMENT_STATUS = {
@@ -126,22 +128,31 @@ def check_event(raw, mapping: dict[str, str] | None = None) -> CarrierEvent:
 
 
 def is_current(status: str, at: datetime, latest: tuple[str, datetime] | None) -> bool:
-	"""Whether an event is the shipment's latest truth, given the latest event applied before it."""
+	"""Whether an event is the shipment's latest truth, given the latest event applied before it. A final
+	outcome (delivered, returned) tells more than any report that is not, whenever the carrier stamped
+	it; after one, only another final outcome or a report of damage tells something new. Otherwise the
+	later stamp wins."""
 	if latest is None:
 		return True
 	latest_status, latest_at = latest
-	if latest_status in FINAL and status in PROGRESS:
+	if latest_status in FINAL and status not in AFTER_FINAL:
 		return False
+	if status in FINAL and latest_status not in FINAL:
+		return True
 	return at >= latest_at
 
 
 def latest(events) -> tuple[str, datetime]:
-	"""The latest of a shipment's applied (status, when) events: the latest in time, and among events of
-	the same moment a final one (a delivery is not undone by a progress report stamped alike)."""
-	return max(events, key=lambda e: (e[1], e[0] in FINAL))
+	"""The latest of a shipment's applied (status, when) events, by the rule of `is_current`: the events
+	taken in the order they occurred, a final one last among those of the same moment."""
+	current = None
+	for status, at in sorted(events, key=lambda e: (e[1], e[0] in FINAL)):
+		if is_current(status, at, current):
+			current = (status, at)
+	return current
 
 
 def info_of(event: CarrierEvent) -> str:
 	"""The Shipment's `tracking_status_info`: the carrier's status, where, and what it said (140 chars)."""
 	parts = [event.status, event.location, event.description]
-	return " · ".join(p for p in parts if p)[:140]
+	return " · ".join(p for p in parts if p)[:MAX_INFO]
