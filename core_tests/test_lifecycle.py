@@ -289,6 +289,14 @@ def test_an_order_waiting_for_the_customers_advance_stays_with_sales():
 	assert state.pending.to_department == PRODUCTION and state.responsible == SALES
 
 
+def test_production_accepting_an_order_that_waits_for_its_advance_does_not_start_planning():
+	state = submitted(P)
+	state, _ = step(state, ev.Event(ev.ORDER_AWAITING_PAYMENT, T0), P)
+	state = name_new(actions.hand_off(state, PRODUCTION, P, T0))
+	state = name_new(actions.accept_handoff(state, state.pending.name, P, T0))
+	assert state.stage == ORDER_RECEIVED and not state.planning_accepted
+
+
 def test_the_next_promised_date_is_the_earliest_commitment_not_yet_delivered():
 	from order_coordination.core.derive import next_promised_date
 

@@ -11,8 +11,9 @@ from .constants import (
 	HANDOFF_ACCEPTED,
 	HANDOFF_CANCELLED,
 	HANDOFF_REJECTED,
+	ORDER_RECEIVED,
 )
-from .derive import upcoming_holder
+from .derive import wanted_holder
 from .draft import Draft
 from .errors import CoordinationError
 from .model import Decision, Handoff, OpenException, OrderState
@@ -55,8 +56,9 @@ def accept_handoff(state: OrderState, handoff_name: str, policy: Policy, at: dat
 	handoff = _pending(state, handoff_name)
 	draft = Draft(state, at, user, policy=policy)
 	draft.answer(HANDOFF_ACCEPTED)
-	# The stage follows who took the order on: Production plans it, Logistics readies a stock order.
-	if handoff.to_department == upcoming_holder(state, policy):
+	# The stage follows who took the order on from Order Received, when it was the department wanted then
+	# (not while the order waits for its advance): Production plans it, Logistics readies a stock order.
+	if state.stage == ORDER_RECEIVED and handoff.to_department == wanted_holder(state, policy):
 		if state.needs_manufacturing:
 			draft.update(planning_accepted=True)
 		else:
