@@ -20,6 +20,7 @@ from order_coordination.core.sla import sla_state
 from order_coordination.departments import all_departments, check_acts_for, user_departments
 from order_coordination.facts import promised_date
 from order_coordination.policies import policy_snapshot
+from order_coordination.reporting import clean_date
 from order_coordination.storage import TIMELINE_FIELDS
 
 MAX_TEXT = 2000
@@ -66,16 +67,6 @@ def _record(doctype: str, name, label: str) -> frappe._dict:
 			_("{0} {1} not found or not yours to see").format(_(label), name), frappe.PermissionError
 		)
 	return row
-
-
-def _date(value, label: str) -> datetime.date:
-	if isinstance(value, datetime.date):
-		return value.date() if isinstance(value, datetime.datetime) else value
-	text = _text(value, label, required=True)
-	try:
-		return datetime.date.fromisoformat(text)
-	except ValueError:
-		frappe.throw(_("{0} must be a date, not {1}").format(_(label), text), frappe.ValidationError)
 
 
 def _department(name, label: str = "Department") -> str:
@@ -381,10 +372,15 @@ def propose_delivery_date(sales_order, new_date, reason, note=None, items=None):
 	the proposal's name. The other side (the promise's owner, or for its own proposal the department working
 	on the order) accepts or declines it."""
 	name = _order(sales_order)
-	new_date = _date(new_date, "New Delivery Date")
+	new_date = clean_date(new_date, "New Delivery Date")
 	reason = _text(reason, "Reason", required=True)
 	if reason not in constants.PROMISE_REASONS:
-		frappe.throw(_("{0} is not a reason to move a delivery date").format(reason), frappe.ValidationError)
+		frappe.throw(
+			_("{0} must be one of: {1}").format(
+				_("Reason"), ", ".join(_(r) for r in constants.PROMISE_REASONS)
+			),
+			frappe.ValidationError,
+		)
 	note = _text(note, "Note")
 	items, old_date = promises.check_lines(name, items)
 	order = coordination.load(name)

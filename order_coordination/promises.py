@@ -113,7 +113,10 @@ def check_lines(sales_order: str, items) -> tuple[tuple[str, ...], object]:
 	if not items:
 		return (), None
 	if isinstance(items, str):
-		items = frappe.parse_json(items)
+		try:
+			items = frappe.parse_json(items)
+		except ValueError:
+			items = None  # not JSON: said below, as any other wrong value
 	if not isinstance(items, list) or not all(isinstance(i, str) and i for i in items):
 		frappe.throw(_("Lines must be a list of Sales Order Item names"), frappe.ValidationError)
 	rows = {

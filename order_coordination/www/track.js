@@ -5,14 +5,24 @@ frappe.ready(() => {
 	if (!$body.length) return;
 	const query = $body.data("query");
 	const every = (parseInt($body.data("refresh"), 10) || 30) * 1000;
+	let timer = null;
+	const stop = () => {
+		// The link expired or was revoked while the page was open: what is shown stays, no error pops up.
+		clearInterval(timer);
+		document.removeEventListener("visibilitychange", refresh);
+	};
 	const refresh = () => {
 		if (document.hidden) return;
-		frappe
-			.call({ method: "order_coordination.portal.order_status", args: query, type: "GET" })
+		// Not frappe.call: the portal's version shows every server message in a dialog.
+		fetch(`/api/method/order_coordination.portal.order_status?${new URLSearchParams(query)}`, {
+			headers: { Accept: "application/json" },
+		})
+			.then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
 			.then((r) => {
 				if (r.message && r.message.html) $body.html(r.message.html);
-			});
+			})
+			.catch(stop);
 	};
-	setInterval(refresh, every);
+	timer = setInterval(refresh, every);
 	document.addEventListener("visibilitychange", refresh);
 });
