@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+from order_coordination.core.constants import CUSTOMER_STAGES
+
 APP = Path(__file__).resolve().parents[1] / "order_coordination"
 JINJA_CALL = re.compile(r"""\b_\(\s*(["'])((?:\\.|(?!\1).)*)\1""")
 JS_CALL = re.compile(r"""__\(\s*(["'`])((?:\\.|(?!\1).)*)\1""")
@@ -25,12 +27,8 @@ SHOWN_VALUES = {
 	"Held",
 	"On Time",
 	"Due Soon",
-	# The customer's page: stages in customer words (core.constants.CUSTOMER_STAGES).
-	"Received",
-	"In Production",
-	"Ready",
-	"Shipped",
-	"Delivered",
+	# The customer's page: stages in customer words.
+	*CUSTOMER_STAGES,
 }
 
 
