@@ -30,7 +30,13 @@ def execute(filters=None):
 def department_columns():
 	return [
 		{"fieldname": "month", "label": _("Month"), "fieldtype": "Data", "width": 90},
-		{"fieldname": "department", "label": _("Proposed By"), "fieldtype": "Data", "width": 130},
+		{
+			"fieldname": "department",
+			"label": _("Proposed By"),
+			"fieldtype": "Link",  # shown as the other reports show departments
+			"options": constants.DT_DEPARTMENT,
+			"width": 130,
+		},
 		{"fieldname": "proposals", "label": _("Proposals"), "fieldtype": "Int", "width": 95},
 		{"fieldname": "accepted", "label": _("Accepted"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "declined", "label": _("Declined"), "fieldtype": "Int", "width": 90},
