@@ -43,13 +43,7 @@ from order_coordination.core.policy import Policy
 from order_coordination.core.serialize import facts_of, fields_of, state_from
 from order_coordination.errors import OrderBusyError, translated_errors
 from order_coordination.outbox import queue_notifications
-from order_coordination.policies import (
-	policy_from,
-	policy_of_order,
-	policy_snapshot,
-	snapshot_name,
-	with_history,
-)
+from order_coordination.policies import built, policy_of_order, policy_snapshot, snapshot_name
 from order_coordination.promises import answer_proposal, insert_proposal
 from order_coordination.storage import Writer
 
@@ -133,8 +127,10 @@ def load(sales_order: str, lock: bool = True) -> Order | None:
 
 def start(sales_order_doc, event: Event, writer=None) -> Order:
 	"""Create the coordination record of a submitted Sales Order."""
-	snapshot = policy_snapshot(sales_order_doc.company)
-	policy = with_history(policy_from(snapshot), sales_order_doc.company)
+	company = sales_order_doc.company
+	snapshot = policy_snapshot(company)
+	version = snapshot_name(snapshot, company)
+	policy = built(version, snapshot, company)
 	with translated_errors():
 		decision = lifecycle.start_order(event, policy)
 	doc = frappe._dict(  # the new record's row: what `save` inserts
@@ -145,7 +141,7 @@ def start(sales_order_doc, event: Event, writer=None) -> Order:
 			"customer": sales_order_doc.customer,
 			"ownership_model": snapshot["model"],
 			"policy": snapshot["name"],
-			"policy_snapshot": snapshot_name(snapshot, sales_order_doc.company),
+			"policy_snapshot": version,
 			"held_since": event.at,
 		}
 	)

@@ -60,16 +60,23 @@ def snapshot_name(snapshot: dict, company: str | None) -> str:
 		frappe.local.oc_known_snapshots = set()
 	known = frappe.local.oc_known_snapshots  # this transaction wrote or saw it: no need to look again
 	if name not in known and frappe.cache.hget(SNAPSHOT_CACHE, name) is None:
-		if not frappe.db.exists(DT_POLICY_SNAPSHOT, name):
+		if frappe.db.exists(DT_POLICY_SNAPSHOT, name):
+			frappe.cache.hset(SNAPSHOT_CACHE, name, snapshot)  # stored by a committed transaction
+		else:
+			# Cached only once a later request finds it stored: this transaction, or only the savepoint
+			# around it, may still be rolled back, and a cache that says "stored" is never checked again.
 			row = frappe.new_doc(DT_POLICY_SNAPSHOT)
 			row.update({"name": name, "company": company, "policy": snapshot.get("name"), "snapshot": text})
 			row.set_user_and_timestamp()
 			row.db_insert(ignore_if_duplicate=True)
-			frappe.db.after_rollback.add(lambda: frappe.cache.hdel(SNAPSHOT_CACHE, name))
-		frappe.db.after_commit.add(lambda: frappe.cache.hset(SNAPSHOT_CACHE, name, snapshot))
-		frappe.db.after_rollback.add(lambda: known.discard(name))
+			frappe.db.after_rollback.add(lambda: known.discard(name))
 	known.add(name)
 	return name
+
+
+def forget_known_versions() -> None:
+	"""A savepoint was rolled back: a version this request stored may be gone with it."""
+	frappe.local.oc_known_snapshots = set()
 
 
 # Policies built from frozen versions, kept by this process: a version's text never changes (its name is
@@ -87,6 +94,11 @@ def policy_of_order(row) -> Policy:
 	snapshot = frozen_snapshot(name) if name else None
 	if snapshot is None:
 		return with_history(policy_from(policy_snapshot(company)), company)
+	return built(name, snapshot, company)
+
+
+def built(name: str, snapshot: dict, company: str | None) -> Policy:
+	"""The policy of the frozen version `name` (its values `snapshot`) for the company, built once."""
 	key = (name, calendar_of(snapshot), tuple(sorted(learned_for(company).items())))
 	policy = BUILT.get(key)
 	if policy is None:

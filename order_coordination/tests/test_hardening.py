@@ -9,7 +9,7 @@ from frappe.utils import add_days, now_datetime, nowdate
 from order_coordination import api, dispatch, outbox, repair, sweep
 from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants, lifecycle
-from order_coordination.policies import policy_snapshot, snapshot_name
+from order_coordination.policies import forget_known_versions, policy_snapshot, snapshot_name
 from order_coordination.setup.backfill import backfill_batch
 from order_coordination.tests.utils import (
 	STOCKED,
@@ -269,6 +269,16 @@ class TestHardening(TestCase):
 		self.assertEqual((doc.stage, doc.per_delivered), (constants.READY_TO_SHIP, 0))
 
 	# --- 11. races -------------------------------------------------------------------------------------
+
+	def test_a_version_undone_with_a_contained_failure_is_stored_by_the_next_order(self):
+		snapshot = {**policy_snapshot("_Test Company"), "work_start": "08:00:02"}  # a version nobody has
+		frappe.db.savepoint("oc_test_version")
+		name = snapshot_name(snapshot, "_Test Company")
+		frappe.db.rollback(save_point="oc_test_version")  # as dispatch.contained does
+		forget_known_versions()
+		self.assertFalse(frappe.db.exists(constants.DT_POLICY_SNAPSHOT, name))
+		self.assertEqual(snapshot_name(snapshot, "_Test Company"), name)
+		self.assertTrue(frappe.db.exists(constants.DT_POLICY_SNAPSHOT, name))
 
 	def test_two_first_submits_after_a_policy_edit_store_its_version_once(self):
 		snapshot = {**policy_snapshot("_Test Company"), "work_start": "08:00:01"}  # a version nobody has
