@@ -203,12 +203,16 @@ def apply_to_shipment(shipment: str, events: list) -> int:
 	for sales_order in orders:
 		if reports:
 			apply_or_backfill(sales_order, reports)  # uncontained: a failure undoes the whole shipment
+	# The events carry their orders' company and customer, so that User Permissions apply to them.
+	company, customer = (
+		frappe.db.get_value("Sales Order", orders[0], ["company", "customer"]) if orders else (None, None)
+	)
 	for state, names in marks.items():
 		if names:
 			frappe.db.sql(
-				f"""update `tab{DT_CARRIER_EVENT}` set state = %s, sales_orders = %s, applied_on = %s,
-				modified = %s where name in %s""",
-				(state, ", ".join(orders), now, now, tuple(names)),
+				f"""update `tab{DT_CARRIER_EVENT}` set state = %s, sales_orders = %s, company = %s,
+				customer = %s, applied_on = %s, modified = %s where name in %s""",
+				(state, ", ".join(orders), company, customer, now, now, tuple(names)),
 			)
 	if shown:
 		show_carrier_status(shipment, shown.status, info_of(_as_event(shown)))

@@ -283,6 +283,7 @@ def make_tracking_link(sales_order):
 		{
 			"sales_order": so.name,
 			"customer": so.customer,
+			"company": so.company,  # User Permissions on Company apply to the link as to its order
 			"token_hash": hash_token(token),
 			"expires_on": add_to_date(now_datetime(), days=link_days(so.company)),
 		}

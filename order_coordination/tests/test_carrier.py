@@ -282,6 +282,14 @@ class TestCarrierEvents(CarrierCase):
 		)
 		self.assertEqual((row.state, row.shipment), (constants.CARRIER_EVENT_APPLIED, shipment))
 		self.assertEqual(len(self.carrier_updates(so_name)), 1)
+		# Applied, it carries its order's company and customer: User Permissions apply to it as to the order.
+		owners = frappe.db.get_value(
+			constants.DT_CARRIER_EVENT, {"tracking_number": awb}, ["company", "customer"], as_dict=True
+		)
+		self.assertEqual(
+			(owners.company, owners.customer),
+			frappe.db.get_value("Sales Order", so_name, ["company", "customer"]),
+		)
 
 	def test_a_bad_event_is_named_and_the_good_ones_are_kept(self):
 		so_name, _shipment, awb = self.shipped()

@@ -156,6 +156,23 @@ class TestPortalAccess(PortalCase):
 			frappe.db.commit()
 		self.assertIn(so_name, segment(self.get("/track", SALES)))
 
+	def test_a_tracking_link_carries_its_orders_company_for_user_permissions(self):
+		so_name = self.order()
+		name, _token = self.link(so_name)
+		company = frappe.db.get_value("Sales Order", so_name, "company")
+		self.assertEqual(frappe.db.get_value(constants.DT_TRACKING_LINK, name, "company"), company)
+		with self.set_user(SALES):
+			self.assertIn(name, frappe.get_list(constants.DT_TRACKING_LINK, pluck="name"))
+		frappe.get_doc(
+			{"doctype": "User Permission", "user": SALES, "allow": "Company", "for_value": "_Test Company 1"}
+		).insert(ignore_permissions=True)
+		try:
+			with self.set_user(SALES):
+				self.assertNotIn(name, frappe.get_list(constants.DT_TRACKING_LINK, pluck="name"))
+		finally:
+			for permission in frappe.get_all("User Permission", {"user": SALES}, pluck="name"):
+				frappe.delete_doc("User Permission", permission, ignore_permissions=True)
+
 	def test_tracking_links_valid_expired_revoked_forged(self):
 		so_name = self.order()
 		name, token = self.link(so_name)
