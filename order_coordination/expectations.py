@@ -17,7 +17,7 @@ from order_coordination.core import constants
 from order_coordination.core.expectations import learned_hours, stage_durations, tuning
 from order_coordination.core.sla import working_hours_between
 from order_coordination.departments import is_coordination_admin
-from order_coordination.learned import remember
+from order_coordination.learned import differs, remember, use_now
 from order_coordination.policies import calendar_of, policy_snapshot, read_policy
 from order_coordination.sweep import recheck_statuses
 
@@ -44,8 +44,15 @@ def learn(company: str, commit: bool = False) -> dict[str, float]:
 	"""Learn the company's typical durations afresh; when they changed, the status and next check of every
 	open order of the company are worked out again with them (the stored ones used the old durations)."""
 	learned = learned_hours(durations(company))
-	if remember(company, learned):
+	if differs(company, learned):
+		# Kept only once every open order was worked out with them: a recheck that fails or is rolled back
+		# leaves them new, and the next run does it again.
+		use_now(company, learned)
 		recheck_statuses(company, commit=commit)
+		if commit:
+			remember(company, learned)
+		else:
+			frappe.db.after_commit.add(lambda: remember(company, learned))
 	return learned
 
 
@@ -113,5 +120,13 @@ def apply_tuning(company):
 				changed += 1
 	if changed:
 		doc.save()
-	learn(company)
+	# Learning reads half a year of the company's timeline and works out every open order again: not in
+	# this request, but in a job once the new version is committed.
+	frappe.enqueue(
+		"order_coordination.expectations.learn",
+		queue="long",
+		enqueue_after_commit=True,
+		company=company,
+		commit=True,
+	)
 	return changed

@@ -19,12 +19,22 @@ def learned_for(company: str | None) -> dict[str, float]:
 	return frappe.local.oc_learned[company]
 
 
-def remember(company: str, learned: dict[str, float]) -> bool:
-	"""Keep what was learned for the company; whether it differs from what was kept before."""
-	before = frappe.cache.hget(CACHE, company) or {}
+def differs(company: str, learned: dict[str, float]) -> bool:
+	"""Whether durations just learned differ from those kept for the company."""
+	return learned != (frappe.cache.hget(CACHE, company) or {})
+
+
+def use_now(company: str, learned: dict[str, float]) -> None:
+	"""Have this request use durations just learned, before they are kept for everyone."""
+	if not hasattr(frappe.local, "oc_learned"):
+		frappe.local.oc_learned = {}
+	frappe.local.oc_learned[company] = learned
+
+
+def remember(company: str, learned: dict[str, float]) -> None:
+	"""Keep what was learned for the company, for every request from now on."""
 	frappe.cache.hset(CACHE, company, learned)
 	forget_read()
-	return learned != before
 
 
 def forget_read() -> None:
