@@ -222,6 +222,8 @@ def promise_actions(order: coordination.Order, mine: set) -> list[dict]:
 				"action": "propose_date",
 				"lines": [line for line in lines if flt(line.delivered_qty) < flt(line.qty)],
 				"customer_request": policy.promise_owner in mine,
+				# The reason the dialog starts with: the promise's owner usually asks for the customer.
+				"reason": constants.CUSTOMER_REQUEST if policy.promise_owner in mine else constants.CAPACITY,
 			}
 		)
 	return offered

@@ -379,7 +379,7 @@ order_coordination.Panel = class Panel {
 				fieldtype: "Select",
 				label: __("Reason"),
 				options: lists().promise_reasons,
-				default: action.customer_request ? "Customer Request" : "Capacity",
+				default: action.reason,
 				reqd: 1,
 			},
 			{ fieldname: "note", fieldtype: "Small Text", label: __("Note") },
