@@ -32,7 +32,7 @@ from .constants import (
 	STATUS_OVERDUE,
 	WO_COMPLETED,
 )
-from .jeopardy import expected_finish, jeopardy
+from .jeopardy import expected_finish, jeopardy, production_ahead, stages_ahead
 from .model import OrderState
 from .policy import Policy
 from .responsibility import responsible_for
@@ -141,8 +141,8 @@ def status_reason(state: OrderState, now: datetime, policy: Policy) -> tuple[str
 		return REASON_OVERDUE, (promised,)
 	if status != STATUS_AT_RISK:
 		return None
-	production_ahead = STAGES.index(state.stage) < STAGES.index(READY_TO_SHIP)
-	planned_end = max(open_planned_ends(state), default=None) if production_ahead else None
+	ahead = stages_ahead(state.stage, state.needs_manufacturing)
+	planned_end = max(open_planned_ends(state), default=None) if production_ahead(ahead) else None
 	if planned_end and planned_end.date() > promised:
 		return REASON_WORK_ORDER, (planned_end.date(), promised)
 	finish = evidence_finish(state, now, policy)

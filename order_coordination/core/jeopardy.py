@@ -40,6 +40,11 @@ def stages_ahead(stage: str, needs_manufacturing: bool) -> list[str]:
 	return ahead
 
 
+def production_ahead(ahead) -> bool:
+	"""Whether production is among the stages still ahead: then Work Orders' plans tell when it ends."""
+	return any(s in PRODUCTION_STAGES for s in ahead)
+
+
 def expected_finish(
 	stage: str,
 	stage_since: datetime,
@@ -57,7 +62,7 @@ def expected_finish(
 		return now
 	start = now
 	planned = [end for end in planned_ends if end]
-	if planned and any(s in PRODUCTION_STAGES for s in ahead):
+	if planned and production_ahead(ahead):
 		# The Work Orders' own plan replaces the typical production durations.
 		start = max(now, max(planned))
 		ahead = [s for s in ahead if s not in PRODUCTION_STAGES]
