@@ -54,18 +54,23 @@ def handoff_row(order, effect: SendHandoff) -> dict:
 
 def answer_values(order, effect: AnswerHandoff) -> dict:
 	h = effect.handoff
+	values = answered(effect, h.sent_on, h.due_by, order.policy.calendar, effect.status == HANDOFF_CANCELLED)
+	if effect.reason:
+		values["reason"] = effect.reason
+	return values
+
+
+def answered(effect, sent_on, due_by, calendar, withdrawn: bool) -> dict:
+	"""What an answer writes on the row it answers (a handoff's or a proposed date's): who answered and
+	when, and unless the sender withdrew it, whether in time and after how many working hours."""
 	values = {
 		"status": effect.status,
 		"responded_on": effect.at,
 		"responded_by": effect.user or frappe.session.user,
 	}
-	if effect.reason:
-		values["reason"] = effect.reason
-	if effect.status != HANDOFF_CANCELLED:
-		values["on_time"] = int(effect.at <= h.due_by)
-		values["response_hours"] = round(
-			working_hours_between(h.sent_on, effect.at, order.policy.calendar), 3
-		)
+	if not withdrawn:
+		values["on_time"] = int(effect.at <= due_by)
+		values["response_hours"] = round(working_hours_between(sent_on, effect.at, calendar), 3)
 	return values
 
 

@@ -21,7 +21,7 @@ from order_coordination.core.constants import (
 	PROMISE_PENDING,
 )
 from order_coordination.core.model import AnswerPromise, SendPromise
-from order_coordination.core.sla import working_hours_between
+from order_coordination.order_rows import answered
 from order_coordination.storage import insert_row, new_name, update_row
 
 OPEN_WORK_ORDER = ("not in", ("Completed", "Closed", "Cancelled"))
@@ -79,16 +79,8 @@ def insert_proposal(owner_columns: dict, stage: str, effect: SendPromise) -> str
 
 def answer_proposal(effect: AnswerPromise, calendar) -> None:
 	p = effect.proposal
-	values = {
-		"status": effect.status,
-		"responded_on": effect.at,
-		"responded_by": effect.user or frappe.session.user,
-		"response_reason": effect.reason,
-	}
-	if effect.status != PROMISE_CANCELLED:
-		values["on_time"] = int(effect.at <= p.due_by)
-		values["response_hours"] = round(working_hours_between(p.sent_on, effect.at, calendar), 3)
-	update_row(DT_PROMISE_CHANGE, p.name, values)
+	values = answered(effect, p.sent_on, p.due_by, calendar, effect.status == PROMISE_CANCELLED)
+	update_row(DT_PROMISE_CHANGE, p.name, {**values, "response_reason": effect.reason})
 
 
 def lines_of(sales_order: str, items) -> list[dict]:
