@@ -187,3 +187,83 @@ def test_only_plain_web_links_are_offered():
 	assert safe_url(" https://track.example/1Z?x=1 ") == "https://track.example/1Z?x=1"
 	for bad in ("javascript:alert(1)", 'https://a.example/"onmouseover=x', "ftp://x", None, ""):
 		assert safe_url(bad) is None
+
+
+# --- trust: plain text, time, signatures -------------------------------------------------------------------
+
+
+def test_an_events_text_is_kept_as_plain_text_whatever_its_shape():
+	event = check_event(
+		{
+			**GOOD,
+			"event_id": '"<img src=x onerror=alert(1)>"E2',
+			"tracking_number": "<b>1Z999</b>",
+			"location": '"<script>alert(1)</script>"',
+			"description": '{"a": "<svg onload=alert(1)>"}',
+		}
+	)
+	assert event.event_id == '""E2'
+	assert event.tracking_number == "1Z999"
+	assert event.location == '"alert(1)"'
+	assert event.description == '{"a": ""}'
+	with pytest.raises(BadEvent):
+		check_event({**GOOD, "tracking_number": "<img src=x>"})  # nothing left of it
+
+
+def test_a_status_word_is_kept_as_plain_text():
+	from order_coordination.core.carrier import status_word
+
+	assert status_word({"status": '"<img src=x onerror=alert(1)>"DLV'}) == '""DLV'
+
+
+def test_an_event_stamped_in_the_future_is_refused():
+	now = datetime(2026, 11, 20, 10, 0)
+	assert check_event({**GOOD, "occurred_at": "2026-11-20T10:04:59Z"}, now=now)
+	with pytest.raises(BadEvent, match="in the future"):
+		check_event({**GOOD, "occurred_at": "2026-11-23T10:00:00Z"}, now=now)
+	with pytest.raises(BadEvent, match="in the future"):
+		check_event({**GOOD, "occurred_at": "2026-11-20T10:06:00Z"}, now=now)
+
+
+def test_a_stamp_without_an_offset_is_read_in_the_accounts_time_zone():
+	from zoneinfo import ZoneInfo
+
+	shanghai = ZoneInfo("Asia/Shanghai")
+	assert parse_time("2026-11-20T18:00:00", shanghai) == datetime(2026, 11, 20, 10, 0)
+	assert parse_time("2026-11-20T18:00:00+00:00", shanghai) == datetime(2026, 11, 20, 18, 0)
+	# A local time sent without its offset is not in the future once read in the carrier's zone.
+	now = datetime(2026, 11, 20, 10, 1)
+	assert check_event({**GOOD, "occurred_at": "2026-11-20T18:00:00"}, now=now, zone=shanghai)
+
+
+def test_a_signature_covers_the_time_and_the_body():
+	from order_coordination.core.carrier import BadSignature, check_signature, sign
+
+	body, secret, t = b'{"events": []}', "s3cret", 1_790_000_000
+	check_signature(sign(secret, body, t), secret, body, t + 10)
+	bad = [
+		(sign(secret, body + b" ", t), body),  # another body
+		(sign("other", body, t), body),  # another secret
+		(sign(secret, body, t).replace("t=", "t=1"), body),  # another time
+		(sign(secret, body, t - 301), body),  # too old: a replay
+		(sign(secret, body, t + 301), body),  # too far ahead
+		("sha256=" + "0" * 64, body),  # the old form, replayable
+		("t=é,v1=ü", body),  # not ASCII
+		("", body),
+		(None, body),
+	]
+	for header, sent in bad:
+		with pytest.raises(BadSignature):
+			check_signature(header, secret, sent, t)
+	with pytest.raises(BadSignature):
+		check_signature(sign(secret, body, t), "", body, t)  # no secret: nothing can be signed
+
+
+@given(st.text(max_size=120))
+def test_any_signature_header_is_a_bad_signature_or_good(header):
+	from order_coordination.core.carrier import BadSignature, check_signature
+
+	try:
+		check_signature(header, "s3cret", b"{}", 1_790_000_000)
+	except BadSignature:
+		pass

@@ -55,8 +55,8 @@ def _python_strings(path: Path) -> set[str]:
 			found |= {
 				a.value for a in node.args[1:] if isinstance(a, ast.Constant) and isinstance(a.value, str)
 			}
-		if core and name in ("CoordinationError", "BadEvent", "Notify", "notify"):
-			args = node.args if name in ("CoordinationError", "BadEvent") else node.args[1:2]
+		if core and name in ("CoordinationError", "BadEvent", "BadSignature", "Notify", "notify"):
+			args = node.args if name in ("CoordinationError", "BadEvent", "BadSignature") else node.args[1:2]
 			for arg in args[:1]:
 				if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
 					found.add(arg.value)

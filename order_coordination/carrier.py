@@ -1,5 +1,12 @@
 """The carriers' door: `receive_events`, called by a carrier or 3PL with the API key and secret of an
-integration user (role Coordination Integration), optionally signed with its Carrier Account's secret.
+integration user (role Coordination Integration) that has an enabled Carrier Account.
+
+What stops the rest, in order: a user without the role or without an enabled account is refused (403);
+an account with a shared secret must sign each request over a timestamp and the raw body, and its events
+are read from that body alone (401 for a missing, malformed, stale or wrong signature, 400 for events
+sent anywhere else); only then is the request counted against the account's rate limit and the events
+read. An event can change only Shipments of the account's carrier (and companies): any other is kept
+as Unmatched, for that account alone.
 
 A batch is checked event by event. The good events are kept and the bad ones named, in one answer:
 `{accepted, duplicates, unmatched, rejected: [{index, error}]}`, with status 422 when any was rejected.
@@ -10,28 +17,20 @@ while refusing the whole batch would hold back good news (a delivery) for one ba
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
+from datetime import datetime, timezone
 
 import frappe
 from frappe import _
 from frappe.utils import cint
-from frappe.utils.password import get_decrypted_password
 
 from order_coordination import carrier_feed
-from order_coordination.cache import forget
-from order_coordination.core.carrier import BadEvent, check_event
-from order_coordination.core.constants import (
-	DT_CARRIER_ACCOUNT,
-	DT_CARRIER_STATUS_MAP,
-	INTEGRATION_ROLE,
-	MAX_CARRIER_BATCH,
-	SIGNATURE_HEADER,
-)
+from order_coordination.carrier_accounts import account_of, secret_of, zone_of
+from order_coordination.core import carrier as rules
+from order_coordination.core.carrier import BadEvent, check_event, status_word
+from order_coordination.core.constants import INTEGRATION_ROLE, MAX_CARRIER_BATCH, SIGNATURE_HEADER
 
-ACCOUNT_CACHE = "order_coordination:carrier_account"
 DEFAULT_REQUESTS_PER_MINUTE = 600
 HTTP_REJECTED = 422
 
@@ -51,23 +50,56 @@ def receive_events(events=None):
 	user = frappe.session.user
 	if INTEGRATION_ROLE not in frappe.get_roles(user):
 		frappe.throw(_("Only a carrier integration may report carrier events"), frappe.PermissionError)
-	check_rate(user)
 	account = account_of(user)
-	if account["has_secret"]:
-		check_signature(account["name"])
+	if not (account and account.enabled):
+		frappe.throw(
+			_("This integration user has no enabled Carrier Account: ask the administrator to set one up"),
+			frappe.PermissionError,
+		)
+	secret = secret_of(account.name)
+	if secret:
+		events = signed_events(secret)
+	elif not account.allow_unsigned:
+		frappe.throw(
+			_("Carrier Account {0} must sign its requests but has no shared secret").format(account.name),
+			BadSignature,
+		)
+	check_rate(user)
+	now, zone = datetime.now(timezone.utc).replace(tzinfo=None), zone_of(account)
 	good, rejected = [], []
 	for index, raw in enumerate(batch_of(events)):
 		try:
-			word = raw.get("status") if isinstance(raw, dict) else None
-			good.append((check_event(raw, account["mapping"]), str(word).strip()[:140]))
+			good.append((check_event(raw, account.mapping, now, zone), status_word(raw)))
 		except BadEvent as error:
-			message = _(error.template).format(*[_(str(a)) for a in error.args_])
-			rejected.append({"index": index, "error": message})
-	result = carrier_feed.store(good, account["name"], user)
+			rejected.append(
+				{"index": index, "error": _(error.template).format(*[_(str(a)) for a in error.args_])}
+			)
+	result = carrier_feed.store(good, account, user)
 	result["rejected"] = rejected
 	if rejected:
 		frappe.local.response["http_status_code"] = HTTP_REJECTED
 	return result
+
+
+def signed_events(secret: str):
+	"""The events of a signed request: the signature checked over its timestamp and raw body first, the
+	events then read from that body only (what the query string or a form says is not signed)."""
+	request = frappe.request
+	body = request.get_data(cache=True) if request else b""
+	header = frappe.get_request_header(SIGNATURE_HEADER) or ""
+	try:
+		rules.check_signature(header, secret, body, time.time())
+	except rules.BadSignature as error:
+		frappe.throw(_(str(error)), BadSignature)
+	if request and ("events" in request.args or "events" in request.form):
+		frappe.throw(_("A signed request sends its events in its JSON body only"), BadBatch)
+	try:
+		payload = json.loads(body)
+	except ValueError:
+		payload = None
+	if not isinstance(payload, dict) or "events" not in payload:
+		frappe.throw(_("A signed request sends its events in its JSON body only"), BadBatch)
+	return payload["events"]
 
 
 def batch_of(events) -> list:
@@ -90,7 +122,8 @@ def batch_of(events) -> list:
 
 def check_rate(user: str) -> None:
 	"""At most `order_coordination_carrier_requests_per_minute` requests (site config; 600) per
-	integration user and minute, counted in Redis across all web workers."""
+	integration user and minute, counted in Redis across all web workers. Counted only once the request
+	is known to come from the account (signed, where it signs): a key alone cannot use up its quota."""
 	limit = requests_per_minute()
 	key = frappe.cache.make_key(f"order_coordination:carrier_rate:{user}:{int(time.time() // 60)}")
 	count = frappe.cache.incr(key)
@@ -107,46 +140,3 @@ def requests_per_minute() -> int:
 	return (
 		cint(frappe.conf.get("order_coordination_carrier_requests_per_minute")) or DEFAULT_REQUESTS_PER_MINUTE
 	)
-
-
-def account_of(user: str) -> dict:
-	"""The Carrier Account of an integration user (cached): its name, whether it signs, its status words."""
-	account = frappe.cache.hget(ACCOUNT_CACHE, user)
-	if account is None:
-		name = frappe.db.get_value(DT_CARRIER_ACCOUNT, {"integration_user": user}, "name")
-		rows = frappe.get_all(
-			DT_CARRIER_STATUS_MAP,
-			filters={"parent": name or "", "parenttype": DT_CARRIER_ACCOUNT},
-			fields=["carrier_status", "status"],
-			order_by="idx asc",
-		)
-		has_secret = bool(
-			name
-			and frappe.db.exists(
-				"__Auth", {"doctype": DT_CARRIER_ACCOUNT, "name": name, "fieldname": "shared_secret"}
-			)
-		)
-		account = {
-			"name": name,
-			"has_secret": has_secret,
-			"mapping": {r.carrier_status: r.status for r in rows},
-		}
-		frappe.cache.hset(ACCOUNT_CACHE, user, account)
-	return account
-
-
-def forget_accounts() -> None:
-	"""Forget cached Carrier Accounts (one was saved or deleted)."""
-	forget(ACCOUNT_CACHE)
-
-
-def signature_of(secret: str, body: bytes) -> str:
-	return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def check_signature(account: str) -> None:
-	secret = get_decrypted_password(DT_CARRIER_ACCOUNT, account, "shared_secret", raise_exception=False)
-	sent = frappe.get_request_header(SIGNATURE_HEADER) or ""
-	body = frappe.request.get_data(cache=True) if frappe.request else b""
-	if not (secret and hmac.compare_digest(sent.strip(), signature_of(secret, body))):
-		frappe.throw(_("The request's signature does not match"), BadSignature)

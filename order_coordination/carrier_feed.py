@@ -18,6 +18,7 @@ from frappe.utils import convert_utc_to_system_timezone, now_datetime
 from frappe.utils.background_jobs import get_job_status
 from rq.job import JobStatus
 
+from order_coordination.carrier_accounts import only_company, scope_of, serves_shipment
 from order_coordination.core import events as ev
 from order_coordination.core.carrier import SHIPMENT_STATUS, CarrierEvent, info_of, is_current
 from order_coordination.core.constants import (
@@ -31,7 +32,7 @@ from order_coordination.core.draft import join_notes
 from order_coordination.dispatch import apply_or_backfill
 from order_coordination.errors import left_to_the_sweep
 from order_coordination.facts import latest_carrier_events, orders_of_delivery_notes, submitted_shipments
-from order_coordination.storage import bulk_insert, clean_text
+from order_coordination.storage import bulk_insert
 
 APPLY_JOB = "order_coordination_carrier_events"
 FIELDS = (
@@ -45,6 +46,7 @@ FIELDS = (
 	"description",
 	"state",
 	"shipment",
+	"company",
 	"carrier_account",
 	"received_by",
 	"owner",
@@ -59,10 +61,12 @@ def key_of(source: str, event_id: str) -> str:
 	return hashlib.sha256(f"{source}\x00{event_id}".encode()).hexdigest()[:32]
 
 
-def store(events: list[tuple[CarrierEvent, str]], account: str | None, user: str) -> dict:
-	"""Keep the events not seen before; `events`: (event, the carrier's own status word). Returns the
-	counts of the carrier's answer."""
-	source = account or user
+def store(events: list[tuple[CarrierEvent, str]], account, user: str) -> dict:
+	"""Keep the events not seen before; `events`: (event, the carrier's own status word); `account`: the
+	Carrier Account they came through (carrier_accounts.account_of). An event is matched only to a
+	Shipment the account serves; any other stays Unmatched, for that account alone. Returns the counts of
+	the carrier's answer."""
+	source = account.name
 	batch: dict[str, tuple[CarrierEvent, str]] = {}
 	for event, word in events:
 		batch.setdefault(key_of(source, event.event_id), (event, word))
@@ -72,8 +76,12 @@ def store(events: list[tuple[CarrierEvent, str]], account: str | None, user: str
 			frappe.db.sql_list(f"select name from `tab{DT_CARRIER_EVENT}` where name in %s", (tuple(batch),))
 		)
 	new = {key: value for key, value in batch.items() if key not in known}
-	shipments = submitted_shipments({event.tracking_number for event, _ in new.values()})
-	now, rows, unmatched = now_datetime(), [], 0
+	shipments = {
+		number: served[-1]
+		for number, rows in submitted_shipments({event.tracking_number for event, _ in new.values()}).items()
+		if (served := [row for row in rows if serves_shipment(account, row)])
+	}
+	now, rows, unmatched, alone = now_datetime(), [], 0, only_company(account)
 	for key, (event, word) in new.items():
 		shipment = shipments.get(event.tracking_number)
 		unmatched += not shipment
@@ -85,11 +93,13 @@ def store(events: list[tuple[CarrierEvent, str]], account: str | None, user: str
 				event.status,
 				word,
 				convert_utc_to_system_timezone(event.occurred_at).replace(tzinfo=None),
-				clean_text(event.location),
-				clean_text(event.description),
+				event.location,
+				event.description,
 				CARRIER_EVENT_QUEUED if shipment else CARRIER_EVENT_UNMATCHED,
-				shipment,
-				account,
+				shipment.name if shipment else None,
+				# User Permissions on Company apply to an event as to its Shipment's orders.
+				shipment.company if shipment else alone,
+				account.name,
 				user,
 				user,
 				user,
@@ -129,11 +139,23 @@ def enqueue_apply() -> None:
 
 
 def requeue_unmatched(tracking_number: str, shipment: str) -> int:
-	"""A Shipment now has a tracking number that events were kept for: queue them for it."""
+	"""A Shipment now has a tracking number that events were kept for: queue those whose account serves
+	it (another carrier's events for the same number stay Unmatched)."""
+	row = next(
+		(r for r in submitted_shipments([tracking_number])[tracking_number] if r.name == shipment), None
+	)
+	accounts = frappe.db.sql_list(
+		f"""select distinct carrier_account from `tab{DT_CARRIER_EVENT}`
+		where state = %s and tracking_number = %s and ifnull(carrier_account, '') != ''""",
+		(CARRIER_EVENT_UNMATCHED, tracking_number),
+	)
+	serving = tuple(a for a in accounts if row and (scope := scope_of(a)) and serves_shipment(scope, row))
+	if not serving:
+		return 0
 	frappe.db.sql(
-		f"""update `tab{DT_CARRIER_EVENT}` set state = %s, shipment = %s
-		where state = %s and tracking_number = %s""",
-		(CARRIER_EVENT_QUEUED, shipment, CARRIER_EVENT_UNMATCHED, tracking_number),
+		f"""update `tab{DT_CARRIER_EVENT}` set state = %s, shipment = %s, company = %s
+		where state = %s and tracking_number = %s and carrier_account in %s""",
+		(CARRIER_EVENT_QUEUED, shipment, row.company, CARRIER_EVENT_UNMATCHED, tracking_number, serving),
 	)
 	count = frappe.db.sql("select row_count()")[0][0]
 	if count:
@@ -210,8 +232,8 @@ def apply_to_shipment(shipment: str, events: list) -> int:
 	for state, names in marks.items():
 		if names:
 			frappe.db.sql(
-				f"""update `tab{DT_CARRIER_EVENT}` set state = %s, sales_orders = %s, company = %s,
-				customer = %s, applied_on = %s, modified = %s where name in %s""",
+				f"""update `tab{DT_CARRIER_EVENT}` set state = %s, sales_orders = %s,
+				company = coalesce(%s, company), customer = coalesce(%s, customer), applied_on = %s, modified = %s where name in %s""",
 				(state, ", ".join(orders), company, customer, now, now, tuple(names)),
 			)
 	if shown:
@@ -250,3 +272,24 @@ def resume_queued() -> None:
 	"""The sweep's step: events a queue outage or an error left are applied now."""
 	if has_queued():
 		apply_queued()
+
+
+# --- who reads the events -------------------------------------------------------------------------------
+
+MANAGERS = frozenset({"System Manager", "Coordination Manager"})
+
+
+def reads_every_event(user: str | None) -> bool:
+	return bool(MANAGERS & set(frappe.get_roles(user)))
+
+
+def event_conditions(user: str | None = None) -> str:
+	"""List and report views: an event with no company is shown to coordination managers only (User
+	Permissions on Company scope the rest)."""
+	if reads_every_event(user):
+		return ""
+	return f"ifnull(`tab{DT_CARRIER_EVENT}`.company, '') != ''"
+
+
+def may_read_event(doc, ptype=None, user=None) -> bool:
+	return bool(doc.get("company")) or reads_every_event(user)

@@ -70,9 +70,19 @@ def _check_admin():
 		frappe.throw(_("Only coordination managers tune policies"), frappe.PermissionError)
 
 
-def _company(company) -> str:
+def _company(company, ptype: str = "read") -> str:
+	"""A company whose policy the user may read (or write), User Permissions on Company included."""
 	if not isinstance(company, str) or not frappe.db.exists("Company", company):
 		frappe.throw(_("{0} is not a company").format(company), frappe.ValidationError)
+	if frappe.db.exists(constants.DT_POLICY, company):
+		policy = frappe.get_doc(constants.DT_POLICY, company)
+	else:
+		policy = frappe.new_doc(constants.DT_POLICY)
+		policy.company = company
+	if not policy.has_permission(ptype):
+		frappe.throw(
+			_("You may not see the Coordination Policy of {0}").format(company), frappe.PermissionError
+		)
 	return company
 
 
@@ -103,7 +113,7 @@ def apply_tuning(company):
 	"""Set the policy's hours to the suggestions: saved as a new version of the policy, so orders already
 	running keep the one they started under."""
 	_check_admin()
-	company = _company(company)
+	company = _company(company, "write")
 	if not frappe.db.exists(constants.DT_POLICY, company):
 		frappe.throw(_("Company {0} has no Coordination Policy yet").format(company), frappe.ValidationError)
 	suggestions = {row["stage"]: row for row in policy_tuning(company)}

@@ -67,17 +67,31 @@ def orders_of_delivery_notes(delivery_notes) -> list[str]:
 	)
 
 
-def submitted_shipments(tracking_numbers) -> dict[str, str]:
-	"""The submitted Shipment of each AWB (tracking) number that has one; the latest when several do."""
+def submitted_shipments(tracking_numbers) -> dict[str, list]:
+	"""The submitted Shipments of each AWB (tracking) number, oldest first: name, carrier, service
+	provider, and the company whose goods they carry (their Delivery Notes', else the company they are
+	picked up from or delivered to)."""
 	numbers = [n for n in tracking_numbers if n]
 	if not numbers:
 		return {}
 	rows = frappe.db.sql(
-		"""select awb_number, name from `tabShipment` where awb_number in %s and docstatus = 1
-		order by creation""",
+		"""select s.awb_number, s.name, s.carrier, s.service_provider,
+			coalesce(
+				(select dn.company from `tabShipment Delivery Note` sdn
+					join `tabDelivery Note` dn on dn.name = sdn.delivery_note
+					where sdn.parent = s.name limit 1),
+				if(s.pickup_from_type = 'Company', s.pickup_company, null),
+				if(s.delivery_to_type = 'Company', s.delivery_company, null)
+			) as company
+		from `tabShipment` s where s.awb_number in %s and s.docstatus = 1
+		order by s.creation""",
 		(tuple(numbers),),
+		as_dict=True,
 	)
-	return dict(rows)
+	found = defaultdict(list)
+	for row in rows:
+		found[row.awb_number].append(row)
+	return found
 
 
 def latest_carrier_events(shipments) -> dict[str, tuple]:

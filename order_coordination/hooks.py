@@ -74,3 +74,11 @@ scheduler_events = {
 	# Learn each company's typical stage durations from its history.
 	"daily": ["order_coordination.expectations.learn_all"],
 }
+
+# A carrier event that belongs to no one company (unmatched, of an account serving several) shows a
+# carrier's raw text that no User Permission could scope: only coordination managers read it.
+permission_query_conditions = {"Carrier Event": "order_coordination.carrier_feed.event_conditions"}
+has_permission = {"Carrier Event": "order_coordination.carrier_feed.may_read_event"}
+
+# The customer's page and its refresh send no Referrer (the address of a tracking link holds its token).
+after_request = ["order_coordination.portal.after_request"]

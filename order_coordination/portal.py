@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import frappe
 from frappe import _
+from frappe.rate_limiter import rate_limit
 from frappe.utils import (
 	add_to_date,
 	cint,
@@ -35,6 +36,13 @@ from order_coordination.policies import policy_snapshot
 
 TEMPLATE = "order_coordination/templates/includes/order_status.html"
 REFRESH_SECONDS = 30
+# Requests a visitor (one IP address) may make of the page, and of its refresh, in a minute (site config
+# `order_coordination_page_requests_per_minute`): a customer's open page refreshes twice a minute;
+# guessing links or order names needs thousands.
+REQUESTS_PER_MINUTE = 60
+# A link's use is counted at most once a minute: a page left open does not write on every refresh.
+USE_COUNTED_EVERY_SECONDS = 60
+PAGE_PATHS = ("/track", "/api/method/order_coordination.portal.order_status")
 # ERPNext's Shipment tracking status -> what the customer reads when no carrier event says more.
 SHIPMENT_WORDS = {"In Progress": constants.CARRIER_IN_TRANSIT, "": constants.CUSTOMER_SHIPPED}
 
@@ -51,14 +59,15 @@ def hash_token(token: str) -> str:
 
 
 def order_for_user(sales_order) -> str:
-	"""The submitted (or since cancelled) order the session's user may see on the portal."""
+	"""The submitted (or since cancelled) order the session's user may see on the portal. Every refusal
+	takes the same path: a missing order is checked as a blank one would be, and refused after."""
 	if not isinstance(sales_order, str) or not sales_order or len(sales_order) > 140:
 		raise NotValid
-	if frappe.session.user == "Guest" or not frappe.db.exists(
-		"Sales Order", {"name": sales_order, "docstatus": ["in", (1, 2)]}
-	):
+	if frappe.session.user == "Guest":
 		raise NotValid
-	if not may_see(frappe.get_doc("Sales Order", sales_order)):
+	exists = frappe.db.exists("Sales Order", {"name": sales_order, "docstatus": ["in", (1, 2)]})
+	doc = frappe.get_doc("Sales Order", sales_order) if exists else frappe.new_doc("Sales Order")
+	if not (may_see(doc) and exists):
 		raise NotValid
 	return sales_order
 
@@ -85,7 +94,7 @@ def order_for_token(token, log: bool = False) -> str:
 	link = frappe.db.get_value(
 		constants.DT_TRACKING_LINK,
 		{"token_hash": hash_token(token)},
-		["name", "sales_order", "expires_on", "revoked", "use_count", "first_used_on"],
+		["name", "sales_order", "expires_on", "revoked", "use_count", "first_used_on", "last_used_on"],
 		as_dict=True,
 	)
 	now = now_datetime()
@@ -93,7 +102,9 @@ def order_for_token(token, log: bool = False) -> str:
 		raise NotValid
 	if frappe.db.get_value("Sales Order", link.sales_order, "docstatus") not in (1, 2):
 		raise NotValid
-	if log:
+	if log and not (
+		link.last_used_on and (now - link.last_used_on).total_seconds() < USE_COUNTED_EVERY_SECONDS
+	):
 		frappe.db.set_value(
 			constants.DT_TRACKING_LINK,
 			link.name,
@@ -243,7 +254,25 @@ def link_order_page(context):
 	return {"body_include": (context.get("body_include") or "") + script}
 
 
+def requests_per_minute() -> int:
+	return cint(frappe.conf.get("order_coordination_page_requests_per_minute")) or REQUESTS_PER_MINUTE
+
+
+@rate_limit(limit=lambda: requests_per_minute(), seconds=60)
+def count_request() -> None:
+	"""Counts a request to the page against its visitor's (IP address's) limit, with Frappe's own rate
+	limiter; RateLimitExceededError past it."""
+
+
+def after_request(response, request) -> None:
+	"""The page and its refresh send no Referer: a tracking link's address holds its token, and the
+	page links to the carrier's site."""
+	if request.path.startswith(PAGE_PATHS):
+		response.headers["Referrer-Policy"] = "no-referrer"
+
+
 @frappe.whitelist(allow_guest=True, methods=["GET"])
+@rate_limit(limit=lambda: requests_per_minute(), seconds=60)
 def order_status(sales_order=None, token=None):
 	"""The page's content as HTML, for its periodic refresh. One answer for every refusal."""
 	try:
@@ -258,7 +287,8 @@ def order_status(sales_order=None, token=None):
 
 def link_days(company: str | None) -> int:
 	days = frappe.db.get_value(constants.DT_POLICY, company, "tracking_link_days") if company else None
-	return cint(days) or constants.DEFAULT_TRACKING_LINK_DAYS
+	# A policy saved before the bounds were checked may hold any number.
+	return min(cint(days) or constants.DEFAULT_TRACKING_LINK_DAYS, constants.MAX_TRACKING_LINK_DAYS)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -290,6 +320,25 @@ def make_tracking_link(sales_order):
 	)
 	link.insert(ignore_permissions=True)
 	return {"name": link.name, "url": get_url(f"/track?token={token}"), "expires_on": link.expires_on}
+
+
+@frappe.whitelist()
+def live_tracking_links(sales_order):
+	"""The order's links that still open its page, for whoever may read the order and its links."""
+	if not (
+		isinstance(sales_order, str)
+		and frappe.db.exists("Sales Order", sales_order)
+		and frappe.has_permission("Sales Order", "read", sales_order)
+	):
+		frappe.throw(
+			_("Sales Order {0} not found or not yours to see").format(sales_order), frappe.PermissionError
+		)
+	return frappe.get_list(
+		constants.DT_TRACKING_LINK,
+		filters={"sales_order": sales_order, "revoked": 0, "expires_on": [">", now_datetime()]},
+		fields=["name", "creation", "expires_on", "use_count", "last_used_on"],
+		order_by="creation desc",
+	)
 
 
 @frappe.whitelist(methods=["POST"])

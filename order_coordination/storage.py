@@ -2,8 +2,9 @@
 ours, and they are written on the path of every ERPNext submit), the timeline in one statement, and the
 batch writer of the backfill.
 
-Plain SQL skips what Frappe's save would do, so this module does it where it matters: user text is
-sanitised with the rules Frappe applies to the documents it saves, and every row carries the company and
+Plain SQL skips what Frappe's save would do, so this module does it where it matters: user text is kept
+as plain text (markup removed whatever its shape; Frappe's own sanitiser lets JSON-shaped text through
+untouched), and every row carries the company and
 customer of its order, so that User Permissions apply to it as they do to the order itself.
 """
 
@@ -12,10 +13,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 import frappe
+from frappe import _
 from frappe.utils import now_datetime
-from frappe.utils.html_utils import sanitize_html
 
 from order_coordination.core.constants import (
+	DT_CARRIER_EVENT,
 	DT_EXCEPTION,
 	DT_ORDER_COORDINATION,
 	DT_ORDER_HANDOFF,
@@ -23,16 +25,34 @@ from order_coordination.core.constants import (
 	DT_TIMELINE,
 	HANDOFF_ACCEPTED,
 )
+from order_coordination.core.text import has_markup, plain_text
 
 # Columns of our doctypes that hold what a person typed (or a carrier or driver sent).
 TEXT_COLUMNS = frozenset({"note", "reason", "description", "resolution", "response_reason"})
+# Every such column, by doctype: kept as plain text (carrier events are made plain as they are checked).
+PLAIN_TEXT_COLUMNS = {
+	DT_ORDER_HANDOFF: ("note", "reason"),
+	DT_EXCEPTION: ("description", "resolution"),
+	DT_TIMELINE: ("note",),
+	DT_PROMISE_CHANGE: ("note", "response_reason"),
+	DT_CARRIER_EVENT: ("event_id", "tracking_number", "carrier_status", "location", "description"),
+}
 
 
 def clean_text(value):
-	"""User text as Frappe would store it: markup that could run in a reader's browser removed."""
-	if isinstance(value, str) and "<" in value and ">" in value:  # Frappe's own test before sanitising
-		return sanitize_html(value)
-	return value
+	"""User text as the app keeps it: plain text, whatever its shape (core.text)."""
+	return plain_text(value)
+
+
+def refuse_markup(doc, *fields) -> None:
+	"""Names an administrator types (a carrier, a department, a status word) are refused with markup in
+	them rather than changed behind their back."""
+	for field in fields:
+		if has_markup(doc.get(field)):
+			frappe.throw(
+				_("{0} cannot hold markup such as {1}").format(_(doc.meta.get_label(field)), "<…>"),
+				frappe.ValidationError,
+			)
 
 
 def cleaned(row: dict) -> dict:

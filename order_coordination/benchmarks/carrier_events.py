@@ -1,10 +1,12 @@
 """Carrier events over HTTP, as a simulated carrier sends them: throughput in batches, and what the endpoint
 adds to one event's latency beyond Frappe's own request overhead (the same request to `frappe.ping`).
 
-1. Shipped orders with Shipments, and an integration user (prints its token; raises the rate limit):
+1. Shipped orders with Shipments, and an integration user with its Carrier Account (prints its token and
+   the account's shared secret; raises the rate limit):
 	bench --site test_site execute order_coordination.benchmarks.carrier_events.prepare --kwargs "{'shipments': 50}"
-2. The carrier, against a running site (gunicorn or bench serve):
-	env/bin/python -m order_coordination.benchmarks.carrier_events http://127.0.0.1:8002 "token KEY:SECRET" AWB-PREFIX
+2. The carrier, against a running site (gunicorn or bench serve), signing every request as carriers must:
+	OC_CARRIER_SECRET=SECRET env/bin/python -m order_coordination.benchmarks.carrier_events \
+		http://127.0.0.1:8002 "token KEY:SECRET" AWB-PREFIX
 3. How fast the background job applies what was stored (events per second to Shipments and orders):
 	bench --site test_site execute order_coordination.benchmarks.carrier_events.apply
 """
@@ -18,6 +20,7 @@ import uuid
 
 STATUSES = ("In Transit", "Out for Delivery", "In Transit", "Failed Attempt")
 USER = "oc-bench-carrier@example.com"
+CARRIER = "Bench Express"
 
 
 def prepare(shipments: int = 50) -> None:
@@ -25,7 +28,7 @@ def prepare(shipments: int = 50) -> None:
 	from erpnext.stock.doctype.shipment.test_shipment import create_test_shipment
 	from frappe.installer import update_site_config
 
-	from order_coordination.core.constants import INTEGRATION_ROLE
+	from order_coordination.core.constants import DT_CARRIER_ACCOUNT, INTEGRATION_ROLE
 	from order_coordination.tests.utils import STOCKED, add_stock, deliver, make_order, make_user
 
 	prefix = "BENCH-" + frappe.generate_hash(length=6).upper()
@@ -33,7 +36,7 @@ def prepare(shipments: int = 50) -> None:
 		so = make_order(item_code=STOCKED, qty=1)
 		add_stock(STOCKED, 1)
 		shipment = create_test_shipment([deliver(so)])
-		shipment.update({"awb_number": f"{prefix}-{i}", "carrier": "Bench Express"})
+		shipment.update({"awb_number": f"{prefix}-{i}", "carrier": CARRIER})
 		shipment.submit()
 	make_user(USER, INTEGRATION_ROLE)
 	user = frappe.get_doc("User", USER)
@@ -41,9 +44,25 @@ def prepare(shipments: int = 50) -> None:
 	secret = frappe.generate_hash(length=15)
 	user.api_secret = secret
 	user.save(ignore_permissions=True)
+	shared_secret = frappe.generate_hash(length=32)
+	account = frappe.db.get_value(DT_CARRIER_ACCOUNT, {"integration_user": USER}) or frappe.get_doc(
+		{"doctype": DT_CARRIER_ACCOUNT, "carrier_name": CARRIER, "integration_user": USER}
+	)
+	account = frappe.get_doc(DT_CARRIER_ACCOUNT, account) if isinstance(account, str) else account
+	account.update({"carrier": CARRIER, "shared_secret": shared_secret, "enabled": 1})
+	account.save(ignore_permissions=True)
 	frappe.db.commit()
 	update_site_config("order_coordination_carrier_requests_per_minute", 1_000_000)
-	print(json.dumps({"token": f"token {user.api_key}:{secret}", "prefix": prefix, "shipments": shipments}))
+	print(
+		json.dumps(
+			{
+				"token": f"token {user.api_key}:{secret}",
+				"shared_secret": shared_secret,
+				"prefix": prefix,
+				"shipments": shipments,
+			}
+		)
+	)
 
 
 def apply() -> None:
@@ -89,8 +108,15 @@ def events(prefix: str, shipments: int, count: int) -> list[dict]:
 
 
 def post(session, url: str, method: str, body: dict) -> tuple[float, int]:
+	"""One request, signed with the account's secret as a carrier signs it (the signing is timed too)."""
+	from order_coordination.core.carrier import sign
+
 	start = time.perf_counter()
-	response = session.post(f"{url}/api/method/{method}", data=json.dumps(body))
+	data = json.dumps(body).encode()
+	headers = {}
+	if os.environ.get("OC_CARRIER_SECRET"):
+		headers["X-Carrier-Signature"] = sign(os.environ["OC_CARRIER_SECRET"], data, int(time.time()))
+	response = session.post(f"{url}/api/method/{method}", data=data, headers=headers)
 	seconds = time.perf_counter() - start
 	if response.status_code != 200:
 		raise SystemExit(f"{method}: {response.status_code} {response.text[:300]}")

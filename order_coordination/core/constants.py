@@ -248,6 +248,7 @@ CUSTOMER_STAGES = (
 	CUSTOMER_DELIVERED,
 )
 DEFAULT_TRACKING_LINK_DAYS = 30
+MIN_TRACKING_LINK_DAYS, MAX_TRACKING_LINK_DAYS = 1, 365
 
 # Default SLA hours (working hours) per stage: to accept a handoff into it, and to finish it.
 DEFAULT_ACCEPTANCE_HOURS = 8.0

@@ -41,7 +41,7 @@ def _user(email, first_name, roles, language, password):
 	update_password(email, password)
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def prepare():
 	only_on_a_development_site()
 	password = frappe.generate_hash(length=24)
@@ -88,7 +88,7 @@ def _moved_promise(sales_order, days):
 		api.accept_delivery_date(name)
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def policy_of(company):
 	"""The company's Coordination Policy, made with the Sales-led preset if it has none."""
 	only_on_a_development_site()
@@ -131,7 +131,7 @@ def _delivered_history():
 		dn.submit()
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def produce_order(sales_order):
 	"""What Production does in ERPNext for the walk's order: a Work Order, its material, its output."""
 	only_on_a_development_site()
@@ -142,7 +142,7 @@ def produce_order(sales_order):
 	return wo.name
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def ship_order(sales_order):
 	"""What the warehouse does in ERPNext for the walk's order: a Delivery Note for all of it."""
 	only_on_a_development_site()

@@ -46,7 +46,7 @@ def _report(awb, status, hours_ago, location, description=None):
 	carrier_feed.apply_queued()
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def prepare():
 	only_on_a_development_site()
 	email, first_name = PORTAL_USER
@@ -95,7 +95,7 @@ def prepare():
 	}
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def deliver_order(awb):
 	"""The carrier reports the parcel delivered, as its integration would."""
 	only_on_a_development_site()

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from order_coordination import carrier, carrier_feed
 from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
-from order_coordination.core.carrier import SHIPMENT_STATUS
+from order_coordination.core.carrier import SHIPMENT_STATUS, sign
 from order_coordination.tests.utils import (
 	STOCKED,
 	add_stock,
@@ -39,6 +39,8 @@ STOCK_USER = "oc-carrier-stock@example.com"
 ADMIN = "oc-carrier-admin@example.com"
 SECRET = "a shared secret the carrier keeps"
 SIGNED_ACCOUNT = "OC Test Signed Carrier"
+UNSIGNED_ACCOUNT = "OC Test Unsigned Carrier"
+CARRIER = "OC Express"
 T0 = datetime(2026, 11, 20, 8, 0)
 OK, REJECTED, BAD, UNAUTHENTICATED, FORBIDDEN, LIMITED = 200, 422, 400, 401, 403, 429
 
@@ -65,6 +67,35 @@ def remove_shipments(names):
 	frappe.db.commit()
 
 
+def make_account(name, user, carrier=CARRIER, companies=(), mappings=None, **values):
+	"""A Carrier Account for `user`, made anew (an account the user had before is removed)."""
+	before = frappe.get_all(constants.DT_CARRIER_ACCOUNT, {"integration_user": user}, pluck="name")
+	remove_accounts([name, *before], commit=False)
+	account = frappe.new_doc(constants.DT_CARRIER_ACCOUNT)
+	account.update({"carrier_name": name, "integration_user": user, "carrier": carrier, **values})
+	for company in companies:
+		account.append("companies", {"company": company})
+	for word, status in (mappings or {}).items():
+		account.append("status_mappings", {"carrier_status": word, "status": status})
+	account.insert(ignore_permissions=True)
+	frappe.db.commit()
+	return account
+
+
+def remove_accounts(names, commit=True):
+	for name in names:
+		frappe.db.delete(constants.DT_CARRIER_STATUS_MAP, {"parent": name})
+		frappe.db.delete("Carrier Account Company", {"parent": name})
+		frappe.db.delete("__Auth", {"doctype": constants.DT_CARRIER_ACCOUNT, "name": name})
+		frappe.db.delete(constants.DT_CARRIER_ACCOUNT, {"name": name})
+	if commit:
+		frappe.db.commit()
+
+
+def signed(body, secret=SECRET, at=None):
+	return sign(secret, body.encode() if isinstance(body, str) else body, int(at or time.time()))
+
+
 class CarrierCase(TestCase):
 	@classmethod
 	def setUpClass(cls):
@@ -78,39 +109,29 @@ class CarrierCase(TestCase):
 		):
 			make_user(email, *roles)
 			cls.tokens[email] = api_token(email)
-		if not frappe.db.exists(constants.DT_CARRIER_ACCOUNT, SIGNED_ACCOUNT):
-			account = frappe.new_doc(constants.DT_CARRIER_ACCOUNT)
-			account.update(
-				{"carrier_name": SIGNED_ACCOUNT, "integration_user": SIGNED, "shared_secret": SECRET}
-			)
-			account.append(
-				"status_mappings", {"carrier_status": "DLV", "status": constants.CARRIER_DELIVERED}
-			)
-			account.insert(ignore_permissions=True)
+		make_account(
+			SIGNED_ACCOUNT, SIGNED, shared_secret=SECRET, mappings={"DLV": constants.CARRIER_DELIVERED}
+		)
+		make_account(UNSIGNED_ACCOUNT, INTEGRATION, allow_unsigned=1)
 		frappe.db.commit()
 
 	@classmethod
 	def tearDownClass(cls):
 		frappe.db.rollback()
 		frappe.db.delete(constants.DT_CARRIER_EVENT, {"received_by": ["in", [INTEGRATION, SIGNED]]})
-		frappe.db.delete(constants.DT_CARRIER_ACCOUNT, {"name": SIGNED_ACCOUNT})
-		frappe.db.delete(constants.DT_CARRIER_STATUS_MAP, {"parent": SIGNED_ACCOUNT})
-		frappe.db.commit()
-		carrier.forget_accounts()
+		remove_accounts([SIGNED_ACCOUNT, UNSIGNED_ACCOUNT])
 		remove_shipments(cls.shipments)
 		remove_committed_orders(cls.orders)
 		super().tearDownClass()
 
-	def shipped(self, awb=None):
+	def shipped(self, awb=None, carrier=CARRIER):
 		"""A stock order shipped with one Delivery Note, carried by a submitted Shipment with an AWB number."""
 		so = make_order(item_code=STOCKED, qty=1)
 		add_stock(STOCKED, 1)
 		dn = deliver(so)
 		awb = awb or "AWB-" + frappe.generate_hash(length=10).upper()
 		shipment = create_test_shipment([dn])
-		shipment.update(
-			{"awb_number": awb, "carrier": "OC Express", "tracking_url": "https://track.example/x"}
-		)
+		shipment.update({"awb_number": awb, "carrier": carrier, "tracking_url": "https://track.example/x"})
 		shipment.submit()
 		self.orders.append(so.name)
 		self.shipments.append(shipment.name)
@@ -404,15 +425,14 @@ class TestCarrierAccess(CarrierCase):
 			None,
 			"",
 			"sha256=" + "0" * 64,
-			carrier.signature_of("another secret", body.encode()),
+			signed(body, secret="another secret"),
+			signed(body, at=time.time() - 600),  # a replay, ten minutes later
 		):
 			with self.subTest(signature=signature):
 				response = self.post(None, user=SIGNED, signature=signature, raw=body)
 				self.assertEqual(response.status_code, UNAUTHENTICATED, response.json)
 		self.assertFalse(frappe.db.exists(constants.DT_CARRIER_EVENT, {"tracking_number": awb}))
-		response = self.post(
-			None, user=SIGNED, signature=carrier.signature_of(SECRET, body.encode()), raw=body
-		)
+		response = self.post(None, user=SIGNED, signature=signed(body), raw=body)
 		self.assertEqual(response.status_code, OK, response.json)
 		self.assertEqual(frappe.db.get_value("Shipment", shipment, "tracking_status"), "Delivered")
 		row = frappe.db.get_value(

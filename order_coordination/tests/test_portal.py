@@ -76,6 +76,9 @@ class PortalCase(TestCase):
 		remove_committed_orders(cls.orders)
 		super().tearDownClass()
 
+	def setUp(self):
+		frappe.cache.delete_keys("rl:")  # Frappe's rate limiter counts every request of the tests' one IP
+
 	def order(self, customer=CUSTOMER, shipped=True):
 		so = make_order(item_code=STOCKED, qty=1, customer=customer)
 		if shipped:
@@ -183,7 +186,7 @@ class TestPortalAccess(PortalCase):
 		uses = frappe.db.get_value(
 			constants.DT_TRACKING_LINK, name, ["use_count", "last_used_on"], as_dict=True
 		)
-		self.assertEqual(uses.use_count, 2)
+		self.assertEqual(uses.use_count, 1)  # a use is counted at most once a minute
 		self.assertTrue(uses.last_used_on)
 		self.assertIsNone(frappe.db.get_value(constants.DT_TRACKING_LINK, {"token_hash": token}))  # hashed
 		poll = self.get(f"/api/method/order_coordination.portal.order_status?token={token}")

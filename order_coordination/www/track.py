@@ -10,6 +10,7 @@ from frappe import _
 from order_coordination.portal import (
 	REFRESH_SECONDS,
 	NotValid,
+	count_request,
 	customer_orders,
 	order_for_token,
 	order_for_user,
@@ -24,6 +25,14 @@ def get_context(context):
 	context.no_breadcrumbs = 1
 	context.title = _("Order Status")
 	context.refresh_seconds = REFRESH_SECONDS
+	try:
+		count_request()
+	except frappe.RateLimitExceededError:
+		frappe.clear_messages()
+		context.too_many = True
+		context.http_status_code = 429
+		context.title = _("Too many requests")
+		return context
 	token = frappe.form_dict.get("token")
 	sales_order = frappe.form_dict.get("sales_order")
 	if not token and not sales_order:

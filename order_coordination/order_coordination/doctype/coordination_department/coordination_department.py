@@ -4,6 +4,7 @@
 from frappe.model.document import Document
 
 from order_coordination.policies import clear_policy_cache
+from order_coordination.storage import refuse_markup
 
 
 class CoordinationDepartment(Document):
@@ -25,6 +26,9 @@ class CoordinationDepartment(Document):
 		parent_coordination_department: DF.Link
 		roles: DF.Table[CoordinationDepartmentRole]
 	# end: auto-generated types
+
+	def validate(self):
+		refuse_markup(self, "department_name")
 
 	def on_update(self):
 		clear_policy_cache()

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import get_time
+from frappe.utils import cint, get_time
 
 from order_coordination.core import constants
 from order_coordination.core.errors import CoordinationError
@@ -114,6 +114,17 @@ class CoordinationPolicy(Document):
 			)
 		if len(set(proposers)) != len(proposers):
 			frappe.throw(_("A department is listed twice among those that may propose dates"))
+		if (
+			not constants.MIN_TRACKING_LINK_DAYS
+			<= cint(self.tracking_link_days)
+			<= constants.MAX_TRACKING_LINK_DAYS
+		):
+			frappe.throw(
+				_("A tracking link stays valid for {0} to {1} days").format(
+					constants.MIN_TRACKING_LINK_DAYS, constants.MAX_TRACKING_LINK_DAYS
+				),
+				frappe.ValidationError,
+			)
 		if self.notify_customer_of_new_date and not self.customer_notice_template:
 			frappe.throw(
 				_("Choose the Email Template the customer's notice of a new date is written with"),

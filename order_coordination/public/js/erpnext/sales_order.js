@@ -8,6 +8,11 @@ frappe.ui.form.on("Sales Order", {
 		}
 		if (frm.doc.docstatus === 1 && frappe.model.can_write("Sales Order")) {
 			frm.add_custom_button(__("Tracking Link"), () => make_tracking_link(frm), __("Coordination"));
+			frm.add_custom_button(
+				__("Revoke Tracking Links"),
+				() => revoke_tracking_links(frm),
+				__("Coordination")
+			);
 		}
 	},
 });
@@ -35,7 +40,7 @@ function make_tracking_link(frm) {
 						fieldname: "help",
 						fieldtype: "HTML",
 						options: `<p class="text-muted small">${__(
-							"It shows where the order is, read-only, until {0}. It is shown only now; revoke it from Order Tracking Link.",
+							"It shows where the order is, read-only, until {0}. It is shown only now; revoke it with Coordination > Revoke Tracking Links.",
 							[frappe.datetime.str_to_user(link.expires_on)]
 						)}</p>`,
 					},
@@ -44,6 +49,61 @@ function make_tracking_link(frm) {
 				primary_action() {
 					frappe.utils.copy_to_clipboard(link.url);
 					dialog.hide();
+				},
+			});
+			dialog.show();
+		});
+}
+
+// The order's live links, to revoke one or more of them (a link sent to the wrong person, say).
+function revoke_tracking_links(frm) {
+	frappe
+		.call({
+			method: "order_coordination.portal.live_tracking_links",
+			args: { sales_order: frm.doc.name },
+		})
+		.then((r) => {
+			const links = r.message || [];
+			if (!links.length) {
+				frappe.msgprint(__("This order has no live tracking link."));
+				return;
+			}
+			const dialog = new frappe.ui.Dialog({
+				title: __("Revoke Tracking Links"),
+				fields: [
+					{
+						fieldname: "links",
+						fieldtype: "MultiCheck",
+						label: __("Live links"),
+						options: links.map((link) => ({
+							label: __("Made {0}, valid until {1}, opened {2} times", [
+								frappe.datetime.str_to_user(link.creation),
+								frappe.datetime.str_to_user(link.expires_on),
+								link.use_count || 0,
+							]),
+							value: link.name,
+							checked: links.length === 1,
+						})),
+					},
+				],
+				primary_action_label: __("Revoke"),
+				primary_action(values) {
+					const chosen = values.links || [];
+					if (!chosen.length) {
+						frappe.msgprint(__("Choose the links to revoke."));
+						return;
+					}
+					Promise.all(
+						chosen.map((link) =>
+							frappe.call({
+								method: "order_coordination.portal.revoke_tracking_link",
+								args: { link },
+							})
+						)
+					).then(() => {
+						dialog.hide();
+						frappe.show_alert({ message: __("Revoked"), indicator: "green" });
+					});
 				},
 			});
 			dialog.show();
