@@ -363,7 +363,13 @@ scalars = st.one_of(
 	st.floats(allow_nan=False, allow_infinity=False),
 	st.text(max_size=30),
 	st.sampled_from(
-		["Delivered", "2026-11-20T08:00:00Z", "0001-01-01T00:00:00+01:00", "<img src=x onerror=alert(1)>"]
+		[
+			"Delivered",
+			"2026-11-20T08:00:00Z",
+			"0001-01-01T00:00:00+01:00",
+			"<img src=x onerror=alert(1)>",
+			'"<img src=x onerror=alert(1)>"',  # parses as JSON: Frappe's sanitiser would keep it
+		]
 	),
 )
 payloads = st.recursive(
@@ -382,6 +388,25 @@ class TestHostilePayloads(CarrierCase):
 	def test_never_a_500(self, payload):
 		response = self.post(None, raw=json.dumps({"events": payload}))
 		self.assertIn(response.status_code, (OK, REJECTED, BAD), response.json)
+
+
+header_text = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=255), max_size=90)
+
+
+class TestHostileSignatures(CarrierCase):
+	@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+	@given(
+		st.one_of(
+			header_text,
+			header_text.map(lambda text: "t=" + text),
+			st.builds(lambda t, h: f"t={t},v1={h}", st.integers(-(10**13), 10**13), header_text),
+		)
+	)
+	def test_any_forged_signature_is_a_401_and_stores_nothing(self, header):
+		body = json.dumps({"events": [self.event("AWB-FORGED", constants.CARRIER_DELIVERED)]})
+		response = self.post(None, user=SIGNED, signature=header, raw=body)
+		self.assertEqual(response.status_code, UNAUTHENTICATED, response.json)
+		self.assertFalse(frappe.db.exists(constants.DT_CARRIER_EVENT, {"tracking_number": "AWB-FORGED"}))
 
 
 class TestCarrierAccess(CarrierCase):
