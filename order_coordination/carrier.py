@@ -26,7 +26,7 @@ from frappe import _
 from frappe.utils import cint
 
 from order_coordination import carrier_feed
-from order_coordination.carrier_accounts import account_of, secret_of, zone_of
+from order_coordination.carrier_accounts import account_of, zone_of
 from order_coordination.core import carrier as rules
 from order_coordination.core.carrier import BadEvent, check_event, status_word
 from order_coordination.core.constants import INTEGRATION_ROLE, MAX_CARRIER_BATCH, SIGNATURE_HEADER
@@ -56,9 +56,8 @@ def receive_events(events=None):
 			_("This integration user has no enabled Carrier Account: ask the administrator to set one up"),
 			frappe.PermissionError,
 		)
-	secret = secret_of(account.name)
-	if secret:
-		events = signed_events(secret)
+	if account.secret:
+		events = signed_events(account.secret)
 	elif not account.allow_unsigned:
 		frappe.throw(
 			_("Carrier Account {0} must sign its requests but has no shared secret").format(account.name),

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import frappe
 from frappe.utils import get_system_timezone
-from frappe.utils.password import get_decrypted_password
+from frappe.utils.password import decrypt
 
 from order_coordination.core.carrier import serves
 from order_coordination.core.constants import DT_CARRIER_ACCOUNT, DT_CARRIER_STATUS_MAP
@@ -22,15 +22,23 @@ COMPANIES = "Carrier Account Company"
 
 
 def account_of(user: str) -> frappe._dict | None:
-	"""The integration user's account as it is now: name, enabled, allow_unsigned, and (cached by
-	version) carrier, companies, mapping and time_zone."""
-	row = frappe.db.get_value(
-		DT_CARRIER_ACCOUNT,
-		{"integration_user": user},
-		["name", "enabled", "allow_unsigned", "modified"],
+	"""The integration user's account as it is now: name, enabled, allow_unsigned and its shared secret
+	(read in one statement, on every request), and, cached by version, carrier, companies, mapping and
+	time_zone."""
+	rows = frappe.db.sql(
+		f"""select ca.name, ca.enabled, ca.allow_unsigned, ca.modified, auth.password as secret
+		from `tab{DT_CARRIER_ACCOUNT}` ca
+		left join `__Auth` auth on auth.doctype = %(doctype)s and auth.name = ca.name
+			and auth.fieldname = 'shared_secret' and auth.encrypted = 1
+		where ca.integration_user = %(user)s limit 1""",
+		{"doctype": DT_CARRIER_ACCOUNT, "user": user},
 		as_dict=True,
 	)
-	return frappe._dict(row, **scope_of(row.name, row.modified)) if row else None
+	if not rows:
+		return None
+	row = rows[0]
+	row.secret = decrypt(row.secret, key=f"{DT_CARRIER_ACCOUNT}.shared_secret") if row.secret else None
+	return frappe._dict(row, **scope_of(row.name, row.modified))
 
 
 def scope_of(name: str, modified=None) -> dict | None:
@@ -63,10 +71,6 @@ def scope_of(name: str, modified=None) -> dict | None:
 	}
 	frappe.cache.hset(CACHE, name, scope)
 	return scope
-
-
-def secret_of(name: str) -> str | None:
-	return get_decrypted_password(DT_CARRIER_ACCOUNT, name, "shared_secret", raise_exception=False)
 
 
 def zone_of(account) -> ZoneInfo:
