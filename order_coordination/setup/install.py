@@ -8,6 +8,7 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from order_coordination.core import constants
 from order_coordination.departments import COORDINATION_MANAGER
 from order_coordination.setup.custom_fields import CUSTOM_FIELDS
+from order_coordination.setup.permissions import apply_grants, remove_grants
 
 
 def after_install():
@@ -19,6 +20,7 @@ def after_migrate():
 	make_indexes()
 	make_custom_fields()
 	make_default_departments()
+	apply_grants()
 	make_kanban_board()
 	start_backfill()
 
@@ -110,7 +112,7 @@ def make_kanban_board():
 
 
 def before_uninstall():
-	"""Remove our fields from ERPNext doctypes; ERPNext's documents themselves stay as they are."""
+	"""Remove our fields and granted permissions from ERPNext doctypes; ERPNext's documents stay as they are."""
 	for doctype, fields in CUSTOM_FIELDS.items():
 		for field in fields:
 			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": field["fieldname"]})
@@ -118,6 +120,7 @@ def before_uninstall():
 				frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
 		frappe.clear_cache(doctype=doctype)
 	frappe.delete_doc_if_exists("Kanban Board", KANBAN_BOARD)
+	remove_grants()
 
 
 def before_tests():

@@ -115,7 +115,9 @@ class TestUninstallReinstall(TestCase):
 
 		from order_coordination.setup.custom_fields import CUSTOM_FIELDS
 		from order_coordination.setup.install import KANBAN_BOARD, before_uninstall
+		from order_coordination.setup.permissions import read_ledger
 
+		granted_rules = {entry["row"] for entry in read_ledger() if entry["created"]}
 		deleted = []
 		with (
 			patch("frappe.delete_doc", lambda doctype, name, **kw: deleted.append((doctype, name))),
@@ -129,7 +131,11 @@ class TestUninstallReinstall(TestCase):
 			for f in fields
 		}
 		self.assertEqual({name for doctype, name in deleted if doctype == "Custom Field"}, ours)
-		self.assertEqual({doctype for doctype, _name in deleted}, {"Custom Field", "Kanban Board"})
+		self.assertEqual({name for doctype, name in deleted if doctype == "Custom DocPerm"}, granted_rules)
+		self.assertEqual(
+			{doctype for doctype, _name in deleted},
+			{"Custom Field", "Kanban Board"} | ({"Custom DocPerm"} if granted_rules else set()),
+		)
 		self.assertIn(("Kanban Board", KANBAN_BOARD), deleted)
 
 	def test_erpnext_documents_untouched_and_coordination_rebuilt(self):
