@@ -3,16 +3,23 @@ may read (reporting.visible_orders_condition), as the reports do.
 
 Every number card and chart of the workspace is a source of ours (Frappe's own card and group-by chart
 paths read the primary database): each runs under `frappe.read_only()`, so a site with
-`read_from_replica` reads them from its replica."""
+`read_from_replica` reads them from its replica. The handoff and dwell charts count through the Handoff
+Lead Time and Department Dwell Time reports' own functions, so a chart and its report agree.
+
+Each card and chart names the doctype it counts (`document_type`): Frappe shows a Custom card or chart to a
+user who is not a System Manager only if that user reads its doctype. A chart with nothing to show gives
+None, for which Frappe's widget says "No Data" (empty or all-zero series draw bare axes)."""
 
 from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, formatdate, getdate, now_datetime, nowdate
+from frappe.utils import add_days, formatdate, get_user_date_format, getdate, now_datetime, nowdate
 
 from order_coordination.core import constants
 from order_coordination.core.stats import median
+from order_coordination.order_coordination.report.department_dwell_time import department_dwell_time
+from order_coordination.order_coordination.report.handoff_lead_time import handoff_lead_time
 from order_coordination.reporting import (
 	LINE_NOT_RETURNED,
 	clean_date,
@@ -21,7 +28,9 @@ from order_coordination.reporting import (
 	visible_orders_condition,
 )
 
-WEEKS = 12
+# Thirteen weeks (a quarter, as the reports' 90 days): frappe-charts then shows every other week's label
+# and the last, which falls on the same beat.
+WEEKS = 13
 
 
 @frappe.whitelist()
@@ -116,8 +125,8 @@ NUMBER_CARDS = {
 }
 
 
-def open_orders_by_stage() -> dict:
-	"""Open orders (neither completed nor cancelled) by stage, in the stages' order."""
+def open_orders_by_stage() -> dict | None:
+	"""Open orders (neither completed nor cancelled) by stage, in the stages' order; None if there are none."""
 	counts = dict(
 		frappe.db.sql(
 			f"""select oc.stage, count(*) from `tabOrder Coordination` oc
@@ -125,7 +134,8 @@ def open_orders_by_stage() -> dict:
 			{"closed": (constants.STATUS_COMPLETED, constants.STATUS_CANCELLED)},
 		)
 	)
-	return stage_series(counts)
+	series = stage_series(counts)
+	return chart_or_none(series["labels"], series["datasets"])
 
 
 def _week_start(day):
@@ -138,31 +148,73 @@ def _weeks(to_date=None):
 	return [add_days(last, -7 * i) for i in reversed(range(WEEKS))]
 
 
-def median_acceptance_by_week(to_date=None):
-	"""Median working hours to accept a handoff, per receiving department and week sent."""
-	visible = visible_orders_condition("oc")
+def week_label(day) -> str:
+	"""A week's Monday as day and month in the user's date format ("30-11" for dd-mm-yyyy): short enough
+	for frappe-charts to show every other one under a half-width chart without running them together."""
+	day_month = get_user_date_format().replace("yyyy", "").strip("-/. ")
+	if "dd" not in day_month or "mm" not in day_month:
+		day_month = "dd-mm"
+	return formatdate(day, day_month)
+
+
+def _department_order(department):
+	"""Departments in the order an order meets them (Sales, Production, Logistics), others after."""
+	known = constants.DEFAULT_DEPARTMENTS
+	return (known.index(department) if department in known else len(known), department)
+
+
+def chart_or_none(labels, datasets) -> dict | None:
+	"""A chart's data, or None when it has nothing to show: Frappe's chart widget then says "No Data"
+	(given labels with all-zero series it draws bare axes)."""
+	if not labels or not any(value for dataset in datasets for value in dataset["values"]):
+		return None
+	return {"labels": labels, "datasets": datasets}
+
+
+def _handoff_medians_by_week(to_date, hours_of) -> dict | None:
+	"""Per receiving department and week sent, the median of `hours_of(handoff)` over the accepted handoffs
+	the user may see (those it gives None for left out), as the Handoff Lead Time report counts them."""
 	weeks = _weeks(to_date)
-	rows = frappe.db.sql(
-		f"""select h.to_department, h.sent_on, h.response_hours from `tabOrder Handoff` h
-		join `tabOrder Coordination` oc on oc.name = h.order_coordination
-		where h.status = %(accepted)s and h.sent_on >= %(since)s and {visible}""",
-		{"accepted": constants.HANDOFF_ACCEPTED, "since": weeks[0]},
-		as_dict=True,
-	)
+	period = frappe._dict(from_date=weeks[0], to_date=add_days(weeks[-1], 6))
 	hours = defaultdict(list)
-	for row in rows:
-		hours[(row.to_department, _week_start(row.sent_on))].append(row.response_hours or 0)
-	departments = sorted({d for d, _w in hours})
-	return {
-		"labels": [formatdate(w, "MMM d") for w in weeks],
-		"datasets": [
+	for handoff in handoff_lead_time.accepted_handoffs(*handoff_lead_time.period_conditions(period)):
+		value = hours_of(handoff)
+		if value is not None:
+			hours[(handoff.to_department, _week_start(handoff.sent_on))].append(value)
+	departments = sorted({d for d, _w in hours}, key=_department_order)
+	return chart_or_none(
+		[week_label(w) for w in weeks],
+		[
 			{"name": _(d), "values": [round(median(hours.get((d, w), [])) or 0, 1) for w in weeks]}
 			for d in departments
 		],
-	}
+	)
 
 
-def on_time_deliveries_by_week(to_date=None):
+def median_acceptance_by_week(to_date=None) -> dict | None:
+	"""Median working hours to accept a handoff, per receiving department and week sent."""
+	return _handoff_medians_by_week(to_date, lambda handoff: handoff.accept_hours)
+
+
+def lead_time_by_week(to_date=None) -> dict | None:
+	"""Median working hours a department took from accepting an order to handing it on (the report's
+	Median Hours to Complete), per receiving department and week the handoff was sent."""
+	return _handoff_medians_by_week(to_date, lambda handoff: handoff.complete_hours)
+
+
+def dwell_time_by_department(to_date=None) -> dict | None:
+	"""Working hours each department held orders over the Department Dwell Time report's default period
+	(the 90 days to To Date), as the report counts them."""
+	to_date = clean_date(to_date, "To Date") if to_date else getdate(nowdate())
+	rows = department_dwell_time.data(frappe._dict(to_date=to_date))
+	rows = sorted((r for r in rows if r["department"]), key=lambda r: _department_order(r["department"]))
+	return chart_or_none(
+		[_(r["department"]) for r in rows],
+		[{"name": _("Working Hours Held"), "values": [round(r["hours_held"] or 0, 1) for r in rows]}],
+	)
+
+
+def on_time_deliveries_by_week(to_date=None) -> dict | None:
 	"""Orders fully delivered each week, on time (last delivery by the promised date) or late.
 
 	Fully delivered net of returns (ERPNext lowers `per_delivered` when goods come back), and delivered on
@@ -190,13 +242,13 @@ def on_time_deliveries_by_week(to_date=None):
 			on_time[week] += 1
 		else:
 			late[week] += 1
-	return {
-		"labels": [formatdate(w, "MMM d") for w in weeks],
-		"datasets": [
+	return chart_or_none(
+		[week_label(w) for w in weeks],
+		[
 			{"name": _("On Time"), "values": [on_time[w] for w in weeks]},
 			{"name": _("Late"), "values": [late[w] for w in weeks]},
 		],
-	}
+	)
 
 
 def chart_to_date(filters) -> str | None:

@@ -1,5 +1,5 @@
 """Every read path of the app's desk reads from the replica on a site with `read_from_replica`: the five
-reports (through Frappe's report runner), the seven number cards and the three charts (our own sources).
+reports (through Frappe's report runner), the seven number cards and the five charts (our own sources).
 
 A second database is not needed to prove it: Frappe switches to the replica in `frappe.read_only()` by
 calling `frappe.connect_replica`, which is replaced here by a stand-in that hands out a second handle on
@@ -15,6 +15,12 @@ import frappe
 
 from order_coordination import dashboard
 from order_coordination.compat import TestCase, declare_test_records
+from order_coordination.order_coordination.dashboard_chart_source.dwell_time_by_department import (
+	dwell_time_by_department,
+)
+from order_coordination.order_coordination.dashboard_chart_source.handoff_lead_time_by_week import (
+	handoff_lead_time_by_week,
+)
 from order_coordination.order_coordination.dashboard_chart_source.median_acceptance_hours import (
 	median_acceptance_hours,
 )
@@ -37,6 +43,8 @@ CHART_SOURCES = {
 	"Orders by Stage": orders_by_stage.get,
 	"Median Acceptance Hours": median_acceptance_hours.get,
 	"On-Time Deliveries": on_time_deliveries.get,
+	"Handoff Lead Time by Week": handoff_lead_time_by_week.get,
+	"Dwell Time by Department": dwell_time_by_department.get,
 }
 
 

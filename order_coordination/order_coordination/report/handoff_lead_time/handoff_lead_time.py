@@ -56,16 +56,7 @@ def columns():
 def data(filters):
 	"""Counts by the database; for accepted handoffs, the working hours to accept and to hand on that were
 	kept on each as it was answered and handed on."""
-	from_date, to_date = date_range(filters)
-	conditions, values = handoff_conditions(filters)
-	conditions += ["h.sent_on >= %(from_date)s", "h.sent_on < %(to_date)s", "h.status != %(cancelled)s"]
-	values.update(
-		from_date=from_date,
-		to_date=add_days(to_date, 1),
-		cancelled=constants.HANDOFF_CANCELLED,
-		accepted=constants.HANDOFF_ACCEPTED,
-		rejected=constants.HANDOFF_REJECTED,
-	)
+	conditions, values = period_conditions(filters)
 	if filters.get("department"):
 		# A department filter here means "handoffs it sent or received", not "orders it holds".
 		conditions.append("(h.from_department = %(department)s or h.to_department = %(department)s)")
@@ -85,21 +76,11 @@ def data(filters):
 			rejected=int(rejected or 0),
 			on_time=int(on_time or 0),
 		)
-	for frm, to, hours, complete, responded_on, handed_on, company in frappe.db.sql(
-		f"""select h.from_department, h.to_department, h.response_hours, h.complete_hours,
-			if(h.complete_hours < 0, h.responded_on, null), h.handed_on, h.company
-		from `tabOrder Handoff` h {where([*conditions, "h.status = %(accepted)s"])}""",
-		values,
-	):
-		g = groups[(frm, to)]
-		g["accept"].append(hours or 0)
-		if not handed_on:
-			continue
-		if complete < 0:  # handed on, but another acceptance began the receiver's stretch: from the times
-			complete = working_hours_between(
-				get_datetime(responded_on), get_datetime(handed_on), calendar_for(company)
-			)
-		g["complete"].append(complete)
+	for handoff in accepted_handoffs(conditions, values):
+		g = groups[(handoff.from_department, handoff.to_department)]
+		g["accept"].append(handoff.accept_hours)
+		if handoff.complete_hours is not None:
+			g["complete"].append(handoff.complete_hours)
 	rows = []
 	for (from_department, to_department), g in sorted(groups.items()):
 		rows.append(
@@ -117,3 +98,42 @@ def data(filters):
 			}
 		)
 	return rows
+
+
+def period_conditions(filters):
+	"""SQL conditions, with their values, for the handoffs a lead time counts: sent in the period (From
+	Date to To Date), not cancelled, of the orders the user may see, of the company and customer asked for.
+	The workspace's chart counts the same handoffs as the report."""
+	from_date, to_date = date_range(filters)
+	conditions, values = handoff_conditions(filters)
+	conditions += ["h.sent_on >= %(from_date)s", "h.sent_on < %(to_date)s", "h.status != %(cancelled)s"]
+	values.update(
+		from_date=from_date,
+		to_date=add_days(to_date, 1),
+		cancelled=constants.HANDOFF_CANCELLED,
+		accepted=constants.HANDOFF_ACCEPTED,
+		rejected=constants.HANDOFF_REJECTED,
+	)
+	return conditions, values
+
+
+def accepted_handoffs(conditions, values):
+	"""Each accepted handoff of `period_conditions`: its departments, when it was sent, the working hours to
+	accept it, and to hand the order on (None until the receiver handed it on)."""
+	for frm, to, sent_on, hours, complete, responded_on, handed_on, company in frappe.db.sql(
+		f"""select h.from_department, h.to_department, h.sent_on, h.response_hours, h.complete_hours,
+			if(h.complete_hours < 0, h.responded_on, null), h.handed_on, h.company
+		from `tabOrder Handoff` h {where([*conditions, "h.status = %(accepted)s"])}""",
+		values,
+	):
+		if handed_on and complete < 0:  # handed on, but another acceptance began the receiver's stretch
+			complete = working_hours_between(
+				get_datetime(responded_on), get_datetime(handed_on), calendar_for(company)
+			)
+		yield frappe._dict(
+			from_department=frm,
+			to_department=to,
+			sent_on=sent_on,
+			accept_hours=hours or 0,
+			complete_hours=complete if handed_on else None,
+		)

@@ -1,0 +1,28 @@
+# Copyright (c) 2026, order_coordination contributors
+# For license information, please see license.txt
+
+import frappe
+
+from order_coordination.core import constants
+from order_coordination.dashboard import chart_to_date, lead_time_by_week
+from order_coordination.reporting import check_can_read
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def get(
+	chart_name=None,
+	chart=None,
+	no_cache=None,
+	filters=None,
+	from_date=None,
+	to_date=None,
+	timespan=None,
+	time_interval=None,
+	heatmap_year=None,
+):
+	"""Median working hours from accepting an order to handing it on, per department and week: the
+	Handoff Lead Time report's Median Hours to Complete."""
+	check_can_read()
+	frappe.has_permission(constants.DT_ORDER_HANDOFF, "read", throw=True)
+	return lead_time_by_week(to_date or chart_to_date(filters))
