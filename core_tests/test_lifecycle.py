@@ -3,6 +3,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from helpers import T0, dn, name_new, step, submitted, wo
+from hypothesis import given
+from hypothesis import strategies as st
 
 from order_coordination.core import actions
 from order_coordination.core import events as ev
@@ -262,7 +264,8 @@ def test_a_return_moves_the_order_back_and_tells_the_promise_owner_the_holder_an
 	assert (state.stage, state.per_delivered, state.confirmed_delivered) == (PARTIALLY_SHIPPED, 60, 60)
 	notices = effects_of(d, Notify)
 	assert notices and notices[0].departments[:2] == (SALES, LOGISTICS)
-	assert set(notices[0].departments) == {SALES, LOGISTICS, PRODUCTION}  # Production is Informed
+	# Production is Informed of returns, but has no part in an order served from stock: it is not told.
+	assert set(notices[0].departments) == {SALES, LOGISTICS}
 	state, _ = step(state, dn(ev.DELIVERY_RETURNED, 0, "DN-RET-2"), P)
 	assert (state.stage, state.per_delivered) == (READY_TO_SHIP, 0)
 
@@ -311,3 +314,69 @@ def test_the_next_promised_date_is_the_earliest_commitment_not_yet_delivered():
 	assert next_promised_date([("a", d1, 10, 3)], schedule) == d2
 	assert next_promised_date([("a", d1, 10, 4)], schedule) == d3
 	assert next_promised_date([("a", d1, 10, 10)], schedule) is None
+
+
+def test_an_expected_date_is_shown_only_on_evidence_and_never_contradicts_the_status():
+	from order_coordination.core.derive import finish_evidence, honest_finish
+
+	# Day one: no history, no plan. No date made of default hours: the stages ahead are named unknown.
+	state = submitted(P, delivery_date=date(2026, 11, 25))
+	assert state.status == STATUS_OPEN
+	assert honest_finish(state, T0, P) is None
+	assert "In Production" in finish_evidence(state, P).unknown
+	# A stock order whose stages ahead have history: the date is the one that decides At Risk.
+	learned = replace(
+		P, learned_hours={s: 8.0 for s in ("Order Received", "Ready to Ship", "Shipped", "Partially Shipped")}
+	)
+	stock = submitted(learned, needs_manufacturing=False, delivery_date=date(2026, 11, 23))
+	evidence = finish_evidence(stock, learned)
+	assert (evidence.history, evidence.unknown) == (True, ())
+	finish = honest_finish(stock, T0, learned)
+	assert finish is not None and finish.date() > stock.delivery_date
+	assert stock.status == STATUS_AT_RISK  # the date shown and the status say the same
+	# A Work Order's plan covers production; the stages after it still have no history here.
+	made = submitted(P, delivery_date=date(2026, 12, 4))
+	made, _ = step(made, wo(ev.WORK_ORDER_SUBMITTED, planned_end=datetime(2026, 12, 10, 17)), P)
+	evidence = finish_evidence(made, P)
+	assert evidence.plans and "In Production" not in evidence.unknown and evidence.unknown
+	assert honest_finish(made, T0, P) is None
+
+
+@given(
+	st.dictionaries(
+		st.sampled_from(
+			["Order Received", "Production Planning", "In Production", "Ready to Ship", "Shipped"]
+		),
+		st.floats(min_value=0, max_value=200),
+	),
+	st.booleans(),
+	st.integers(min_value=0, max_value=40),
+)
+def test_a_shown_expected_date_after_the_promise_always_comes_with_at_risk(learned_hours, made, days):
+	from order_coordination.core.derive import honest_finish
+
+	policy = replace(P, learned_hours=learned_hours)
+	state = submitted(
+		policy, needs_manufacturing=made, delivery_date=date(2026, 11, 23) + timedelta(days=days)
+	)
+	finish = honest_finish(state, T0, policy)
+	if finish is not None:
+		assert (finish.date() > state.delivery_date) == (state.status == STATUS_AT_RISK)
+
+
+def test_a_department_with_no_part_in_the_order_is_not_told_and_a_resolution_is():
+	from order_coordination.core.responsibility import audience, off_path
+
+	assert off_path(P.matrix, ["Order Received", "Ready to Ship", "Shipped", "Delivered"]) == {PRODUCTION}
+	made = audience(P.matrix, "Order Received", path=list(P.matrix))
+	stock = audience(P.matrix, "Order Received", path=["Order Received", "Ready to Ship", "Shipped"])
+	assert PRODUCTION in made and PRODUCTION not in stock
+	# A department only ever kept informed is told whatever the order's path.
+	observer = {**P.matrix, "Order Received": {**P.matrix["Order Received"], "Finance": "Informed"}}
+	assert "Finance" in audience(observer, "Order Received", path=["Order Received"])
+	# Resolving an exception tells the holder (and the matrix), not only the timeline.
+	state = submitted(P, delivery_date=date(2027, 3, 1))
+	state = name_new(actions.raise_exception(state, "Material Shortage", "No steel", PRODUCTION, P, T0))
+	decision = actions.resolve_exception(state, state.open_exceptions[0].name, "Steel arrived", P, T0)
+	notices = effects_of(decision, Notify)
+	assert notices and "resolved" in notices[0].subject and SALES in notices[0].departments

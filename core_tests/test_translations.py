@@ -9,9 +9,18 @@ HERE = Path(__file__).resolve().parent
 ZH = HERE.parent / "order_coordination" / "translations" / "zh.csv"
 
 
-def ours() -> dict[str, str]:
+def rows() -> list[list[str]]:
 	with ZH.open(encoding="utf-8") as f:
-		return {row[0]: row[1] for row in csv.reader(f) if row}
+		return [row for row in csv.reader(f) if row]
+
+
+def ours() -> dict[str, str]:
+	"""Our translations without a context (those with one are keyed "source:context", as Frappe keys them)."""
+	return {row[0]: row[1] for row in rows() if len(row) < 3 or not row[2]}
+
+
+def in_context(context: str) -> dict[str, str]:
+	return {row[0]: row[1] for row in rows() if len(row) == 3 and row[2] == context}
 
 
 def upstream() -> set[str]:
@@ -25,7 +34,7 @@ def test_every_string_is_translated_to_chinese():
 
 
 def test_translations_keep_their_placeholders():
-	for source, target in ours().items():
+	for source, target, *_context in rows():
 		for i in range(4):
 			assert (f"{{{i}}}" in source) == (f"{{{i}}}" in target), source
 		assert target.strip(), source
@@ -33,3 +42,14 @@ def test_translations_keep_their_placeholders():
 
 def test_we_do_not_override_upstream_translations():
 	assert not set(ours()) & upstream()
+
+
+def test_the_customers_words_have_their_own_translation():
+	"""The words the customer's page shows (its stages, the carrier's statuses) are translated in their own
+	context: the same English word in the desk is ERPNext's (its "Delivered" is 已出货, shipped out)."""
+	from order_coordination.core.constants import CARRIER_STATUSES, CUSTOMER_STAGES, CUSTOMER_WORDS_CONTEXT
+
+	words = in_context(CUSTOMER_WORDS_CONTEXT)
+	missing = sorted((set(CUSTOMER_STAGES) | set(CARRIER_STATUSES)) - set(words))
+	assert not missing, f"add to translations/zh.csv with the context {CUSTOMER_WORDS_CONTEXT!r}: {missing}"
+	assert words["Delivered"] == "已送达"

@@ -14,7 +14,7 @@ from frappe.utils import flt, formatdate, get_datetime, getdate, now_datetime, n
 from order_coordination import coordination, promises
 from order_coordination.core import actions, constants, lifecycle, promise
 from order_coordination.core import events as ev
-from order_coordination.core.derive import is_shipped, status_reason
+from order_coordination.core.derive import finish_evidence, is_shipped, open_planned_ends, status_reason
 from order_coordination.core.responsibility import duties, responsible_for
 from order_coordination.core.sla import sla_state
 from order_coordination.departments import all_departments, check_acts_for, user_departments
@@ -22,8 +22,6 @@ from order_coordination.facts import promised_date
 from order_coordination.policies import policy_snapshot
 from order_coordination.reporting import clean_date
 from order_coordination.storage import TIMELINE_FIELDS
-
-MAX_TEXT = 2000
 
 
 def _text(value, label: str, required: bool = False) -> str | None:
@@ -36,9 +34,10 @@ def _text(value, label: str, required: bool = False) -> str | None:
 	value = value.strip()
 	if required and not value:
 		frappe.throw(_("{0} is required").format(_(label)), frappe.ValidationError)
-	if len(value) > MAX_TEXT:
+	if len(value) > constants.MAX_TEXT:
 		frappe.throw(
-			_("{0} is longer than {1} characters").format(_(label), MAX_TEXT), frappe.ValidationError
+			_("{0} is longer than {1} characters").format(_(label), constants.MAX_TEXT),
+			frappe.ValidationError,
 		)
 	return value or None
 
@@ -142,6 +141,7 @@ def get_order_status(sales_order):
 		"ownership_model": doc.ownership_model,
 		"delivery_date": doc.delivery_date,
 		"expected_finish": doc.expected_finish,
+		"finish_evidence": finish_evidence_of(order),
 		"stage_since": doc.stage_since,
 		"stages_done": stages_done(doc.stage, entered),
 		"needs_manufacturing": doc.needs_manufacturing,
@@ -152,6 +152,18 @@ def get_order_status(sales_order):
 		"timeline": timeline,
 		"exceptions": exceptions,
 		"my_departments": user_departments(),
+	}
+
+
+def finish_evidence_of(order: coordination.Order) -> dict:
+	"""What the expected delivery shown rests on, so the panel can say it (or say it is not known yet)."""
+	evidence = finish_evidence(order.state, order.policy)
+	planned = open_planned_ends(order.state)
+	return {
+		"plans": evidence.plans,
+		"history": evidence.history,
+		"unknown": list(evidence.unknown),
+		"production_planned_end": max(planned) if evidence.plans else None,
 	}
 
 

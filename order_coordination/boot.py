@@ -15,6 +15,7 @@ def boot_session(bootinfo):
 		"outcomes": list(constants.DELIVERY_OUTCOMES),
 		"promise_reasons": list(constants.PROMISE_REASONS),
 		"promise_reliability_views": list(constants.PROMISE_RELIABILITY_VIEWS),
+		"max_text": constants.MAX_TEXT,
 		# Timeline actions whose notes the app writes (event names, "Sales → Production"): shown translated.
 		"app_note_actions": [
 			constants.TIMELINE_DOCUMENT,

@@ -26,7 +26,7 @@ from order_coordination.core.constants import (
 	HANDOFF_ACCEPTED,
 	HANDOFF_CANCELLED,
 )
-from order_coordination.core.derive import expected_finish_of
+from order_coordination.core.derive import honest_finish
 from order_coordination.core.events import Event
 from order_coordination.core.model import (
 	AnswerHandoff,
@@ -218,7 +218,7 @@ def save(order: Order, decision: Decision, new: bool = False) -> None:
 			notices.append(effect)
 	values = fields_of(state)
 	values["facts"] = json.dumps(facts_of(state), sort_keys=True)
-	values["expected_finish"] = expected_finish_of(state, now_datetime(), order.policy)
+	values["expected_finish"] = honest_finish(state, now_datetime(), order.policy)
 	values["next_status_check"] = None  # the next sweep looks at the order again
 	order.doc.update(values)
 	# The loaded row is the stored one (locked since): only what changed is written.
@@ -266,7 +266,8 @@ def after_commit(order: Order, notices: list[Notify]) -> None:
 					"departments": list(n.departments),
 					"users": [],
 					"subject": n.subject,
-					"args": [str(a) for a in n.args],
+					"args": list(n.args),
+					"from_user": frappe.session.user,
 				}
 				for n in notices
 			]

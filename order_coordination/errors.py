@@ -2,9 +2,11 @@
 step left to the sweep when it fails."""
 
 from contextlib import contextmanager
+from datetime import date, datetime
 
 import frappe
 from frappe import _
+from frappe.utils import format_datetime, formatdate
 
 from order_coordination.core.errors import CoordinationError
 
@@ -21,7 +23,16 @@ def translated_errors():
 	try:
 		yield
 	except CoordinationError as e:
-		frappe.throw(_(e.template).format(*[_(str(a)) for a in e.args_]), frappe.ValidationError)
+		frappe.throw(_(e.template).format(*[shown(a) for a in e.args_]), frappe.ValidationError)
+
+
+def shown(value) -> str:
+	"""A value named in a refusal as the user reads it: dates and times in their own format."""
+	if isinstance(value, datetime):
+		return format_datetime(value)
+	if isinstance(value, date):
+		return formatdate(value)
+	return _(str(value))
 
 
 @contextmanager

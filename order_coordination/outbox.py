@@ -5,10 +5,11 @@ commit (or by the sweep when the queue was down), never twice, and only to peopl
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 
 import frappe
 from frappe import _
-from frappe.utils import escape_html, now_datetime
+from frappe.utils import escape_html, format_datetime, formatdate, now_datetime
 
 from order_coordination.core.constants import DT_ORDER_COORDINATION, DT_OUTBOX, OUTBOX_PENDING, OUTBOX_SENT
 from order_coordination.departments import department_users
@@ -23,7 +24,9 @@ def queue_notifications(items: list[dict]) -> None:
 	is down then, the sweep sends them later; the outbox row makes sure nobody gets one twice.
 
 	Each item: {"sales_order", "departments": [...], "users": [...], "subject": English template with
-	{0}-style slots, "args": [...]}."""
+	{0}-style slots, "args": [...], "from_user": who acted (named as the sender, and not told of their own
+	act)}."""
+	items = [{**item, "args": [as_text(a) for a in item.get("args") or ()]} for item in items]
 	name = insert_row(
 		DT_OUTBOX,
 		frappe.generate_hash(length=10),
@@ -34,6 +37,15 @@ def queue_notifications(items: list[dict]) -> None:
 		},
 	)
 	frappe.db.after_commit.add(lambda: enqueue_delivery(name))
+
+
+def as_text(value) -> str:
+	"""A notice's argument as text; dates as people read them (the site's format), never ISO."""
+	if isinstance(value, datetime):
+		return format_datetime(value)
+	if isinstance(value, date):
+		return formatdate(value)
+	return str(value)
 
 
 def enqueue_delivery(name: str) -> None:
@@ -88,7 +100,8 @@ def send_notifications(items: list[dict]) -> None:
 		users = list(
 			dict.fromkeys((item.get("users") or []) + department_users(item.get("departments") or []))
 		)
-		users = readers(item["sales_order"], users)
+		actor = item.get("from_user") or "Administrator"
+		users = readers(item["sales_order"], [user for user in users if user != actor])
 		if not users:
 			continue
 		subject = subject_of(item)
@@ -99,7 +112,7 @@ def send_notifications(items: list[dict]) -> None:
 				"document_type": DT_ORDER_COORDINATION,
 				"document_name": item["sales_order"],
 				"email_content": subject,
-				"from_user": "Administrator",
+				"from_user": actor,
 			},
 			users,
 		)

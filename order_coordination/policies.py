@@ -49,13 +49,17 @@ def clear_policy_cache():
 	forget(POLICY_CACHE)
 
 
+def version_name(snapshot: dict) -> str:
+	"""A policy version's name: the hash of its text."""
+	return hashlib.sha1(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()[:20]
+
+
 def snapshot_name(snapshot: dict, company: str | None) -> str:
 	"""The stored, frozen copy of a policy version: one row per distinct version, named by its hash.
 
 	Two first submits after a policy edit may both find no row: the insert ignores a duplicate, so
 	neither aborts (the rows are identical by construction)."""
-	text = json.dumps(snapshot, sort_keys=True)
-	name = hashlib.sha1(text.encode()).hexdigest()[:20]
+	name = version_name(snapshot)
 	if not hasattr(frappe.local, "oc_known_snapshots"):
 		frappe.local.oc_known_snapshots = set()
 	known = frappe.local.oc_known_snapshots  # this transaction wrote or saw it: no need to look again
@@ -65,6 +69,7 @@ def snapshot_name(snapshot: dict, company: str | None) -> str:
 		else:
 			# Cached only once a later request finds it stored: this transaction, or only the savepoint
 			# around it, may still be rolled back, and a cache that says "stored" is never checked again.
+			text = json.dumps(snapshot, sort_keys=True)
 			row = frappe.new_doc(DT_POLICY_SNAPSHOT)
 			row.update({"name": name, "company": company, "policy": snapshot.get("name"), "snapshot": text})
 			row.set_user_and_timestamp()

@@ -145,6 +145,7 @@ def order_view(sales_order: str) -> dict:
 		first_promised=getdate(record.original_delivery_date) if record.original_delivery_date else None,
 		per_delivered=so.per_delivered,
 		shipments=shipments_of(sales_order),
+		today=getdate(),
 	)
 	for shipment in view["shipments"]:
 		at = shipment["updated_on"]
@@ -209,7 +210,12 @@ def shipments_of(sales_order: str) -> list[dict]:
 
 
 def render(sales_order: str) -> str:
-	return frappe.render_template(TEMPLATE, {"view": order_view(sales_order), "_": _})
+	return frappe.render_template(TEMPLATE, context_of(order_view(sales_order)))
+
+
+def context_of(view: dict) -> dict:
+	"""What the template is rendered with: the view, and `say` for the customer's words."""
+	return {"view": view, "_": _, "say": lambda word: _(word, context=constants.CUSTOMER_WORDS_CONTEXT)}
 
 
 def customer_orders(limit: int = 50) -> list[dict]:
@@ -292,9 +298,11 @@ def link_days(company: str | None) -> int:
 
 
 @frappe.whitelist(methods=["POST"])
-def make_tracking_link(sales_order):
+def make_tracking_link(sales_order, another=None):
 	"""A new tracking link for a submitted order, by the department that owns the customer promise
-	(Sales by default). Returns the URL, which holds the token: it is shown this once."""
+	(Sales by default). Returns the URL, which holds the token: it is shown this once. While the order has
+	a live link, none is made unless `another` is asked for: the live ones are returned instead, so that
+	one click too many does not leave another working link behind."""
 	if not isinstance(sales_order, str) or not sales_order:
 		frappe.throw(_("{0} is required").format(_("Sales Order")), frappe.ValidationError)
 	so = frappe.db.get_value(
@@ -307,6 +315,10 @@ def make_tracking_link(sales_order):
 	check_acts_for(policy_snapshot(so.company).get("promise_owner") or constants.DEFAULT_PROMISE_OWNER)
 	if so.docstatus != 1:
 		frappe.throw(_("Only a submitted order can be followed by the customer"), frappe.ValidationError)
+	if not cint(another):
+		live = live_links(so.name, as_user=False)  # the promise owner may not read links: still one
+		if live:
+			return {"live": live}
 	token = secrets.token_urlsafe(32)
 	link = frappe.new_doc(constants.DT_TRACKING_LINK)
 	link.update(
@@ -333,7 +345,11 @@ def live_tracking_links(sales_order):
 		frappe.throw(
 			_("Sales Order {0} not found or not yours to see").format(sales_order), frappe.PermissionError
 		)
-	return frappe.get_list(
+	return live_links(sales_order)
+
+
+def live_links(sales_order: str, as_user: bool = True) -> list[dict]:
+	return (frappe.get_list if as_user else frappe.get_all)(
 		constants.DT_TRACKING_LINK,
 		filters={"sales_order": sales_order, "revoked": 0, "expires_on": [">", now_datetime()]},
 		fields=["name", "creation", "expires_on", "use_count", "last_used_on"],

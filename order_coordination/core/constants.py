@@ -50,6 +50,22 @@ DEFAULT_DEPARTMENT_ROLES = {
 	PRODUCTION: ("Manufacturing User", "Manufacturing Manager"),
 	LOGISTICS: ("Stock User", "Stock Manager", "Delivery User"),
 }
+# Reading rights the install grants on ERPNext doctypes, so that every role above can open what its
+# department carries; ERPNext's standard gives them none of these. Only reading: making documents stays
+# with the roles ERPNext gives it to.
+# - Sales Order: Production opens the orders it takes on and makes their Work Orders from them (the
+#   "Create > Work Order" button needs read on the order); Logistics makes Delivery Notes from them
+#   (ERPNext's mapper refuses a source document the user may not read).
+# - Work Order: Manufacturing Manager has no right on it at all in ERPNext's standard.
+# - Customer: a Delivery Note checks read on its customer when it is made or saved (party details).
+PERMISSION_GRANTS = {
+	("Sales Order", "Manufacturing User"): ("read", "report"),
+	("Sales Order", "Manufacturing Manager"): ("read", "report"),
+	("Work Order", "Manufacturing Manager"): ("read", "report"),
+	("Sales Order", "Stock Manager"): ("read", "report"),
+	("Sales Order", "Delivery User"): ("read", "report"),
+	("Customer", "Delivery User"): ("read", "report"),
+}
 
 # Ownership models: who is accountable for the order as a whole.
 SALES_LED = "Sales-led"
@@ -231,6 +247,8 @@ CARRIER_EVENT_APPLIED = "Applied"
 CARRIER_EVENT_SUPERSEDED = "Superseded"
 CARRIER_EVENT_UNMATCHED = "Unmatched"
 MAX_CARRIER_BATCH = 500
+# The longest note, reason or description a person may type (the desk's dialogs check it before sending).
+MAX_TEXT = 2000
 INTEGRATION_ROLE = "Coordination Integration"
 SIGNATURE_HEADER = "X-Carrier-Signature"
 
@@ -248,6 +266,9 @@ CUSTOMER_STAGES = (
 	CUSTOMER_DELIVERED,
 )
 DEFAULT_TRACKING_LINK_DAYS = 30
+# The translation context of the words the customer's page shows (stages, carrier statuses): the same
+# English words in the desk are ERPNext's ("Delivered" is 已送达 for the customer, 已出货 on ERPNext's status).
+CUSTOMER_WORDS_CONTEXT = "Customer order page"
 MIN_TRACKING_LINK_DAYS, MAX_TRACKING_LINK_DAYS = 1, 365
 
 # Default SLA hours (working hours) per stage: to accept a handoff into it, and to finish it.

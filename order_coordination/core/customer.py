@@ -75,15 +75,21 @@ def customer_view(
 	first_promised: date | None,
 	per_delivered: float,
 	shipments: list[dict],
+	today: date | None = None,
 ) -> dict:
-	"""The page's content. `shipments`: dicts from the Frappe layer; only SHIPMENT_FIELDS are kept."""
+	"""The page's content. `shipments`: dicts from the Frappe layer; only SHIPMENT_FIELDS are kept.
+	`today`: the customer is told when the promised date has passed without the order arriving."""
+	delivered = customer_stage(stage) == CUSTOMER_DELIVERED
 	return {
 		"stage": customer_stage(stage),
 		"steps": pipeline(stage, needs_manufacturing),
 		"cancelled": status == STATUS_CANCELLED,
 		"promised_date": promised,
 		"date_moved": bool(promised and first_promised and promised != first_promised),
-		"delivered": customer_stage(stage) == CUSTOMER_DELIVERED,
+		"delivered": delivered,
+		"overdue": bool(
+			today and promised and promised < today and not delivered and status != STATUS_CANCELLED
+		),
 		# ERPNext's "delivered" percentage counts what left on Delivery Notes: to the customer, shipped.
 		"per_shipped": round(float(per_delivered or 0), 1),
 		"shipments": [{k: s.get(k) for k in SHIPMENT_FIELDS} for s in shipments],

@@ -8,6 +8,7 @@ document is undone, so an order only moves back when the document that moved it 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from .constants import (
@@ -17,6 +18,7 @@ from .constants import (
 	ORDER_RECEIVED,
 	PARTIALLY_SHIPPED,
 	PRODUCTION_PLANNING,
+	PRODUCTION_STAGES,
 	READY_TO_SHIP,
 	SHIPPED,
 	SO_AWAITING_PAYMENT,
@@ -119,6 +121,43 @@ def expected_finish_of(
 		open_planned_ends(state),
 		evidence_only,
 	)
+
+
+@dataclass(frozen=True)
+class FinishEvidence:
+	"""What an expected finish rests on: the Work Orders' plans, the company's learned history, and the
+	stages ahead that take time but that neither tells about (their typical duration here is unknown yet)."""
+
+	plans: bool = False
+	history: bool = False
+	unknown: tuple[str, ...] = ()
+
+
+def finish_evidence(state: OrderState, policy: Policy) -> FinishEvidence:
+	if not state.is_active or is_shipped(state):
+		return FinishEvidence()
+	ahead = stages_ahead(state.stage, state.needs_manufacturing)
+	plans = bool(open_planned_ends(state)) and production_ahead(ahead)
+	timed = [
+		s
+		for s in ahead
+		if not (plans and s in PRODUCTION_STAGES)
+		and (s in policy.learned_hours or policy.completion_for(s) > 0)
+	]
+	return FinishEvidence(
+		plans=plans,
+		history=any(s in policy.learned_hours for s in timed),
+		unknown=tuple(s for s in timed if s not in policy.learned_hours),
+	)
+
+
+def honest_finish(state: OrderState, now: datetime, policy: Policy) -> datetime | None:
+	"""The expected finish a person is shown: the one that decides At Risk (plans and history), and only
+	when it rests on evidence for every stage ahead; None while a stage's typical duration here is unknown
+	(a date made of default hours would contradict the status for no stated reason)."""
+	if finish_evidence(state, policy).unknown:
+		return None
+	return expected_finish_of(state, now, policy, evidence_only=True)
 
 
 def open_planned_ends(state: OrderState) -> list[datetime]:

@@ -20,9 +20,11 @@ from .constants import (
 	NOTICE_HANDOFF,
 	NOTICE_PROMISE,
 	NOTICE_STAGE,
+	PRODUCTION_STAGES,
 	PROMISE_ACCEPTED,
 	PROMISE_CANCELLED,
 	PROMISE_DECLINED,
+	STAGES,
 	TIMELINE_EXCEPTION_RAISED,
 	TIMELINE_EXCEPTION_RESOLVED,
 	TIMELINE_HANDOFF_ACCEPTED,
@@ -92,6 +94,7 @@ class Draft:
 			addressees,
 			actor,
 			informing and self.policy.informs(kind),
+			path=[s for s in STAGES if self.state.needs_manufacturing or s not in PRODUCTION_STAGES],
 		)
 		if departments:
 			self.effects.append(Notify(departments, subject, tuple(args)))
@@ -227,6 +230,13 @@ class Draft:
 			TIMELINE_EXCEPTION_RESOLVED,
 			department=exc.responsible_department,
 			note=join_notes(exc.exception_type, resolution),
+		)
+		self.notify(
+			NOTICE_EXCEPTION,
+			"{0} on order {1} was resolved: {2}",
+			(exc.exception_type, self.state.sales_order, resolution),
+			addressees=(self.state.responsible,),
+			actor=exc.responsible_department,
 		)
 
 	def settle(self, stage_moved_by_event: bool = True) -> Decision:

@@ -115,16 +115,36 @@ def audience(
 	addressees: Iterable[str] = (),
 	actor: str | None = None,
 	informing: bool = True,
+	path: Iterable[str] | None = None,
 ) -> tuple[str, ...]:
 	"""The departments to tell about something that happened to an order at `stage`.
 
 	Whoever must act on it (`addressees`: the department a handoff or proposal goes to) is always told.
 	When the policy informs about this kind of event (`informing`), so is every department the matrix marks
-	Responsible, Accountable or Informed for the stage, except the one that acted."""
+	Responsible, Accountable or Informed for the stage, except the one that acted and, given the stages
+	the order goes through (`path`), a department whose every duty lies off it (Production, for an order
+	served from stock)."""
 	told = list(addressees)
 	if informing:
-		told += [d for d, role in policy_matrix.get(stage, {}).items() if role in MATRIX_ROLES and d != actor]
+		idle = off_path(policy_matrix, path) if path is not None else set()
+		told += [
+			d
+			for d, role in policy_matrix.get(stage, {}).items()
+			if role in MATRIX_ROLES and d != actor and d not in idle
+		]
 	return tuple(dict.fromkeys(told))
+
+
+def off_path(policy_matrix: Mapping[str, Mapping[str, str]], path: Iterable[str]) -> set[str]:
+	"""Departments that do or answer for some stage, but none of the stages in `path`: they have no part
+	in such an order. A department only ever kept informed is never off the path."""
+	path = set(path)
+	duties_of: dict[str, set[str]] = {}
+	for stage, roles in policy_matrix.items():
+		for department, role in roles.items():
+			if role in (RESPONSIBLE, ACCOUNTABLE):
+				duties_of.setdefault(department, set()).add(stage)
+	return {d for d, stages in duties_of.items() if not stages & path}
 
 
 def duties(matrix: Mapping[str, Mapping[str, str]], stage: str) -> dict:

@@ -9,7 +9,7 @@ from frappe.utils import add_days, now_datetime, nowdate
 from order_coordination import api, dispatch, outbox, repair, sweep
 from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants, lifecycle
-from order_coordination.policies import forget_known_versions, policy_snapshot, snapshot_name
+from order_coordination.policies import forget_known_versions, policy_snapshot, snapshot_name, version_name
 from order_coordination.setup.backfill import backfill_batch
 from order_coordination.tests.utils import (
 	STOCKED,
@@ -29,6 +29,18 @@ declare_test_records(__name__, ["Sales Order", "Delivery Note", "Stock Entry", "
 MARKUP = '<img src=x onerror="alert(document.cookie)"><script>alert(1)</script>'
 SALES_USER = "oc-hard-sales@example.com"
 OTHER_COMPANY = "_Test Company 1"
+
+
+def unused_start() -> str:
+	"""A working day's start no stored policy version has (a later test's commit may keep a version
+	this module made, so a fixed one is not new on the next run)."""
+	import random
+
+	while True:
+		start = f"07:{random.randrange(60):02d}:{random.randrange(60):02d}"
+		snapshot = {**policy_snapshot("_Test Company"), "work_start": start}
+		if not frappe.db.exists(constants.DT_POLICY_SNAPSHOT, version_name(snapshot)):
+			return start
 
 
 def restrict(user, company):
@@ -271,7 +283,7 @@ class TestHardening(TestCase):
 	# --- 11. races -------------------------------------------------------------------------------------
 
 	def test_a_version_undone_with_a_contained_failure_is_stored_by_the_next_order(self):
-		snapshot = {**policy_snapshot("_Test Company"), "work_start": "08:00:02"}  # a version nobody has
+		snapshot = {**policy_snapshot("_Test Company"), "work_start": unused_start()}  # a version nobody has
 		frappe.db.savepoint("oc_test_version")
 		name = snapshot_name(snapshot, "_Test Company")
 		frappe.db.rollback(save_point="oc_test_version")  # as dispatch.contained does
@@ -281,7 +293,7 @@ class TestHardening(TestCase):
 		self.assertTrue(frappe.db.exists(constants.DT_POLICY_SNAPSHOT, name))
 
 	def test_two_first_submits_after_a_policy_edit_store_its_version_once(self):
-		snapshot = {**policy_snapshot("_Test Company"), "work_start": "08:00:01"}  # a version nobody has
+		snapshot = {**policy_snapshot("_Test Company"), "work_start": unused_start()}  # a version nobody has
 		name = None
 
 		def store():

@@ -29,6 +29,7 @@ OTHER_PORTAL = "oc-portal-other@example.com"
 SALES = "oc-portal-sales@example.com"
 STOCK = "oc-portal-stock@example.com"
 MAKER = "oc-portal-maker@example.com"
+BUYER = "oc-portal-buyer@example.com"
 SECRET_NOTE = "INTERNAL-NOTE-7731"
 SECRET_REASON = "INTERNAL-REASON-4410"
 OK, NOT_VALID = 200, 404
@@ -52,6 +53,7 @@ class PortalCase(TestCase):
 			(SALES, ("Sales User",)),
 			(STOCK, ("Stock User",)),
 			(MAKER, ("Manufacturing User",)),
+			(BUYER, ("Purchase User",)),
 		):
 			make_user(email, *roles)
 			user = frappe.get_doc("User", email)
@@ -106,7 +108,7 @@ class PortalCase(TestCase):
 		return response
 
 	def link(self, so_name):
-		response = self.post("make_tracking_link", SALES, sales_order=so_name)
+		response = self.post("make_tracking_link", SALES, sales_order=so_name, another=1)
 		self.assertEqual(response.status_code, OK, response.json)
 		message = response.json["message"]
 		return message["name"], parse_qs(urlparse(message["url"]).query)["token"][0]
@@ -139,7 +141,9 @@ class TestPortalAccess(PortalCase):
 	def test_desk_users_see_the_page_of_orders_they_may_read(self):
 		so_name = self.order()
 		self.assertEqual(self.get(f"/track/{so_name}", SALES).status_code, OK)
-		self.assertEqual(self.get(f"/track/{so_name}", MAKER).status_code, NOT_VALID)  # no Sales Order read
+		self.assertEqual(self.get(f"/track/{so_name}", BUYER).status_code, NOT_VALID)  # no Sales Order read
+		# Production reads the orders it works on (the app grants Manufacturing User read on Sales Order).
+		self.assertEqual(self.get(f"/track/{so_name}", MAKER).status_code, OK)
 		guest = self.get(f"/track/{so_name}")
 		self.assertIn(guest.status_code, (301, 302))  # to the login, which says nothing of the order
 		self.assertIn("/login", guest.headers["Location"])

@@ -396,6 +396,17 @@ class TestTrackingLinks(PortalCase):
 		policy.tracking_link_days = 365
 		policy.validate_promise()
 
+	def test_one_live_link_per_order_unless_another_is_asked_for(self):
+		so_name = self.order()
+		first = self.post("make_tracking_link", SALES, sales_order=so_name).json["message"]
+		self.assertIn("url", first)
+		again = self.post("make_tracking_link", SALES, sales_order=so_name).json["message"]
+		self.assertEqual([link["name"] for link in again["live"]], [first["name"]])
+		self.assertNotIn("url", again)
+		another = self.post("make_tracking_link", SALES, sales_order=so_name, another=1).json["message"]
+		self.assertIn("url", another)
+		self.assertEqual(frappe.db.count(constants.DT_TRACKING_LINK, {"sales_order": so_name}), 2)
+
 	def test_a_use_is_counted_at_most_once_a_minute(self):
 		so_name = self.order()
 		name, token = self.link(so_name)

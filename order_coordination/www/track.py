@@ -10,6 +10,7 @@ from frappe import _
 from order_coordination.portal import (
 	REFRESH_SECONDS,
 	NotValid,
+	context_of,
 	count_request,
 	customer_orders,
 	order_for_token,
@@ -52,7 +53,7 @@ def get_context(context):
 		context.http_status_code = 404
 		context.title = _("This link is not valid.")
 		return context
-	context.view = order_view(name)
+	context.update(context_of(order_view(name)))
 	context.show_sidebar = not token
 	context.title = _("Order {0}").format(name)
 	context.query_json = json.dumps({"token": token} if token else {"sales_order": name})

@@ -39,6 +39,60 @@ const subscribe = (sales_order, tries = 10) => {
 	}
 };
 
+// What a dialog can tell before sending: required text that is only spaces, text longer than the server
+// keeps (the same limit, from the boot info), a date before today. Returns the first problem, or null.
+const problem_in = (fields, values) => {
+	const max = lists().max_text || 2000;
+	for (const df of fields) {
+		const value = values[df.fieldname];
+		if (["Small Text", "Data", "Text"].includes(df.fieldtype)) {
+			const text = (value || "").trim();
+			if (df.reqd && !text) return __("{0} is required", [__(df.label)]);
+			if (text.length > max) {
+				return __("{0} is longer than {1} characters ({2})", [__(df.label), max, text.length]);
+			}
+		}
+		if (df.fieldtype === "Date" && df.min_date && value && value < frappe.datetime.get_today()) {
+			return __("{0} cannot be before today", [__(df.label)]);
+		}
+	}
+	return null;
+};
+
+// A dialog that checks what it can before sending and stays open, with what was typed, until the server
+// takes it: a refusal (a reason too long, a date taken meanwhile) never makes the user retype.
+order_coordination.ask = (fields, title, label, send) => {
+	const dialog = new frappe.ui.Dialog({
+		title,
+		fields,
+		primary_action_label: label,
+		primary_action: (values) => {
+			const problem = problem_in(fields, values);
+			if (problem) {
+				frappe.msgprint({ message: problem, indicator: "orange", title });
+				return;
+			}
+			dialog.disable_primary_action();
+			Promise.resolve(send(values)).then(
+				() => dialog.hide(),
+				() => dialog.enable_primary_action()
+			);
+		},
+	});
+	dialog.show();
+	return dialog;
+};
+
+// After an action, the open form of the order (or its record) shows what the action changed (a new
+// delivery date and lines, the new holder) without a reload by hand; a form with unsaved edits is left.
+const reload_form_of = (sales_order) => {
+	const frm = window.cur_frm;
+	if (!frm || frm.is_new() || frm.is_dirty()) return;
+	const shows_it =
+		["Sales Order", "Order Coordination"].includes(frm.doctype) && frm.doc.name === sales_order;
+	if (shows_it || ["Work Order", "Delivery Note"].includes(frm.doctype)) frm.reload_doc();
+};
+
 order_coordination.status_colour = (status) => STATUS_COLOURS[status] || "grey";
 
 order_coordination.panels = {};
@@ -94,7 +148,7 @@ order_coordination.Panel = class Panel {
 					<span>${__("Held by")} <b>${esc(__(s.responsible_department))}</b></span>
 					<span>${__("Accountable")}: <b>${esc(__(s.accountable_department))}</b></span>
 					<span>${__("Delivery Date")}: <b>${esc(day(s.delivery_date))}</b></span>
-					${s.expected_finish ? `<span>${__("Expected Delivery")}: <b>${esc(frappe.datetime.str_to_user(s.expected_finish))}</b></span>` : ""}
+					${this.expected_html(s)}
 					${this.on_record ? "" : `<a class="oc-open-record" href="${frappe.utils.get_form_link("Order Coordination", s.sales_order)}">${__("Open coordination record")}</a>`}
 				</div>
 				${s.status_reason ? `<div class="oc-reason small ${s.status === "Overdue" ? "text-danger" : "text-warning"}">${esc(s.status_reason)}</div>` : ""}
@@ -107,6 +161,48 @@ order_coordination.Panel = class Panel {
 			</div>`);
 		this.render_actions(s.actions || []);
 		if (this.$timeline) this.$timeline.html(`<div class="oc-panel">${this.timeline_html(s)}</div>`);
+	}
+
+	// The order came back: its latest handoff was rejected and none was sent since. Said where the sender
+	// works (the panel), with who rejected it, when and why, not only in the timeline and the bell.
+	came_back_html(s) {
+		const last = (s.handoffs || [])[0];
+		if (!last || last.status !== "Rejected") return "";
+		return `<div class="oc-handoff oc-came-back text-danger">
+			<span class="indicator-pill red">${__("Rejected")}</span>
+			${__("{0} rejected the handoff on {1} ({2}); the order is back with {3}", [
+				`<b>${esc(__(last.to_department))}</b>`,
+				esc(frappe.datetime.str_to_user(last.responded_on)),
+				esc(frappe.user.full_name(last.responded_by)),
+				`<b>${esc(__(last.from_department))}</b>`,
+			])}
+			${last.reason ? `<div class="small">${__("Reason")}: ${esc(last.reason)}</div>` : ""}
+		</div>`;
+	}
+
+	// The expected delivery only when it rests on evidence (the Work Orders' plans, the company's own
+	// history), with what it rests on; otherwise what is not known yet, never a date made of default hours
+	// that would disagree with the status for no stated reason.
+	expected_html(s) {
+		const e = s.finish_evidence || {};
+		const when = (value) => `<b>${esc(frappe.datetime.str_to_user(value))}</b>`;
+		if (s.expected_finish) {
+			const basis =
+				e.plans && e.history
+					? __("from the Work Orders' plans and this company's history")
+					: e.plans
+						? __("from the Work Orders' plans")
+						: __("from this company's history");
+			return `<span class="oc-expected">${__("Expected Delivery")}: ${when(s.expected_finish)}
+				<span class="text-muted">(${esc(basis)})</span></span>`;
+		}
+		if (!(e.unknown || []).length) return "";
+		const stages = e.unknown.map((stage) => __(stage)).join(", ");
+		const planned = e.production_planned_end
+			? ` · ${__("Production planned to finish")}: ${when(e.production_planned_end)}`
+			: "";
+		return `<span class="oc-expected">${__("Expected Delivery")}: <b>${__("unknown yet")}</b>
+			<span class="text-muted">(${esc(__("typical time for {0} here: unknown yet; it is learned from completed orders", [stages]))})</span>${planned}</span>`;
 	}
 
 	// Steps the order went through are done; steps it skipped (shipped in one delivery, never produced)
@@ -197,7 +293,7 @@ order_coordination.Panel = class Panel {
 
 	handoff_html(s) {
 		const pending = (s.handoffs || []).filter((h) => h.status === "Pending");
-		if (!pending.length) return "";
+		if (!pending.length) return this.came_back_html(s);
 		return pending
 			.map(
 				(h) => `<div class="oc-handoff">
@@ -287,7 +383,14 @@ order_coordination.Panel = class Panel {
 	}
 
 	call(method, args) {
-		return frappe.call({ method: API + method, args, freeze: true }).then(() => this.refresh_all());
+		return frappe.call({ method: API + method, args, freeze: true }).then(() => {
+			this.refresh_all();
+			reload_form_of(this.sales_order);
+		});
+	}
+
+	ask(fields, title, label, send) {
+		return order_coordination.ask(fields, title, label, send);
 	}
 
 	refresh_all() {
@@ -299,11 +402,11 @@ order_coordination.Panel = class Panel {
 	}
 
 	reject(action) {
-		frappe.prompt(
-			{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
-			(v) => this.call("reject_handoff", { handoff: action.handoff, reason: v.reason }),
+		this.ask(
+			[{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 }],
 			__("Reject Handoff"),
-			__("Reject")
+			__("Reject"),
+			(v) => this.call("reject_handoff", { handoff: action.handoff, reason: v.reason })
 		);
 	}
 
@@ -314,7 +417,7 @@ order_coordination.Panel = class Panel {
 	}
 
 	hand_off(action) {
-		frappe.prompt(
+		this.ask(
 			[
 				{
 					fieldname: "to_department",
@@ -325,14 +428,14 @@ order_coordination.Panel = class Panel {
 				},
 				{ fieldname: "note", fieldtype: "Small Text", label: __("Note") },
 			],
-			(v) => this.call("hand_off", { sales_order: this.sales_order, ...v }),
 			__("Hand Off"),
-			__("Hand Off")
+			__("Hand Off"),
+			(v) => this.call("hand_off", { sales_order: this.sales_order, ...v })
 		);
 	}
 
 	raise_exception() {
-		frappe.prompt(
+		this.ask(
 			[
 				{
 					fieldname: "exception_type",
@@ -349,18 +452,18 @@ order_coordination.Panel = class Panel {
 					options: "Coordination Department",
 				},
 			],
-			(v) => this.call("raise_exception", { sales_order: this.sales_order, ...v }),
 			__("Raise Exception"),
-			__("Raise")
+			__("Raise"),
+			(v) => this.call("raise_exception", { sales_order: this.sales_order, ...v })
 		);
 	}
 
 	resolve_exception(action) {
-		frappe.prompt(
-			{ fieldname: "resolution", fieldtype: "Small Text", label: __("Resolution"), reqd: 1 },
-			(v) => this.call("resolve_exception", { exception: action.exception, resolution: v.resolution }),
+		this.ask(
+			[{ fieldname: "resolution", fieldtype: "Small Text", label: __("Resolution"), reqd: 1 }],
 			__("Resolve Exception"),
-			__("Resolve")
+			__("Resolve"),
+			(v) => this.call("resolve_exception", { exception: action.exception, resolution: v.resolution })
 		);
 	}
 
@@ -373,6 +476,7 @@ order_coordination.Panel = class Panel {
 				label: __("New Delivery Date"),
 				reqd: 1,
 				default: this.status.delivery_date,
+				min_date: frappe.datetime.str_to_obj(frappe.datetime.get_today()),
 			},
 			{
 				fieldname: "reason",
@@ -395,18 +499,14 @@ order_coordination.Panel = class Panel {
 				})),
 			});
 		}
-		frappe.prompt(
-			fields,
-			(v) =>
-				this.call("propose_delivery_date", {
-					sales_order: this.sales_order,
-					new_date: v.new_date,
-					reason: v.reason,
-					note: v.note,
-					items: (v.items || []).length ? JSON.stringify(v.items) : null,
-				}),
-			__("Propose New Date"),
-			__("Propose")
+		this.ask(fields, __("Propose New Date"), __("Propose"), (v) =>
+			this.call("propose_delivery_date", {
+				sales_order: this.sales_order,
+				new_date: v.new_date,
+				reason: v.reason,
+				note: v.note,
+				items: (v.items || []).length ? JSON.stringify(v.items) : null,
+			})
 		);
 	}
 
@@ -417,16 +517,16 @@ order_coordination.Panel = class Panel {
 	}
 
 	decline_date(action) {
-		frappe.prompt(
-			{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
-			(v) => this.call("decline_delivery_date", { proposal: action.proposal, reason: v.reason }),
+		this.ask(
+			[{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 }],
 			__("Decline New Date"),
-			__("Decline")
+			__("Decline"),
+			(v) => this.call("decline_delivery_date", { proposal: action.proposal, reason: v.reason })
 		);
 	}
 
 	confirm_delivery() {
-		frappe.prompt(
+		this.ask(
 			[
 				{
 					fieldname: "outcome",
@@ -437,9 +537,9 @@ order_coordination.Panel = class Panel {
 				},
 				{ fieldname: "note", fieldtype: "Small Text", label: __("Note") },
 			],
-			(v) => this.call("confirm_delivery", { sales_order: this.sales_order, ...v }),
 			__("Confirm Delivery"),
-			__("Confirm")
+			__("Confirm"),
+			(v) => this.call("confirm_delivery", { sales_order: this.sales_order, ...v })
 		);
 	}
 };

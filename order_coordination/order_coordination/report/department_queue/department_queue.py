@@ -2,9 +2,11 @@
 # For license information, please see license.txt
 
 """My department's queue: handoffs waiting for its acceptance, then the orders it holds, soonest due first.
+It is an inbox: each row can be opened, and a waiting handoff accepted or rejected (with a reason) from it.
 
 A user sees the queues of the departments they act for (coordination administrators: all of them), and in
-them only the orders they may read."""
+them only the orders they may read. An order delivered or finished is no longer anybody's work: it leaves
+the queue even while ERPNext keeps it open (to bill it, say)."""
 
 import json
 
@@ -40,37 +42,39 @@ def execute(filters=None):
 
 
 def columns():
-	"""Sized to fit a desk page beside v16's sidebar. Each row also carries its pending handoff's name
-	(`handoff`), which the order's panel acts on."""
+	"""The order, who it is for and what to do first (a phone shows the first columns); the order's name
+	and the dates are never cut. Each row also carries its pending handoff's name (`handoff`), which the
+	row's buttons and the order's panel act on."""
 	return [
-		{"fieldname": "queue", "label": _("Queue"), "fieldtype": "Data", "width": 110},
 		{
 			"fieldname": "sales_order",
 			"label": _("Sales Order"),
 			"fieldtype": "Link",
 			"options": "Order Coordination",
-			"width": 175,
+			"width": 190,
 		},
-		{"fieldname": "customer", "label": _("Customer"), "fieldtype": "Data", "width": 130},
+		{"fieldname": "customer_name", "label": _("Customer"), "fieldtype": "Data", "width": 170},
+		{"fieldname": "actions", "label": _("Actions"), "fieldtype": "Data", "width": 170},
+		{"fieldname": "queue", "label": _("Queue"), "fieldtype": "Data", "width": 150},
+		{"fieldname": "stage", "label": _("Stage"), "fieldtype": "Data", "width": 140},
+		# The department's own clock: answering the handoff, or (held) finishing its stage.
+		{"fieldname": "due", "label": _("Due By"), "fieldtype": "Datetime", "width": 165},
+		{"fieldname": "sla", "label": _("SLA"), "fieldtype": "Data", "width": 90},
+		{"fieldname": "promised", "label": _("Promised"), "fieldtype": "Date", "width": 110},
+		{"fieldname": "status", "label": _("Order Status"), "fieldtype": "Data", "width": 100},
 		{
 			"fieldname": "department",
 			"label": _("Department"),
 			"fieldtype": "Link",
 			"options": constants.DT_DEPARTMENT,
-			"width": 95,
+			"width": 110,
 		},
-		{"fieldname": "stage", "label": _("Stage"), "fieldtype": "Data", "width": 115},
-		{"fieldname": "status", "label": _("Order Status"), "fieldtype": "Data", "width": 90},
-		{"fieldname": "promised", "label": _("Promised"), "fieldtype": "Date", "width": 95},
-		# The department's own clock: answering the handoff, or (held) finishing its stage.
-		{"fieldname": "due", "label": _("Due By"), "fieldtype": "Datetime", "width": 145},
-		{"fieldname": "sla", "label": _("SLA"), "fieldtype": "Data", "width": 80},
 		{
 			"fieldname": "from_department",
 			"label": _("From Department"),
 			"fieldtype": "Link",
 			"options": constants.DT_DEPARTMENT,
-			"width": 100,
+			"width": 120,
 		},
 	]
 
@@ -90,8 +94,9 @@ def data(filters):
 	rows = []
 	for h in frappe.db.sql(
 		f"""select h.name, h.sales_order, h.from_department, h.to_department, h.due_by, oc.customer, oc.stage,
-			oc.status, oc.company, oc.delivery_date
+			oc.status, oc.company, oc.delivery_date, so.customer_name
 		from `tabOrder Handoff` h join `tabOrder Coordination` oc on oc.name = h.order_coordination
+		left join `tabSales Order` so on so.name = oc.sales_order
 		{where([*conditions, "h.status = %(pending)s", "h.to_department in %(departments)s"])}
 		order by h.due_by limit %(limit)s""",
 		{**values, "pending": constants.HANDOFF_PENDING},
@@ -103,6 +108,7 @@ def data(filters):
 				"queue": _(WAITING),
 				"sales_order": h.sales_order,
 				"customer": h.customer,
+				"customer_name": h.customer_name or h.customer,
 				"department": h.to_department,
 				"stage": _(h.stage),
 				"status": _(h.status),
@@ -111,15 +117,28 @@ def data(filters):
 				"sla": _(sla_state(get_datetime(h.due_by), now, cal)),
 				"from_department": h.from_department,
 				"handoff": h.name,
+				"waiting": 1,  # the row's buttons accept or reject it
 			}
 		)
+	open_and_held = where(
+		[
+			*conditions,
+			"oc.responsible_department in %(departments)s",
+			"oc.status not in %(closed)s",
+			"oc.stage not in %(finished)s",
+		]
+	)
 	held = frappe.db.sql(
 		f"""select oc.name, oc.customer, oc.company, oc.responsible_department, oc.stage, oc.status,
-			oc.delivery_date, oc.expected_finish, oc.stage_since, oc.policy_snapshot, oc.facts
-		from `tabOrder Coordination` oc
-		{where([*conditions, "oc.responsible_department in %(departments)s", "oc.status not in %(closed)s"])}
+			oc.delivery_date, oc.expected_finish, oc.stage_since, oc.policy_snapshot, oc.facts, so.customer_name
+		from `tabOrder Coordination` oc left join `tabSales Order` so on so.name = oc.sales_order
+		{open_and_held}
 		order by oc.delivery_date, oc.name limit %(limit)s""",
-		{**values, "closed": (constants.STATUS_COMPLETED, constants.STATUS_CANCELLED)},
+		{
+			**values,
+			"closed": (constants.STATUS_COMPLETED, constants.STATUS_CANCELLED),
+			"finished": (constants.DELIVERED, constants.COMPLETED),
+		},
 		as_dict=True,
 	)
 	for o in held:
@@ -131,6 +150,7 @@ def data(filters):
 				"queue": _(HELD),
 				"sales_order": o.name,
 				"customer": o.customer,
+				"customer_name": o.customer_name or o.customer,
 				"department": o.responsible_department,
 				"stage": _(o.stage),
 				"status": _(o.status),

@@ -17,15 +17,21 @@ frappe.ui.form.on("Sales Order", {
 	},
 });
 
-function make_tracking_link(frm) {
+// One live link per order unless the user asks for another: a link is shown only once, when it is made,
+// so a second click offers to make another (or to revoke the old ones first) instead of making it.
+function make_tracking_link(frm, another = 0) {
 	frappe
 		.call({
 			method: "order_coordination.portal.make_tracking_link",
-			args: { sales_order: frm.doc.name },
+			args: { sales_order: frm.doc.name, another },
 			freeze: true,
 		})
 		.then((r) => {
 			const link = r.message;
+			if (link.live) {
+				offer_another_link(frm, link.live);
+				return;
+			}
 			const dialog = new frappe.ui.Dialog({
 				title: __("Tracking Link"),
 				fields: [
@@ -108,4 +114,39 @@ function revoke_tracking_links(frm) {
 			});
 			dialog.show();
 		});
+}
+
+function offer_another_link(frm, live) {
+	const newest = live[0];
+	const dialog = new frappe.ui.Dialog({
+		title: __("Tracking Link"),
+		fields: [
+			{
+				fieldname: "help",
+				fieldtype: "HTML",
+				options: `<p>${__(
+					"This order already has {0} live tracking link(s); the newest was made {1} and opened {2} times. A link is shown only when it is made.",
+					[live.length, frappe.datetime.str_to_user(newest.creation), newest.use_count || 0]
+				)}</p>`,
+			},
+		],
+		primary_action_label: __("Make Another"),
+		primary_action() {
+			dialog.hide();
+			make_tracking_link(frm, 1);
+		},
+		secondary_action_label: __("Revoke Old and Make New"),
+		secondary_action() {
+			dialog.hide();
+			Promise.all(
+				live.map((l) =>
+					frappe.call({
+						method: "order_coordination.portal.revoke_tracking_link",
+						args: { link: l.name },
+					})
+				)
+			).then(() => make_tracking_link(frm, 1));
+		},
+	});
+	dialog.show();
 }
