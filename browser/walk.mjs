@@ -49,11 +49,48 @@ async function call(who, method, args = {}) {
 	return body.message;
 }
 
+// A call made from the user's open desk page, as its own buttons make it (the session's CSRF token).
+async function call_in_page(who, method, args = {}) {
+	return who.page.evaluate(({ method, args }) => frappe.xcall(method, args), { method, args });
+}
+
 async function open_form(who, doctype_slug, name) {
 	await who.page.goto(`/app/${doctype_slug}/${encodeURIComponent(name)}`);
 	await who.page.waitForFunction((n) => window.cur_frm && cur_frm.doc && cur_frm.doc.name === n, name, {
 		timeout: 60000,
 	});
+}
+
+// Save (if the form set something on load) and Submit with the form's own button, confirming its dialog.
+async function submit_form(who) {
+	for (let step = 0; step < 4; step++) {
+		if (await who.page.evaluate(() => cur_frm.doc.docstatus === 1)) return;
+		await who.page
+			.locator(".page-actions .primary-action")
+			.click({ timeout: 10000 })
+			.catch(async (error) => {
+				await who.page.screenshot({ path: "/tmp/walk-failure.png" });
+				const shown = await who.page.evaluate(() =>
+					(document.querySelector(".modal.show")?.textContent || "")
+						.replace(/\s+/g, " ")
+						.slice(0, 300)
+				);
+				throw new Error(
+					`${who.usr}: a dialog is in the way: ${shown} (${error.message.split("\n")[0]})`
+				);
+			});
+		const confirm = who.page.locator(".modal.show .btn-primary");
+		if (
+			await confirm.waitFor({ timeout: 5000 }).then(
+				() => true,
+				() => false
+			)
+		)
+			await confirm.click();
+		await who.page.waitForTimeout(2000);
+	}
+	await who.page.screenshot({ path: "/tmp/walk-failure.png" });
+	throw new Error(`${who.usr} could not submit ${await who.page.evaluate(() => cur_frm.doc.name)}`);
 }
 
 async function panel(who) {
@@ -102,17 +139,31 @@ await sales.page.waitForFunction((n) => window.cur_frm && cur_frm.doc.name === n
 await panel(sales);
 await shot(sales, "01-sales-submits-order.png", "order received, handoff to Production pending");
 
-// Production (desk in Chinese) sees it in its queue and accepts it on the coordination record.
+// Production (desk in Chinese, with only the roles the README names for it) sees the order in its inbox
+// and accepts it from the row, then opens the Sales Order itself (the install lets it read orders).
 await production.page.goto("/app/query-report/Department Queue");
 await production.page.waitForSelector(".dt-row", { timeout: 60000 });
 await production.page.waitForTimeout(800);
-await shot(production, "02-production-queue.png", "the department queue, in Chinese");
-await open_form(production, "order-coordination", so);
+await shot(
+	production,
+	"02-production-queue.png",
+	"the department's inbox, in Chinese: Accept / Reject on the row"
+);
+const accept_on_row = production.page.locator(`.dt-row:has-text("${so}") .oc-queue-act[data-act=accept]`);
+await accept_on_row.first().click();
+await production.page.waitForFunction(
+	(n) =>
+		![...document.querySelectorAll(".dt-row")].some(
+			(r) => r.textContent.includes(n) && r.querySelector(".oc-queue-act")
+		),
+	so,
+	{ timeout: 30000 }
+);
+await open_form(production, "sales-order", so);
 await panel(production);
-await click_action(production, "accept");
 await production.page.waitForFunction(() => !document.querySelector(".oc-panel button[data-action=accept]"));
 await production.page.waitForTimeout(500);
-await shot(production, "03-production-accepts.png", "Production holds the order");
+await shot(production, "03-production-accepts.png", "Production holds the order, on the Sales Order");
 
 // Production cannot make the date: it proposes a new one to Sales, who accepts it; ERPNext takes it.
 const promised = await call(admin, "frappe.client.get_value", {
@@ -154,9 +205,35 @@ if (moved !== later) throw new Error(`the Sales Order shows ${moved}, not the ac
 console.log(`promise: ${promised.delivery_date} moved to ${moved} on the Sales Order`);
 await shot(sales, "03c-promise-moved.png", "the Sales Order shows the new date; the panel its history");
 
-// Production plans and makes it in ERPNext: the order moves by itself and is handed to Logistics.
-const wo = await call(admin, FIXTURES + "produce_order", { sales_order: so });
+// Production makes the Work Order from the Sales Order with ERPNext's own functions (what Create > Work
+// Order calls) and submits it on its form; the shop floor makes it; the order moves by itself and is
+// handed to Logistics.
+const wo_items = await call_in_page(
+	production,
+	"erpnext.selling.doctype.sales_order.sales_order.get_work_order_items",
+	{
+		sales_order: so,
+	}
+);
+const [wo] = await call_in_page(
+	production,
+	"erpnext.selling.doctype.sales_order.sales_order.make_work_orders",
+	{
+		items: JSON.stringify({ items: wo_items }),
+		sales_order: so,
+		company: data.company,
+	}
+);
 await open_form(production, "work-order", wo);
+// What the planner types on the form: the work-in-progress warehouse (no default on a test site).
+await production.page.evaluate(() =>
+	cur_frm.set_value("wip_warehouse", cur_frm.doc.wip_warehouse || cur_frm.doc.fg_warehouse)
+);
+await submit_form(production);
+console.log(`Production made and submitted ${wo} from ${so}`);
+await call(admin, FIXTURES + "produce_work_order", { work_order: wo });
+await production.page.reload();
+await production.page.waitForFunction((n) => window.cur_frm && cur_frm.doc.name === n, wo);
 await panel(production);
 await wait_stage(production, "Ready to Ship");
 await shot(
@@ -208,6 +285,20 @@ if (!links.hrefs.length || strays.length) {
 	throw new Error(`panel links outside /${links.desk}/: ${strays.join(", ") || "no links found"}`);
 }
 console.log(`links: ${links.hrefs.length} panel links, all under /${links.desk}/`);
+
+// Each department's own workspace, as its users see it: the numbers and charts, not a blank gap.
+for (const [who, file] of [
+	[production, "09a-workspace-production.png"],
+	[logistics, "09b-workspace-logistics.png"],
+]) {
+	await who.page.goto("/app/coordination");
+	await who.page.waitForSelector(".widget.number-widget-box", { timeout: 60000 });
+	await who.page.waitForTimeout(3000);
+	const cards = await who.page.locator(".widget.number-widget-box").count();
+	if (cards < 7) throw new Error(`${who.usr} sees ${cards} number cards on the workspace, not 7`);
+	await who.page.screenshot({ path: `${SHOTS}/${file}`, fullPage: true });
+	console.log(`${file}  ${who.usr}: ${cards} number cards and the charts`);
+}
 
 // The manager's views: workspace, board, reports.
 await admin.page.goto("/app/coordination");

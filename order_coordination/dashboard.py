@@ -163,10 +163,13 @@ def _department_order(department):
 	return (known.index(department) if department in known else len(known), department)
 
 
-def chart_or_none(labels, datasets) -> dict | None:
+def chart_or_none(labels, datasets, measured: bool = False) -> dict | None:
 	"""A chart's data, or None when it has nothing to show: Frappe's chart widget then says "No Data"
-	(given labels with all-zero series it draws bare axes)."""
-	if not labels or not any(value for dataset in datasets for value in dataset["values"]):
+	(given labels with all-zero series it draws bare axes). A count of zero everywhere is nothing to show;
+	a measurement of zero hours (`measured`: there were cases) is a finding and is drawn."""
+	if not labels or not datasets:
+		return None
+	if not measured and not any(value for dataset in datasets for value in dataset["values"]):
 		return None
 	return {"labels": labels, "datasets": datasets}
 
@@ -188,6 +191,7 @@ def _handoff_medians_by_week(to_date, hours_of) -> dict | None:
 			{"name": _(d), "values": [round(median(hours.get((d, w), [])) or 0, 1) for w in weeks]}
 			for d in departments
 		],
+		measured=bool(hours),
 	)
 
 

@@ -143,6 +143,16 @@ def produce_order(sales_order):
 
 
 @frappe.whitelist(methods=["POST"])
+def produce_work_order(work_order):
+	"""What the shop floor does for a Work Order Production made and submitted: its material, its output."""
+	only_on_a_development_site()
+	wo = frappe.get_doc("Work Order", work_order)
+	produce(wo, wo.qty)
+	frappe.db.commit()
+	return wo.name
+
+
+@frappe.whitelist(methods=["POST"])
 def ship_order(sales_order):
 	"""What the warehouse does in ERPNext for the walk's order: a Delivery Note for all of it."""
 	only_on_a_development_site()

@@ -19,7 +19,7 @@ frappe.query_reports["Department Queue"] = {
 		const open = `<a class="btn btn-xs btn-default" href="${frappe.utils.get_form_link(
 			"Order Coordination",
 			data.sales_order
-		)}">${__("Open")}</a>`;
+		)}">${__("Open", null, "Open a record")}</a>`;
 		if (!data.waiting) return open;
 		const button = (act, label, style) =>
 			`<button class="btn btn-xs ${style} oc-queue-act" data-act="${act}" data-handoff="${esc(

@@ -54,11 +54,11 @@ def columns():
 			"width": 190,
 		},
 		{"fieldname": "customer_name", "label": _("Customer"), "fieldtype": "Data", "width": 170},
-		{"fieldname": "actions", "label": _("Actions"), "fieldtype": "Data", "width": 170},
+		{"fieldname": "actions", "label": _("Actions"), "fieldtype": "Data", "width": 215},
 		{"fieldname": "queue", "label": _("Queue"), "fieldtype": "Data", "width": 150},
 		{"fieldname": "stage", "label": _("Stage"), "fieldtype": "Data", "width": 140},
 		# The department's own clock: answering the handoff, or (held) finishing its stage.
-		{"fieldname": "due", "label": _("Due By"), "fieldtype": "Datetime", "width": 165},
+		{"fieldname": "due", "label": _("Due By"), "fieldtype": "Datetime", "width": 180},
 		{"fieldname": "sla", "label": _("SLA"), "fieldtype": "Data", "width": 90},
 		{"fieldname": "promised", "label": _("Promised"), "fieldtype": "Date", "width": 110},
 		{"fieldname": "status", "label": _("Order Status"), "fieldtype": "Data", "width": 100},

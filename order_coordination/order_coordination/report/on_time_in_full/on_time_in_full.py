@@ -44,7 +44,13 @@ def columns():
 		{"fieldname": "on_time", "label": _("On Time"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "in_full", "label": _("In Full"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "otif", "label": _("On Time In Full"), "fieldtype": "Int", "width": 120},
-		{"fieldname": "otif_percent", "label": _("OTIF %"), "fieldtype": "Percent", "width": 90},
+		{
+			"fieldname": "otif_percent",
+			"label": _("OTIF %"),
+			"fieldtype": "Percent",
+			"precision": 1,
+			"width": 90,
+		},
 		{"fieldname": "moved", "label": _("Promise Moved"), "fieldtype": "Int", "width": 110},
 		{
 			"fieldname": "on_time_first",
@@ -57,6 +63,7 @@ def columns():
 			"fieldname": "otif_first_percent",
 			"label": _("OTIF % (First Promise)"),
 			"fieldtype": "Percent",
+			"precision": 1,
 			"width": 150,
 		},
 	]
