@@ -118,6 +118,13 @@ await desk.click(
 	".inner-group-button[data-label='Coordination'] button, .btn-group:has(> [data-label='Coordination']) button"
 );
 await desk.click("[data-label='Tracking%20Link']");
+// The order already has the link the customer opened: one live link per order unless Sales asks for
+// another, so the desk offers to make another (or to revoke the old one first).
+await desk.waitForSelector(".modal.show .btn-primary", { timeout: 30000 });
+await desk.waitForTimeout(600);
+await desk.screenshot({ path: resolve(SHOTS, "27a-desk-live-link-offered.png") });
+console.log("saved 27a-desk-live-link-offered.png");
+await desk.locator(".modal.show .btn-primary").click();
 await desk.waitForSelector(".modal.show [data-fieldname='url']");
 await desk.waitForTimeout(600);
 await desk.screenshot({ path: resolve(SHOTS, "27-desk-tracking-link.png") });
