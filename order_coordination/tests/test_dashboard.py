@@ -35,6 +35,7 @@ from order_coordination.tests.test_reports import (
 	only,
 	retime,
 	series,
+	week_of_handoffs,
 )
 from order_coordination.tests.utils import make_order, make_user, pending_handoff
 
@@ -146,7 +147,7 @@ class TestDashboardNumbers(TestCase):
 		self.assertIsNotNone(orders_by_stage.get())
 
 	def test_lead_time_chart_gives_the_reports_median_hours_to_complete(self):
-		self.make_history()
+		week_of_handoffs()
 		chart = handoff_lead_time_by_week.get(to_date=FRIDAY)
 		self.assertEqual(len(chart["labels"]), dashboard.WEEKS)
 		self.assertEqual(chart["labels"][THAT_WEEK], dashboard.week_label(WEEK["from_date"]))
@@ -223,24 +224,6 @@ class TestDashboardNumbers(TestCase):
 				dwell["datasets"][0]["values"], [round(r["hours_held"], 1) for r in sort_departments(rows)]
 			)
 			self.assertEqual(series(orders_by_stage.get(), "Orders"), [1])
-
-	def make_history(self):
-		"""test_reports' week of handoffs: order A accepted by Production (2 h) and handed on to Logistics
-		(accepted in 1 h); order B rejected by Production, sent again and accepted (4 h)."""
-		a, b = make_order(), make_order()
-		first_a = pending_handoff(a.name).name
-		api.accept_handoff(first_a)
-		retime(first_a, at(0, 9), at(0, 11), 2)
-		second_a = api.hand_off(a.name, constants.LOGISTICS)
-		api.accept_handoff(second_a)
-		retime(second_a, at(1, 9), at(1, 10), 1)
-		first_b = pending_handoff(b.name).name
-		api.reject_handoff(first_b, "Not this week")
-		retime(first_b, at(0, 9), at(0, 10), 1)
-		again_b = api.hand_off(b.name, constants.PRODUCTION)
-		api.accept_handoff(again_b)
-		retime(again_b, at(0, 12), at(0, 16), 4)
-		held_stretches.fill_orders([a.name, b.name])
 
 
 class TestWeekLabels(TestCase):

@@ -43,6 +43,27 @@ def at(day, hour):
 	return MONDAY.replace(day=MONDAY.day + day, hour=hour)
 
 
+def week_of_handoffs():
+	"""A week of handoffs: order A accepted by Production (2 h) and handed on to Logistics (accepted in
+	1 h); order B rejected by Production (1 h), sent again and accepted (4 h)."""
+	a, b = make_order(), make_order()
+	first_a = pending_handoff(a.name).name
+	api.accept_handoff(first_a)
+	retime(first_a, at(0, 9), at(0, 11), 2)
+	second_a = api.hand_off(a.name, constants.LOGISTICS)
+	api.accept_handoff(second_a)
+	retime(second_a, at(1, 9), at(1, 10), 1)
+
+	first_b = pending_handoff(b.name).name
+	api.reject_handoff(first_b, "Not this week")
+	retime(first_b, at(0, 9), at(0, 10), 1)
+	again_b = api.hand_off(b.name, constants.PRODUCTION)
+	api.accept_handoff(again_b)
+	retime(again_b, at(0, 12), at(0, 16), 4)
+	# The lead times kept as the handoffs were answered, moved with the retimed history.
+	held_stretches.fill_orders([a.name, b.name])
+
+
 def retime(handoff, sent_on, responded_on=None, response_hours=None):
 	values = {"sent_on": sent_on, "due_by": sent_on}
 	if responded_on:
@@ -76,22 +97,7 @@ class TestReports(TestCase):
 		self.assertEqual(rows, [])
 
 	def test_handoff_lead_time(self):
-		a, b = make_order(), make_order()
-		first_a = pending_handoff(a.name).name
-		api.accept_handoff(first_a)
-		retime(first_a, at(0, 9), at(0, 11), 2)
-		second_a = api.hand_off(a.name, constants.LOGISTICS)
-		api.accept_handoff(second_a)
-		retime(second_a, at(1, 9), at(1, 10), 1)
-
-		first_b = pending_handoff(b.name).name
-		api.reject_handoff(first_b, "Not this week")
-		retime(first_b, at(0, 9), at(0, 10), 1)
-		again_b = api.hand_off(b.name, constants.PRODUCTION)
-		api.accept_handoff(again_b)
-		retime(again_b, at(0, 12), at(0, 16), 4)
-		# The lead times kept as the handoffs were answered, moved with the retimed history.
-		held_stretches.fill_orders([a.name, b.name])
+		week_of_handoffs()
 
 		_c, rows = handoff_lead_time.execute(WEEK)
 		sp = only(rows, from_department=constants.SALES, to_department=constants.PRODUCTION)
