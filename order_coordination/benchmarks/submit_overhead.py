@@ -245,7 +245,7 @@ def run(rounds: int = 20, lines: int = 1, desk: bool = False, same: bool = False
 
 
 def table(rounds: int = 20, lines=(1, 20), desk: bool = False, same: bool = False):
-	"""The README's table: every document with one line and with twenty, in one run (one process, the
+	"""The table in docs/operations.md: every document with one line and with twenty, in one run (one process, the
 	same site and caches), each line count measured in alternating rounds as `run` does."""
 	reports = {n: run(rounds, n, desk, same) for n in lines}
 	how = ("the desk's Submit, committed" if desk else "doc.submit()") + (
