@@ -123,7 +123,9 @@ async function wait_stage(who, stage) {
 const admin = await session("Administrator", process.env.OC_ADMIN_PASSWORD || "admin");
 const data = await call(admin, FIXTURES + "prepare");
 const so = data.sales_order;
-const policy = await call(admin, FIXTURES + "policy_of", { company: data.company });
+const { name: policy, made: policy_made } = await call(admin, FIXTURES + "policy_of", {
+	company: data.company,
+});
 console.log(`walking ${so}`);
 const sales = await session(data.users.sales, data.password);
 const production = await session(data.users.production, data.password);
@@ -363,5 +365,6 @@ if (hidden > 3)
 	throw new Error(`a phone shows ${hidden} pipeline steps, not the current one and its neighbours`);
 await shot(mobile, "20-phone-pipeline.png", "a phone: the current step and its neighbours");
 
+if (policy_made) await call(admin, FIXTURES + "remove_policy", { company: data.company });
 await browser.close();
 console.log("walk complete");

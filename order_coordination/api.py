@@ -11,7 +11,8 @@ import frappe
 from frappe import _
 from frappe.utils import flt, formatdate, get_datetime, getdate, now_datetime, nowdate
 
-from order_coordination import coordination, promises
+from order_coordination import coordination
+from order_coordination import promising as promises
 from order_coordination.core import actions, constants, lifecycle, promise
 from order_coordination.core import events as ev
 from order_coordination.core.derive import finish_evidence, is_shipped, open_planned_ends, status_reason

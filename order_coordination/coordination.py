@@ -44,7 +44,7 @@ from order_coordination.core.serialize import facts_of, fields_of, state_from
 from order_coordination.errors import OrderBusyError, translated_errors
 from order_coordination.outbox import queue_notifications
 from order_coordination.policies import built, policy_of_order, policy_snapshot, snapshot_name
-from order_coordination.promises import answer_proposal, insert_proposal
+from order_coordination.promising import answer_proposal, insert_proposal
 from order_coordination.storage import Writer
 
 WRITER = Writer()

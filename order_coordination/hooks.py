@@ -64,7 +64,7 @@ website_route_rules = [{"from_route": "/track/<sales_order>", "to_route": "track
 portal_menu_items = [
 	{"title": "Order Status", "route": "/track", "reference_doctype": "Sales Order", "role": "Customer"}
 ]
-update_website_context = "order_coordination.portal.link_order_page"
+update_website_context = "order_coordination.customers.page.link_order_page"
 
 scheduler_events = {
 	"cron": {
@@ -72,13 +72,13 @@ scheduler_events = {
 		"*/15 * * * *": ["order_coordination.sweep.run"],
 	},
 	# Learn each company's typical stage durations from its history.
-	"daily": ["order_coordination.expectations.learn_all"],
+	"daily": ["order_coordination.insight.tuning.learn_all"],
 }
 
 # A carrier event that belongs to no one company (unmatched, of an account serving several) shows a
 # carrier's raw text that no User Permission could scope: only coordination managers read it.
-permission_query_conditions = {"Carrier Event": "order_coordination.carrier_feed.event_conditions"}
-has_permission = {"Carrier Event": "order_coordination.carrier_feed.may_read_event"}
+permission_query_conditions = {"Carrier Event": "order_coordination.carriers.feed.event_conditions"}
+has_permission = {"Carrier Event": "order_coordination.carriers.feed.may_read_event"}
 
 # The customer's page and its refresh send no Referrer (the address of a tracking link holds its token).
-after_request = ["order_coordination.portal.after_request"]
+after_request = ["order_coordination.customers.page.after_request"]

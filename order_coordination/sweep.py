@@ -15,7 +15,7 @@ from datetime import datetime
 import frappe
 from frappe.utils import now_datetime
 
-from order_coordination.carrier_feed import resume_queued
+from order_coordination.carriers import resume_queued
 from order_coordination.core import constants
 from order_coordination.core.derive import status_and_next_check
 from order_coordination.core.model import TimelineEntry

@@ -68,7 +68,7 @@ def prepare(shipments: int = 50) -> None:
 def apply() -> None:
 	import frappe
 
-	from order_coordination import carrier_feed
+	from order_coordination.carriers import feed as carrier_feed
 	from order_coordination.core.constants import CARRIER_EVENT_QUEUED, DT_CARRIER_EVENT
 
 	queued = frappe.db.count(DT_CARRIER_EVENT, {"state": CARRIER_EVENT_QUEUED})

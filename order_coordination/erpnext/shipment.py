@@ -3,7 +3,7 @@ its tracking (AWB) number picks up the carrier events kept for that number."""
 
 import frappe
 
-from order_coordination import carrier_feed, coordination, dispatch
+from order_coordination import carriers, coordination, dispatch
 from order_coordination.core import events as ev
 from order_coordination.core.constants import OUTCOME_REFUSED
 from order_coordination.facts import orders_of_delivery_notes, per_delivered
@@ -15,7 +15,7 @@ RETURNED = "Returned"
 def on_change(doc, method=None):
 	if doc.docstatus == 1 and doc.awb_number and awb_is_new(doc):
 		try:
-			carrier_feed.requeue_unmatched(doc.awb_number, doc.name)
+			carriers.requeue_unmatched(doc.awb_number, doc.name)
 		except frappe.QueryDeadlockError:
 			raise  # the database rolled the whole transaction back: the Shipment cannot go through alone
 		except Exception:

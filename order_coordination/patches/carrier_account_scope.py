@@ -5,7 +5,7 @@ events get the company of their Shipment, or of the account where it serves one 
 
 import frappe
 
-from order_coordination.carrier_accounts import COMPANIES
+from order_coordination.carriers.accounts import COMPANIES
 from order_coordination.core.constants import DT_CARRIER_ACCOUNT, DT_CARRIER_EVENT
 
 

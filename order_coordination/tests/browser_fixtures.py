@@ -90,14 +90,24 @@ def _moved_promise(sales_order, days):
 
 @frappe.whitelist(methods=["POST"])
 def policy_of(company):
-	"""The company's Coordination Policy, made with the Sales-led preset if it has none."""
+	"""The company's Coordination Policy, made with the Sales-led preset if it has none (then `made`: the
+	walk removes it again at its end, so that the site's tests find the company without one)."""
 	only_on_a_development_site()
-	if not frappe.db.exists("Coordination Policy", company):
+	made = not frappe.db.exists("Coordination Policy", company)
+	if made:
 		frappe.get_doc(
 			{"doctype": "Coordination Policy", "company": company, "ownership_model": "Sales-led"}
 		).insert()
 		frappe.db.commit()
-	return company
+	return {"name": company, "made": made}
+
+
+@frappe.whitelist(methods=["POST"])
+def remove_policy(company):
+	"""Remove the policy `policy_of` made for the walk."""
+	only_on_a_development_site()
+	frappe.delete_doc("Coordination Policy", company, force=True)
+	frappe.db.commit()
 
 
 def _delivered_history():

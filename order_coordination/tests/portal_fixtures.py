@@ -11,10 +11,11 @@ from erpnext.stock.doctype.shipment.test_shipment import create_test_shipment
 from frappe.utils import add_days, nowdate
 from frappe.utils.password import update_password
 
-from order_coordination import carrier_feed, portal
-from order_coordination.carrier_accounts import account_of
+from order_coordination.carriers import feed as carrier_feed
+from order_coordination.carriers.accounts import account_of
 from order_coordination.core import constants
 from order_coordination.core.carrier import check_event
+from order_coordination.customers import links as portal
 from order_coordination.tests.utils import (
 	MADE,
 	RAW,

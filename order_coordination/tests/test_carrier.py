@@ -2,7 +2,7 @@
 out of order, unknown tracking numbers, bad payloads, the wrong role, signatures and the rate limit.
 
 The requests run through Frappe's own WSGI application; the endpoint stores and commits, and the job
-that applies stored events (`carrier_feed.apply_queued`, a background job in production) is run here
+that applies stored events (`carriers.feed.apply_queued`, a background job in production) is run here
 right after each request, as a worker would.
 """
 
@@ -18,7 +18,8 @@ from frappe.utils import get_test_client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from order_coordination import carrier, carrier_feed
+from order_coordination.carriers import door as carrier
+from order_coordination.carriers import feed as carrier_feed
 from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
 from order_coordination.core.carrier import SHIPMENT_STATUS, sign

@@ -7,9 +7,10 @@ from datetime import date
 import frappe
 from frappe.desk.desktop import get_desktop_page
 
-from order_coordination import api, dashboard
+from order_coordination import api
 from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
+from order_coordination.insight import numbers as dashboard
 from order_coordination.order_coordination.dashboard_chart_source.dwell_time_by_department import (
 	dwell_time_by_department,
 )

@@ -4,9 +4,10 @@ customer's page in the customer's words."""
 import frappe
 from frappe.utils import add_days, nowdate
 
-from order_coordination import api, portal
+from order_coordination import api
 from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
+from order_coordination.customers import page as portal
 from order_coordination.order_coordination.report.department_queue import department_queue
 from order_coordination.tests.utils import STOCKED, add_stock, deliver, make_order, make_user
 

@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.utils import add_days, getdate, nowdate
 
-from order_coordination import api, expectations, learned
+from order_coordination import api, learned
 from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
 from order_coordination.core.model import TimelineEntry
+from order_coordination.insight import tuning as expectations
 from order_coordination.policies import policy_of_order, policy_snapshot, snapshot_name
 from order_coordination.storage import write_timeline
 from order_coordination.tests.utils import (

@@ -13,8 +13,8 @@ from unittest.mock import patch
 
 import frappe
 
-from order_coordination import dashboard
 from order_coordination.compat import TestCase, declare_test_records
+from order_coordination.insight import numbers as dashboard
 from order_coordination.order_coordination.dashboard_chart_source.dwell_time_by_department import (
 	dwell_time_by_department,
 )

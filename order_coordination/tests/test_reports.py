@@ -7,9 +7,10 @@ from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
 from erpnext.stock.doctype.item.test_item import make_item
 from frappe.utils import add_days, now_datetime, nowdate
 
-from order_coordination import api, dashboard
+from order_coordination import api
 from order_coordination.compat import TestCase, declare_test_records
 from order_coordination.core import constants
+from order_coordination.insight import numbers as dashboard
 from order_coordination.order_coordination.dashboard_chart_source.median_acceptance_hours import (
 	median_acceptance_hours,
 )

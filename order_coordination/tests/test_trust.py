@@ -15,10 +15,14 @@ import frappe
 from frappe.tests.test_api import make_request
 from frappe.utils import get_test_client, now_datetime
 
-from order_coordination import api, carrier, expectations, portal
+from order_coordination import api
+from order_coordination.carriers import door as carrier
+from order_coordination.carriers import feed as carrier_feed
 from order_coordination.compat import declare_test_records
 from order_coordination.core import constants
 from order_coordination.core.text import has_markup
+from order_coordination.customers import page as portal
+from order_coordination.insight import tuning as expectations
 from order_coordination.tests.test_carrier import (
 	BAD,
 	CARRIER,
@@ -123,7 +127,7 @@ class TestCarrierScope(CarrierCase):
 		self.post([self.event(awb, constants.CARRIER_OUT_FOR_DELIVERY)])
 		_so, shipment, _awb = self.shipped(awb=awb)
 		frappe.db.rollback()
-		carrier.carrier_feed.apply_queued()
+		carrier_feed.apply_queued()
 		frappe.db.commit()
 		states = dict(
 			frappe.get_all(

@@ -14,7 +14,7 @@ frappe.ready(() => {
 	const refresh = () => {
 		if (document.hidden) return;
 		// Not frappe.call: the portal's version shows every server message in a dialog.
-		fetch(`/api/method/order_coordination.portal.order_status?${new URLSearchParams(query)}`, {
+		fetch(`/api/method/order_coordination.customers.page.order_status?${new URLSearchParams(query)}`, {
 			headers: { Accept: "application/json" },
 		})
 			.then((r) => (r.ok ? r.json() : Promise.reject(r.status)))

@@ -7,13 +7,12 @@ from urllib.parse import quote
 import frappe
 from frappe import _
 
-from order_coordination.portal import (
+from order_coordination.customers.links import NotValid, order_for_token
+from order_coordination.customers.page import (
 	REFRESH_SECONDS,
-	NotValid,
 	context_of,
 	count_request,
 	customer_orders,
-	order_for_token,
 	order_for_user,
 	order_view,
 )

@@ -3,7 +3,7 @@
 
 import frappe
 
-from order_coordination.dashboard import chart_to_date, dwell_time_by_department
+from order_coordination.insight.numbers import chart_to_date, dwell_time_by_department
 from order_coordination.reporting import check_can_read
 
 

@@ -4,7 +4,7 @@
 import frappe
 
 from order_coordination.core import constants
-from order_coordination.dashboard import chart_to_date, median_acceptance_by_week
+from order_coordination.insight.numbers import chart_to_date, median_acceptance_by_week
 from order_coordination.reporting import check_can_read
 
 

@@ -3,7 +3,7 @@
 
 import frappe
 
-from order_coordination.dashboard import chart_to_date, on_time_deliveries_by_week
+from order_coordination.insight.numbers import chart_to_date, on_time_deliveries_by_week
 from order_coordination.reporting import check_can_read
 
 

@@ -3,7 +3,7 @@
 
 import frappe
 
-from order_coordination.dashboard import open_orders_by_stage
+from order_coordination.insight.numbers import open_orders_by_stage
 
 
 @frappe.whitelist()

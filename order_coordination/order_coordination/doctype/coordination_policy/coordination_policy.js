@@ -62,7 +62,7 @@ function render_tuning(frm) {
 	const hours = (v) => (v == null ? "—" : esc(Math.round(v * 10) / 10));
 	frappe
 		.call({
-			method: "order_coordination.expectations.policy_tuning",
+			method: "order_coordination.insight.tuning.policy_tuning",
 			args: { company: frm.doc.company },
 			silent: true,
 		})
@@ -106,7 +106,7 @@ function render_tuning(frm) {
 						() =>
 							frappe
 								.call({
-									method: "order_coordination.expectations.apply_tuning",
+									method: "order_coordination.insight.tuning.apply_tuning",
 									args: { company: frm.doc.company },
 									freeze: true,
 								})

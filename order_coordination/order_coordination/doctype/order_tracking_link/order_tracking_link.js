@@ -6,7 +6,7 @@ frappe.ui.form.on("Order Tracking Link", {
 			frappe.confirm(__("The customer will no longer be able to open this link. Revoke it?"), () =>
 				frappe
 					.call({
-						method: "order_coordination.portal.revoke_tracking_link",
+						method: "order_coordination.customers.links.revoke_tracking_link",
 						args: { link: frm.doc.name },
 						freeze: true,
 					})

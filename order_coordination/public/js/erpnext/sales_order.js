@@ -22,7 +22,7 @@ frappe.ui.form.on("Sales Order", {
 function make_tracking_link(frm, another = 0) {
 	frappe
 		.call({
-			method: "order_coordination.portal.make_tracking_link",
+			method: "order_coordination.customers.links.make_tracking_link",
 			args: { sales_order: frm.doc.name, another },
 			freeze: true,
 		})
@@ -65,7 +65,7 @@ function make_tracking_link(frm, another = 0) {
 function revoke_tracking_links(frm) {
 	frappe
 		.call({
-			method: "order_coordination.portal.live_tracking_links",
+			method: "order_coordination.customers.links.live_tracking_links",
 			args: { sales_order: frm.doc.name },
 		})
 		.then((r) => {
@@ -102,7 +102,7 @@ function revoke_tracking_links(frm) {
 					Promise.all(
 						chosen.map((link) =>
 							frappe.call({
-								method: "order_coordination.portal.revoke_tracking_link",
+								method: "order_coordination.customers.links.revoke_tracking_link",
 								args: { link },
 							})
 						)
@@ -141,7 +141,7 @@ function offer_another_link(frm, live) {
 			Promise.all(
 				live.map((l) =>
 					frappe.call({
-						method: "order_coordination.portal.revoke_tracking_link",
+						method: "order_coordination.customers.links.revoke_tracking_link",
 						args: { link: l.name },
 					})
 				)
