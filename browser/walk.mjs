@@ -365,6 +365,6 @@ if (hidden > 3)
 	throw new Error(`a phone shows ${hidden} pipeline steps, not the current one and its neighbours`);
 await shot(mobile, "20-phone-pipeline.png", "a phone: the current step and its neighbours");
 
-if (policy_made) await call(admin, FIXTURES + "remove_policy", { company: data.company });
+if (policy_made) await call_in_page(admin, FIXTURES + "remove_policy", { company: data.company });
 await browser.close();
 console.log("walk complete");
