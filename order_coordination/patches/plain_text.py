@@ -4,7 +4,7 @@ or a driver sent."""
 
 import frappe
 
-from order_coordination.storage import PLAIN_TEXT_COLUMNS, clean_text
+from order_coordination.typed_text import PLAIN_TEXT_COLUMNS, clean_text
 
 
 def execute():

@@ -4,7 +4,7 @@ descriptions and resolutions, timeline notes) is sanitised now, by the same rule
 import frappe
 
 from order_coordination.core.constants import DT_EXCEPTION, DT_ORDER_HANDOFF, DT_TIMELINE
-from order_coordination.storage import TEXT_COLUMNS, clean_text
+from order_coordination.typed_text import TEXT_COLUMNS, clean_text
 
 
 def execute():

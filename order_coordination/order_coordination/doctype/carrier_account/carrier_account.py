@@ -8,7 +8,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from order_coordination.core.constants import INTEGRATION_ROLE
-from order_coordination.storage import refuse_markup
+from order_coordination.typed_text import refuse_markup
 
 
 class CarrierAccount(Document):

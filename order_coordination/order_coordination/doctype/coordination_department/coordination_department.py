@@ -4,7 +4,7 @@
 from frappe.model.document import Document
 
 from order_coordination.policies import clear_policy_cache
-from order_coordination.storage import refuse_markup
+from order_coordination.typed_text import refuse_markup
 
 
 class CoordinationDepartment(Document):
