@@ -18,8 +18,7 @@ from frappe.utils import add_days, formatdate, get_user_date_format, getdate, no
 
 from order_coordination.core import constants
 from order_coordination.core.stats import median
-from order_coordination.order_coordination.report.department_dwell_time import department_dwell_time
-from order_coordination.order_coordination.report.handoff_lead_time import handoff_lead_time
+from order_coordination.insight import flow
 from order_coordination.reporting import (
 	LINE_NOT_RETURNED,
 	clean_date,
@@ -180,7 +179,7 @@ def _handoff_medians_by_week(to_date, hours_of) -> dict | None:
 	weeks = _weeks(to_date)
 	period = frappe._dict(from_date=weeks[0], to_date=add_days(weeks[-1], 6))
 	hours = defaultdict(list)
-	for handoff in handoff_lead_time.accepted_handoffs(*handoff_lead_time.period_conditions(period)):
+	for handoff in flow.accepted_handoffs(*flow.period_conditions(period)):
 		value = hours_of(handoff)
 		if value is not None:
 			hours[(handoff.to_department, _week_start(handoff.sent_on))].append(value)
@@ -210,7 +209,7 @@ def dwell_time_by_department(to_date=None) -> dict | None:
 	"""Working hours each department held orders over the Department Dwell Time report's default period
 	(the 90 days to To Date), as the report counts them."""
 	to_date = clean_date(to_date, "To Date") if to_date else getdate(nowdate())
-	rows = department_dwell_time.data(frappe._dict(to_date=to_date))
+	rows = flow.held_hours(frappe._dict(to_date=to_date))
 	rows = sorted((r for r in rows if r["department"]), key=lambda r: _department_order(r["department"]))
 	return chart_or_none(
 		[_(r["department"]) for r in rows],

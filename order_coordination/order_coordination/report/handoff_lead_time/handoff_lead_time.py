@@ -6,18 +6,17 @@ acceptance until the receiving department hands the order on; rejections counted
 
 Both are kept on each handoff as it happens (the hours to accept with the answer, the hours to hand on when
 the receiver sends its next handoff), so the report reads each accepted handoff's two numbers and lets the
-database count the rest."""
+database count the rest (`insight.flow`, as the workspace's charts count them)."""
 
 from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, get_datetime
 
 from order_coordination.core import constants
-from order_coordination.core.sla import working_hours_between
 from order_coordination.core.stats import median, percentile
-from order_coordination.reporting import calendar_for, clean_filters, date_range, handoff_conditions, where
+from order_coordination.insight.flow import accepted_handoffs, period_conditions
+from order_coordination.reporting import clean_filters, where
 
 
 def execute(filters=None):
@@ -98,42 +97,3 @@ def data(filters):
 			}
 		)
 	return rows
-
-
-def period_conditions(filters):
-	"""SQL conditions, with their values, for the handoffs a lead time counts: sent in the period (From
-	Date to To Date), not cancelled, of the orders the user may see, of the company and customer asked for.
-	The workspace's chart counts the same handoffs as the report."""
-	from_date, to_date = date_range(filters)
-	conditions, values = handoff_conditions(filters)
-	conditions += ["h.sent_on >= %(from_date)s", "h.sent_on < %(to_date)s", "h.status != %(cancelled)s"]
-	values.update(
-		from_date=from_date,
-		to_date=add_days(to_date, 1),
-		cancelled=constants.HANDOFF_CANCELLED,
-		accepted=constants.HANDOFF_ACCEPTED,
-		rejected=constants.HANDOFF_REJECTED,
-	)
-	return conditions, values
-
-
-def accepted_handoffs(conditions, values):
-	"""Each accepted handoff of `period_conditions`: its departments, when it was sent, the working hours to
-	accept it, and to hand the order on (None until the receiver handed it on)."""
-	for frm, to, sent_on, hours, complete, responded_on, handed_on, company in frappe.db.sql(
-		f"""select h.from_department, h.to_department, h.sent_on, h.response_hours, h.complete_hours,
-			if(h.complete_hours < 0, h.responded_on, null), h.handed_on, h.company
-		from `tabOrder Handoff` h {where([*conditions, "h.status = %(accepted)s"])}""",
-		values,
-	):
-		if handed_on and complete < 0:  # handed on, but another acceptance began the receiver's stretch
-			complete = working_hours_between(
-				get_datetime(responded_on), get_datetime(handed_on), calendar_for(company)
-			)
-		yield frappe._dict(
-			from_department=frm,
-			to_department=to,
-			sent_on=sent_on,
-			accept_hours=hours or 0,
-			complete_hours=complete if handed_on else None,
-		)
