@@ -27,12 +27,19 @@ def translated_errors():
 
 
 def shown(value) -> str:
-	"""A value named in a refusal as the user reads it: dates and times in their own format."""
+	"""A value named in a refusal as the user reads it: dates and times in their own format, words
+	translated."""
+	return readable(value) if isinstance(value, date) else _(str(value))
+
+
+def readable(value) -> str:
+	"""A value as people read it: dates and times in the date format of the site (or the user), never ISO;
+	anything else as text."""
 	if isinstance(value, datetime):
 		return format_datetime(value)
 	if isinstance(value, date):
 		return formatdate(value)
-	return _(str(value))
+	return str(value)
 
 
 @contextmanager

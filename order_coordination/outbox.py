@@ -5,15 +5,14 @@ commit (or by the sweep when the queue was down), never twice, and only to peopl
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
 
 import frappe
 from frappe import _
-from frappe.utils import escape_html, format_datetime, formatdate, now_datetime
+from frappe.utils import escape_html, now_datetime
 
 from order_coordination.core.constants import DT_ORDER_COORDINATION, DT_OUTBOX, OUTBOX_PENDING, OUTBOX_SENT
 from order_coordination.departments import department_users
-from order_coordination.errors import left_to_the_sweep
+from order_coordination.errors import left_to_the_sweep, readable
 from order_coordination.storage import insert_row
 
 BATCH = 500
@@ -26,7 +25,7 @@ def queue_notifications(items: list[dict]) -> None:
 	Each item: {"sales_order", "departments": [...], "users": [...], "subject": English template with
 	{0}-style slots, "args": [...], "from_user": who acted (named as the sender, and not told of their own
 	act)}."""
-	items = [{**item, "args": [as_text(a) for a in item.get("args") or ()]} for item in items]
+	items = [{**item, "args": [readable(a) for a in item.get("args") or ()]} for item in items]
 	name = insert_row(
 		DT_OUTBOX,
 		frappe.generate_hash(length=10),
@@ -37,15 +36,6 @@ def queue_notifications(items: list[dict]) -> None:
 		},
 	)
 	frappe.db.after_commit.add(lambda: enqueue_delivery(name))
-
-
-def as_text(value) -> str:
-	"""A notice's argument as text; dates as people read them (the site's format), never ISO."""
-	if isinstance(value, datetime):
-		return format_datetime(value)
-	if isinstance(value, date):
-		return formatdate(value)
-	return str(value)
 
 
 def enqueue_delivery(name: str) -> None:

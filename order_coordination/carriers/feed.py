@@ -57,13 +57,14 @@ FIELDS = (
 
 
 def key_of(source: str, event_id: str) -> str:
-	"""The stored event's name: one per carrier (account, else integration user) and event id."""
+	"""The stored event's name: one per Carrier Account and event id (events stored before accounts were
+	required are named after their integration user)."""
 	return hashlib.sha256(f"{source}\x00{event_id}".encode()).hexdigest()[:32]
 
 
 def store(events: list[tuple[CarrierEvent, str]], account, user: str) -> dict:
 	"""Keep the events not seen before; `events`: (event, the carrier's own status word); `account`: the
-	Carrier Account they came through (carrier_accounts.account_of). An event is matched only to a
+	Carrier Account they came through (accounts.account_of). An event is matched only to a
 	Shipment the account serves; any other stays Unmatched, for that account alone. Returns the counts of
 	the carrier's answer."""
 	source = account.name

@@ -81,8 +81,8 @@ class TestWhoIsTold(TestCase):
 	def test_dates_in_notices_are_not_iso(self):
 		from datetime import date
 
-		self.assertEqual(outbox.as_text(date(2026, 12, 24)), frappe.utils.formatdate(date(2026, 12, 24)))
-		self.assertEqual(outbox.as_text("SO-1"), "SO-1")
+		self.assertEqual(outbox.readable(date(2026, 12, 24)), frappe.utils.formatdate(date(2026, 12, 24)))
+		self.assertEqual(outbox.readable("SO-1"), "SO-1")
 
 	def test_a_resolved_exception_is_told_and_a_stock_order_tells_production_nothing(self):
 		from order_coordination import api

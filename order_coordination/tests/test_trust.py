@@ -411,6 +411,27 @@ class TestTrackingLinks(PortalCase):
 		self.assertIn("url", another)
 		self.assertEqual(frappe.db.count(constants.DT_TRACKING_LINK, {"sales_order": so_name}), 2)
 
+	def test_who_may_list_an_orders_live_links(self):
+		from order_coordination.tests.test_portal import BUYER, PORTAL, STOCK
+
+		so_name = self.order()
+		name, _token = self.link(so_name)
+		listed = self.post("live_tracking_links", SALES, sales_order=so_name)
+		self.assertEqual([link["name"] for link in listed.json["message"]], [name])
+		self.assertNotIn("token_hash", listed.json["message"][0])  # nothing that opens the page
+		# A Stock User reads the order but not its links, a Purchase User not even the order, a portal
+		# customer and a guest neither; a name that is no order is refused like a hidden one.
+		for user in (STOCK, BUYER, PORTAL):
+			with self.subTest(user=user):
+				self.assertEqual(self.post("live_tracking_links", user, sales_order=so_name).status_code, 403)
+		self.assertEqual(self.post("live_tracking_links", SALES, sales_order="<b>x</b>").status_code, 403)
+		guest = make_request(
+			target=get_test_client(use_cookies=False).post,
+			args=("/api/method/order_coordination.portal.live_tracking_links",),
+			kwargs={"json": {"sales_order": so_name}},
+		)
+		self.assertEqual(guest.status_code, 403)
+
 	def test_a_use_is_counted_at_most_once_a_minute(self):
 		so_name = self.order()
 		name, token = self.link(so_name)
