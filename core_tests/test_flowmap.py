@@ -1,0 +1,86 @@
+"""The flow map counted from orders' trails: edges, waits in working hours, rework, variants."""
+
+from datetime import datetime
+
+from order_coordination.core.constants import (
+	HANDOFF_ACCEPTED,
+	HANDOFF_REJECTED,
+	LOGISTICS,
+	ORDER_RECEIVED,
+	PARTIALLY_SHIPPED,
+	PRODUCTION,
+	READY_TO_SHIP,
+	SALES,
+	SHIPPED,
+)
+from order_coordination.core.flowmap import HandoffTrail, Trail, flow_map
+from order_coordination.core.sla import Calendar
+
+CAL = Calendar()
+MON = datetime(2026, 11, 23, 9, 0)
+
+
+def trail(name, moves, handoffs=(), later=()):
+	return Trail(name, MON, CAL, tuple(moves), tuple(handoffs), tuple(later))
+
+
+def test_edges_count_orders_and_working_hours_and_rework():
+	stock = [
+		(datetime(2026, 11, 23, 13, 0), ORDER_RECEIVED, READY_TO_SHIP),  # 4 working hours
+		(datetime(2026, 11, 24, 13, 0), READY_TO_SHIP, SHIPPED),  # 8
+	]
+	returned = [
+		(datetime(2026, 11, 23, 17, 0), ORDER_RECEIVED, READY_TO_SHIP),  # 8
+		(datetime(2026, 11, 27, 17, 0), READY_TO_SHIP, SHIPPED),  # 32 (Tue-Fri)
+		(datetime(2026, 11, 30, 10, 0), SHIPPED, PARTIALLY_SHIPPED),  # goods came back: rework
+	]
+	handoffs = [
+		HandoffTrail(SALES, LOGISTICS, 2.0, HANDOFF_REJECTED),
+		HandoffTrail(SALES, LOGISTICS, 6.0, HANDOFF_ACCEPTED),
+	]
+	result = flow_map(
+		[
+			trail("A", stock, [HandoffTrail(SALES, LOGISTICS, 1.0, HANDOFF_ACCEPTED)]),
+			trail("B", returned, handoffs, later=[datetime(2026, 11, 25, 9, 0)]),
+		]
+	)
+	edges = {(e["source"], e["target"]): e for e in result["edges"]}
+	received = edges[("stage:Order Received", "stage:Ready to Ship")]
+	assert (received["orders"], received["median_hours"], received["p80_hours"]) == (2, 6.0, 7.2)
+	shipped = edges[("stage:Ready to Ship", "stage:Shipped")]
+	assert (shipped["median_hours"], shipped["rework"], shipped["slowest"]) == (20.0, 0, True)
+	back = edges[("stage:Shipped", "stage:Partially Shipped")]
+	assert (back["orders"], back["rework"], back["slowest"]) == (1, 1, False)  # one order: not marked
+	handoff = edges[("department:Sales", "department:Logistics")]
+	assert (handoff["orders"], handoff["count"], handoff["rework"], handoff["median_hours"]) == (2, 3, 1, 2.0)
+	nodes = {n["id"]: n for n in result["nodes"]}
+	assert nodes["stage:Ready to Ship"]["rework"] == 1  # the promise moved later while B was there
+	assert nodes["department:Logistics"]["orders"] == 2
+	assert [n["id"] for n in result["nodes"]][:2] == ["stage:Order Received", "stage:Ready to Ship"]
+	assert result["variants"] == [
+		{
+			"path": [ORDER_RECEIVED, READY_TO_SHIP, SHIPPED],
+			"orders": 1,
+			"share": 0.5,
+			"median_lead_hours": 12.0,
+		},
+		{
+			"path": [ORDER_RECEIVED, READY_TO_SHIP, SHIPPED, PARTIALLY_SHIPPED],
+			"orders": 1,
+			"share": 0.5,
+			"median_lead_hours": 41.0,
+		},
+	]
+
+
+def test_a_pending_handoff_counts_its_order_but_no_wait():
+	result = flow_map([trail("A", [], [HandoffTrail(SALES, PRODUCTION, None, "Pending")])])
+	(edge,) = result["edges"]
+	assert (edge["orders"], edge["median_hours"], edge["slowest"]) == (1, None, False)
+	assert result["variants"] == [
+		{"path": [ORDER_RECEIVED], "orders": 1, "share": 1.0, "median_lead_hours": 0.0}
+	]
+
+
+def test_nothing_gives_an_empty_map():
+	assert flow_map([]) == {"orders": 0, "nodes": [], "edges": [], "variants": []}
