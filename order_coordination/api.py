@@ -19,6 +19,7 @@ from order_coordination.core.derive import finish_evidence, is_shipped, open_pla
 from order_coordination.core.responsibility import duties, responsible_for
 from order_coordination.core.sla import sla_state
 from order_coordination.departments import all_departments, check_acts_for, user_departments
+from order_coordination.doorstep.record import record_delivery_attempt  # noqa: F401 (public path)
 from order_coordination.facts import promised_date
 from order_coordination.policies import policy_snapshot
 from order_coordination.reporting import clean_date

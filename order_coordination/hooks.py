@@ -22,6 +22,7 @@ doctype_js = {
 	"Sales Order": "public/js/erpnext/sales_order.js",
 	"Work Order": "public/js/erpnext/work_order.js",
 	"Delivery Note": "public/js/erpnext/delivery_note.js",
+	"Delivery Trip": "public/js/erpnext/delivery_trip.js",
 }
 
 after_install = "order_coordination.setup.install.after_install"
@@ -77,8 +78,14 @@ scheduler_events = {
 
 # A carrier event that belongs to no one company (unmatched, of an account serving several) shows a
 # carrier's raw text that no User Permission could scope: only coordination managers read it.
-permission_query_conditions = {"Carrier Event": "order_coordination.carriers.feed.event_conditions"}
-has_permission = {"Carrier Event": "order_coordination.carriers.feed.may_read_event"}
+permission_query_conditions = {
+	"Carrier Event": "order_coordination.carriers.feed.event_conditions",
+	"Delivery Attempt": "order_coordination.doorstep.access.attempt_conditions",
+}
+has_permission = {
+	"Carrier Event": "order_coordination.carriers.feed.may_read_event",
+	"Delivery Attempt": "order_coordination.doorstep.access.may_touch_attempt",
+}
 
 # The customer's page and its refresh send no Referrer (the address of a tracking link holds its token).
 after_request = ["order_coordination.customers.page.after_request"]

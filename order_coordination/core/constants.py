@@ -283,3 +283,19 @@ DEFAULT_COMPLETION_HOURS = {
 	DELIVERED: 0.0,
 	COMPLETED: 0.0,
 }
+
+# The driver at the doorstep (doorstep/): what a driver reports at a stop of a Delivery Trip.
+ATTEMPT_DELIVERED = "Delivered"
+ATTEMPT_FAILED = "Failed Attempt"
+ATTEMPT_REFUSED = "Refused"
+ATTEMPT_OUTCOMES = (ATTEMPT_DELIVERED, ATTEMPT_FAILED, ATTEMPT_REFUSED)
+DEFAULT_FAILURE_REASONS = ("Nobody home", "Refused", "Wrong address", "No access", "Damaged", "Other")
+# Farther than this from the stop's coordinates, an attempt is flagged (never refused).
+DEFAULT_FAR_METRES = 200.0
+# A drawn signature is a few kilobytes; a PNG data URL larger than this is not one.
+MAX_SIGNATURE_BYTES = 300_000
+DT_DELIVERY_ATTEMPT = "Delivery Attempt"
+DT_DOORSTEP_REQUIREMENT = "Doorstep Requirement"
+DT_FAILURE_REASON = "Doorstep Failure Reason"
+# The role a driver's user holds: the driver's page and their own attempts, nothing of the desk.
+DRIVER_ROLE = "Delivery Driver"

@@ -21,6 +21,7 @@ from frappe.utils import cint, format_date, format_datetime, getdate
 from order_coordination.core import constants
 from order_coordination.core.customer import customer_view, safe_url
 from order_coordination.customers.links import NotValid, order_for_token
+from order_coordination.doorstep import customer_lines
 from order_coordination.facts import latest_carrier_events, promised_date
 
 TEMPLATE = "order_coordination/templates/includes/order_status.html"
@@ -102,6 +103,8 @@ def order_view(sales_order: str) -> dict:
 			else None
 		)
 	view.update({"sales_order": so.name, "ordered_on": so.transaction_date})
+	# What the driver reported at the door: when, who signed, why not (doorstep's words, never a place).
+	view["doorstep"] = customer_lines(sales_order)
 	return view
 
 

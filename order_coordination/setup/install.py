@@ -38,6 +38,9 @@ def start_backfill():
 
 
 def make_roles():
+	from order_coordination.doorstep.roles import make_driver_role
+
+	make_driver_role()
 	# The integration role has no desk and no permission of its own: it may only call the carriers' endpoint.
 	for role, desk_access in ((COORDINATION_MANAGER, 1), (constants.INTEGRATION_ROLE, 0)):
 		if not frappe.db.exists("Role", role):

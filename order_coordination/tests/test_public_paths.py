@@ -47,6 +47,13 @@ WHITELISTED = [
 		)
 	],
 	"order_coordination.setup.permissions.granted",
+	"order_coordination.api.record_delivery_attempt",  # other driver apps
+	"order_coordination.doorstep.record.record_delivery_attempt",
+	"order_coordination.doorstep.trips.my_trips",
+	"order_coordination.doorstep.trips.my_photos",
+	"order_coordination.doorstep.page.service_worker",
+	"order_coordination.doorstep.proof.trip_proofs",
+	"order_coordination.doorstep.proof.note_proofs",
 ]
 # Called by path by the scheduler or a queue (jobs queued before an upgrade name the old paths).
 CALLED_BY_PATH = [

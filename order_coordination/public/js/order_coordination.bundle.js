@@ -1,2 +1,3 @@
 import "./coordination_panel.js";
 import "./report_filters.js";
+import "./doorstep_proof.js";
