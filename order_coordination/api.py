@@ -21,6 +21,9 @@ from order_coordination.core.sla import sla_state
 from order_coordination.departments import all_departments, check_acts_for, user_departments
 from order_coordination.doorstep.record import record_delivery_attempt  # noqa: F401 (public path)
 from order_coordination.facts import promised_date
+from order_coordination.insight.flowmap import flow_map  # noqa: F401 (public path)
+from order_coordination.insight.ocel import export_ocel  # noqa: F401 (public path)
+from order_coordination.insight.whatif import replay_policy  # noqa: F401 (public path)
 from order_coordination.policies import policy_snapshot
 from order_coordination.reporting import clean_date
 from order_coordination.storage import TIMELINE_FIELDS

@@ -118,8 +118,7 @@ def replay_order(history: History, policy: Policy, until: datetime, real: Policy
 		except CoordinationError:
 			run.refused += 1
 			continue
-		if decision is None:
-			run.refused += 1
+		if decision is None:  # nothing for it to act on here (already sent, nothing pending)
 			continue
 		state = tracker.take(decision, step.at)
 	tracker.pass_time(state, until)
@@ -150,7 +149,9 @@ def _act(state: OrderState, act: Act, policy: Policy, real: Policy) -> Decision 
 		return actions.cancel_handoff(state, name, policy, at, user)
 	if act.kind == PROPOSE:
 		if not promise.may_propose(act.department, policy):
-			return None
+			raise CoordinationError(
+				"{0} may not propose delivery dates under this order's policy", act.department
+			)
 		return promise.propose(
 			state, act.department, act.new_date, act.reason, policy, at, at.date(), user, items=act.items
 		)
