@@ -299,3 +299,17 @@ DT_DOORSTEP_REQUIREMENT = "Doorstep Requirement"
 DT_FAILURE_REASON = "Doorstep Failure Reason"
 # The role a driver's user holds: the driver's page and their own attempts, nothing of the desk.
 DRIVER_ROLE = "Delivery Driver"
+
+# The earliest feasible delivery (promising/feasible, core/feasibility): what binds a line's date.
+FEASIBLE_STOCK = "Stock"
+FEASIBLE_PURCHASE_ORDER = "Purchase Order"
+FEASIBLE_LEAD_TIME = "Purchase Lead Time"
+FEASIBLE_WORKSTATION = "Workstation"
+FEASIBLE_DELIVERY = "Delivery"
+FEASIBLE_KINDS = (
+	FEASIBLE_STOCK,
+	FEASIBLE_PURCHASE_ORDER,
+	FEASIBLE_LEAD_TIME,
+	FEASIBLE_WORKSTATION,
+	FEASIBLE_DELIVERY,
+)

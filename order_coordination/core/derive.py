@@ -68,8 +68,30 @@ def derive_status(state: OrderState, now: datetime, policy: Policy) -> str:
 
 
 def evidence_finish(state: OrderState, now: datetime, policy: Policy) -> datetime:
-	"""The finish that decides At Risk: Work Order plans and durations learned from history only."""
-	return expected_finish_of(state, now, policy, evidence_only=True) or now
+	"""The finish that decides At Risk: Work Order plans, durations learned from history, and the earliest
+	feasible delivery found after submit while no plan tells more."""
+	finish = expected_finish_of(state, now, policy, evidence_only=True) or now
+	feasible = feasible_evidence(state)
+	return max(finish, feasible) if feasible else finish
+
+
+def feasible_evidence(state: OrderState) -> datetime | None:
+	"""The earliest feasible delivery found when the order was submitted (stock, supply, booked
+	workstations), as evidence: only before anything newer tells, so while the order has no Work Order
+	plan yet and nothing is ready to ship."""
+	if not state.feasible_date or not state.is_active or open_planned_ends(state):
+		return None
+	if state.stage not in (ORDER_RECEIVED, PRODUCTION_PLANNING):
+		return None
+	return datetime.combine(state.feasible_date, time.min)
+
+
+def work_order_end(planned_start, planned_end, operation_ends=()) -> datetime | None:
+	"""When a Work Order's plan says it ends: the latest of its planned end and its open operations' planned
+	ends, and never before its planned start (a Work Order without operations has no planned end, yet one
+	that starts after the promise cannot keep it)."""
+	known = [moment for moment in (planned_start, planned_end, *operation_ends) if moment]
+	return max(known) if known else None
 
 
 def _status_without_time(state: OrderState) -> str | None:
@@ -170,6 +192,7 @@ def open_planned_ends(state: OrderState) -> list[datetime]:
 REASON_OVERDUE = "The promised {0} has passed with goods still to ship"
 REASON_WORK_ORDER = "Work Order ends {0}, after the promised {1}"
 REASON_HISTORY = "The stages ahead usually take until {0} here, after the promised {1}"
+REASON_FEASIBLE = "The earliest feasible delivery is {0}, after the promised {1}"
 
 
 def status_reason(state: OrderState, now: datetime, policy: Policy) -> tuple[str, tuple] | None:
@@ -184,6 +207,9 @@ def status_reason(state: OrderState, now: datetime, policy: Policy) -> tuple[str
 	planned_end = max(open_planned_ends(state), default=None) if production_ahead(ahead) else None
 	if planned_end and planned_end.date() > promised:
 		return REASON_WORK_ORDER, (planned_end.date(), promised)
+	feasible = feasible_evidence(state)
+	if feasible and feasible.date() > promised:
+		return REASON_FEASIBLE, (feasible.date(), promised)
 	finish = evidence_finish(state, now, policy)
 	return REASON_HISTORY, (finish.date(), promised)
 

@@ -35,6 +35,7 @@ DELIVERY_NOTE_CANCELLED = "delivery_note_cancelled"
 DELIVERY_RETURNED = "delivery_returned"  # a return Delivery Note brought goods back
 DELIVERY_CONFIRMED = "delivery_confirmed"
 CARRIER_REPORTED = "carrier_reported"  # a carrier's event about a Shipment carrying the order's goods
+FEASIBILITY_CHECKED = "feasibility_checked"  # the earliest feasible delivery, found after submit
 
 EVENT_KINDS = (
 	ORDER_SUBMITTED,
@@ -60,6 +61,7 @@ EVENT_KINDS = (
 	DELIVERY_RETURNED,
 	DELIVERY_CONFIRMED,
 	CARRIER_REPORTED,
+	FEASIBILITY_CHECKED,
 )
 
 # How the timeline names each event (English source strings; the desk shows them translated).
@@ -87,6 +89,7 @@ EVENT_LABELS = {
 	DELIVERY_RETURNED: "Delivery returned",
 	DELIVERY_CONFIRMED: "Delivery confirmed",
 	CARRIER_REPORTED: "Carrier reported",
+	FEASIBILITY_CHECKED: "Earliest feasible delivery checked",
 }
 
 # Undoing a document is the only thing that may move an order back to an earlier stage.
@@ -133,6 +136,7 @@ class Event:
 	carrier_status: str | None = None  # carrier reported: one of CARRIER_STATUSES
 	superseded: bool = False  # carrier reported: a newer event of the shipment is already known
 	note: str | None = None
+	feasible_date: date | None = None  # feasibility checked: the earliest date the company can keep
 
 	@property
 	def is_reversal(self) -> bool:

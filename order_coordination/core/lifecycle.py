@@ -300,6 +300,17 @@ def _on_carrier_reported(draft: Draft, event: ev.Event, policy: Policy):
 		_raise_for(draft, problem, shipping, event, status)
 
 
+def _on_feasibility_checked(draft: Draft, event: ev.Event, policy: Policy):
+	"""The earliest delivery the company can keep, found after submit: evidence while no Work Order plan
+	tells more (see `derive.feasible_evidence`); the timeline says so when it falls after the promise."""
+	if event.feasible_date == draft.state.feasible_date:
+		return
+	draft.update(feasible_date=event.feasible_date)
+	promised = draft.state.delivery_date
+	if event.feasible_date and promised and event.feasible_date > promised:
+		draft.add_entry(TIMELINE_DOCUMENT, note=event.label, department=draft.state.responsible)
+
+
 _HANDLERS = {
 	ev.ORDER_SUBMITTED: lambda draft, event, policy: None,  # already started: a replay
 	ev.ORDER_CANCELLED: _on_order_state(
@@ -318,5 +329,6 @@ _HANDLERS = {
 	ev.DELIVERY_RETURNED: _on_delivery_note,
 	ev.DELIVERY_CONFIRMED: _on_delivery_confirmed,
 	ev.CARRIER_REPORTED: _on_carrier_reported,
+	ev.FEASIBILITY_CHECKED: _on_feasibility_checked,
 	**{kind: _on_work_order for kind in ev.WORK_ORDER_EVENTS},
 }

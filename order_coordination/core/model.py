@@ -76,6 +76,8 @@ class OrderState:
 	pending: Handoff | None = None
 	pending_promise: PromiseProposal | None = None
 	open_exceptions: tuple[OpenException, ...] = ()
+	# The earliest delivery the company could keep, as found right after submit (promising/feasible).
+	feasible_date: date | None = None
 
 	@property
 	def is_active(self) -> bool:

@@ -55,6 +55,7 @@ def facts_of(state: OrderState) -> dict:
 		"confirmed_delivered": state.confirmed_delivered,
 		"released_to_shipping": state.released_to_shipping,
 		"planning_accepted": state.planning_accepted,
+		"feasible_date": _iso(state.feasible_date),
 		"work_orders": {
 			name: {
 				"state": wo.state,
@@ -135,6 +136,7 @@ def state_from(sales_order: str, fields: dict, facts: dict | None) -> OrderState
 		last_outcome=fields.get("last_outcome") or None,
 		released_to_shipping=bool(facts.get("released_to_shipping")),
 		planning_accepted=bool(facts.get("planning_accepted")),
+		feasible_date=_d(facts.get("feasible_date")),
 		work_orders={
 			name: WorkOrderFact(wo["state"], _dt(wo.get("planned_end")), bool(wo.get("started")))
 			for name, wo in (facts.get("work_orders") or {}).items()
