@@ -25,6 +25,7 @@ from order_coordination.insight.flowmap import flow_map  # noqa: F401 (public pa
 from order_coordination.insight.ocel import export_ocel  # noqa: F401 (public path)
 from order_coordination.insight.whatif import replay_policy  # noqa: F401 (public path)
 from order_coordination.policies import policy_snapshot
+from order_coordination.promising.feasible import earliest_delivery  # noqa: F401 (public path)
 from order_coordination.reporting import clean_date
 from order_coordination.storage import TIMELINE_FIELDS
 
@@ -125,6 +126,7 @@ def get_order_status(sales_order):
 		order_by="creation asc",
 	)
 	order = coordination.load(name, lock=False)
+	feasible = promises.feasible_of(order) or {}
 	now = now_datetime()
 	entered = {t.stage_to for t in timeline if t.stage_to}
 	for h in handoffs:
@@ -146,6 +148,8 @@ def get_order_status(sales_order):
 		"ownership_model": doc.ownership_model,
 		"delivery_date": doc.delivery_date,
 		"expected_finish": doc.expected_finish,
+		"feasible_date": feasible.get("date"),
+		"feasible_reason": feasible.get("reason"),
 		"finish_evidence": finish_evidence_of(order),
 		"stage_since": doc.stage_since,
 		"stages_done": stages_done(doc.stage, entered),

@@ -13,6 +13,7 @@ from frappe.utils import getdate
 from order_coordination import coordination, dispatch
 from order_coordination.core import events as ev
 from order_coordination.core.constants import DT_ORDER_COORDINATION, SALES_ORDER_MIRROR_FIELDS, SO_OPEN
+from order_coordination.errors import left_to_the_sweep
 from order_coordination.facts import needs_manufacturing, promised_date
 
 
@@ -43,6 +44,14 @@ def on_change(doc, method=None):
 			delivery_date=promise_of(doc),
 		)
 		dispatch.start_order(doc, event)
+		# Its earliest feasible delivery is worked out after the submit is committed, never inside it.
+		with left_to_the_sweep("Earliest feasible delivery not checked"):
+			frappe.enqueue(
+				"order_coordination.promising.after_submit.check_after_submit",
+				queue="long",
+				enqueue_after_commit=True,
+				sales_order=doc.name,
+			)
 		return
 	# Look before taking the lock.
 	stored = frappe.db.get_value(DT_ORDER_COORDINATION, doc.name, ["facts", "delivery_date"], as_dict=True)

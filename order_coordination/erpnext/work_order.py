@@ -11,6 +11,7 @@ from frappe.utils import flt, get_datetime
 from order_coordination import coordination, dispatch
 from order_coordination.compat import WORK_ORDER_RESERVED_STATUSES
 from order_coordination.core import events as ev
+from order_coordination.core.derive import work_order_end
 from order_coordination.facts import orders_of_work_order, per_produced
 
 STATUS_EVENTS = {
@@ -24,7 +25,7 @@ STATUS_EVENTS = {
 }
 
 
-WATCHED = ("docstatus", "status", "produced_qty", "planned_end_date")
+WATCHED = ("docstatus", "status", "produced_qty", "planned_start_date", "planned_end_date")
 
 
 def on_change(doc, method=None):
@@ -52,7 +53,21 @@ def on_change(doc, method=None):
 			doc,
 			kind,
 			work_order=doc.name,
-			planned_end=get_datetime(doc.planned_end_date) if doc.planned_end_date else None,
+			planned_end=planned_end_of(doc),
 			per_produced=per_produced(sales_order) if recount else None,
 		)
 		dispatch.apply_events(sales_order, [event])
+
+
+def planned_end_of(doc):
+	"""When the Work Order's plan says it ends: its planned end, its open operations' planned ends, never
+	before its planned start (one without operations often has no planned end at all)."""
+	return work_order_end(
+		get_datetime(doc.planned_start_date) if doc.planned_start_date else None,
+		get_datetime(doc.planned_end_date) if doc.planned_end_date else None,
+		[
+			get_datetime(op.planned_end_time)
+			for op in doc.get("operations") or []
+			if op.planned_end_time and op.status != "Completed"
+		],
+	)

@@ -15,7 +15,7 @@ from frappe.utils import flt, get_datetime, getdate, now_datetime
 from order_coordination import coordination
 from order_coordination.core import actions, lifecycle
 from order_coordination.core import events as ev
-from order_coordination.core.derive import next_promised_date, produced_percentage
+from order_coordination.core.derive import next_promised_date, produced_percentage, work_order_end
 from order_coordination.facts import delivery_schedules, per_produced, promise_lines
 from order_coordination.storage import BatchWriter
 
@@ -96,7 +96,7 @@ class History:
 		self.work_orders = defaultdict(list)
 		for wo in frappe.db.sql(
 			"""select name, sales_order, sales_order_item, creation, actual_start_date, actual_end_date,
-				planned_end_date, status, produced_qty
+				planned_start_date, planned_end_date, status, produced_qty
 			from `tabWork Order` where sales_order in %s and docstatus = 1 order by creation""",
 			(names,),
 			as_dict=True,
@@ -144,7 +144,10 @@ class History:
 		for wo in self.work_orders[so.name]:
 			common = {
 				"work_order": wo.name,
-				"planned_end": get_datetime(wo.planned_end_date) if wo.planned_end_date else None,
+				"planned_end": work_order_end(
+					get_datetime(wo.planned_start_date) if wo.planned_start_date else None,
+					get_datetime(wo.planned_end_date) if wo.planned_end_date else None,
+				),
 			}
 			events.append(
 				ev.Event(

@@ -44,8 +44,10 @@ WHITELISTED = [
 			"accept_delivery_date",
 			"decline_delivery_date",
 			"backfill_status",
+			"earliest_delivery",
 		)
 	],
+	"order_coordination.promising.feasible.earliest_delivery",
 	"order_coordination.setup.permissions.granted",
 	"order_coordination.api.record_delivery_attempt",  # other driver apps
 	"order_coordination.doorstep.record.record_delivery_attempt",
@@ -64,6 +66,7 @@ CALLED_BY_PATH = [
 	"order_coordination.insight.tuning.learn",
 	"order_coordination.insight.tuning.learn_all",
 	"order_coordination.outbox.deliver_outbox",
+	"order_coordination.promising.after_submit.check_after_submit",
 ]
 
 

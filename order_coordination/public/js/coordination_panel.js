@@ -148,6 +148,7 @@ order_coordination.Panel = class Panel {
 					<span>${__("Held by")} <b>${esc(__(s.responsible_department))}</b></span>
 					<span>${__("Accountable")}: <b>${esc(__(s.accountable_department))}</b></span>
 					<span>${__("Delivery Date")}: <b>${esc(day(s.delivery_date))}</b></span>
+					${this.feasible_html(s)}
 					${this.expected_html(s)}
 					${this.on_record ? "" : `<a class="oc-open-record" href="${frappe.utils.get_form_link("Order Coordination", s.sales_order)}">${__("Open coordination record")}</a>`}
 				</div>
@@ -203,6 +204,18 @@ order_coordination.Panel = class Panel {
 			: "";
 		return `<span class="oc-expected">${__("Expected Delivery")}: <b>${__("unknown yet")}</b>
 			<span class="text-muted">(${esc(__("typical time for {0} here: unknown yet; it is learned from completed orders", [stages]))})</span>${planned}</span>`;
+	}
+
+	// Beside the promise: the earliest delivery the company can keep now (stock, supply, booked workstations).
+	feasible_html(s) {
+		if (!s.feasible_date) return "";
+		const late = s.delivery_date && s.feasible_date > s.delivery_date;
+		return `<span class="oc-feasible-date ${late ? "text-warning" : ""}">${__("Can deliver by")}: <b>${esc(day(s.feasible_date))}</b>${late && s.feasible_reason ? ` <span class="text-muted">(${esc(__(s.feasible_reason))})</span>` : ""}</span>`;
+	}
+
+	// A date the company can keep, later than the promise: where a worker's answer starts from.
+	feasible_later(s) {
+		return s.feasible_date && s.delivery_date && s.feasible_date > s.delivery_date;
 	}
 
 	// Steps the order went through are done; steps it skipped (shipped in one delivery, never produced)
@@ -426,7 +439,17 @@ order_coordination.Panel = class Panel {
 					options: action.departments,
 					reqd: 1,
 				},
-				{ fieldname: "note", fieldtype: "Small Text", label: __("Note") },
+				{
+					fieldname: "note",
+					fieldtype: "Small Text",
+					label: __("Note"),
+					default: this.feasible_later(this.status)
+						? __("Earliest feasible delivery: {0} ({1})", [
+								day(this.status.feasible_date),
+								__(this.status.feasible_reason || "Capacity"),
+							])
+						: undefined,
+				},
 			],
 			__("Hand Off"),
 			__("Hand Off"),
@@ -469,13 +492,17 @@ order_coordination.Panel = class Panel {
 
 	propose_date(action) {
 		const lines = action.lines || [];
+		// A worker's proposal starts from the date the company can keep and what binds it; the promise's
+		// owner asking for the customer starts from the promise.
+		const s = this.status;
+		const from_feasible = !action.customer_request && this.feasible_later(s);
 		const fields = [
 			{
 				fieldname: "new_date",
 				fieldtype: "Date",
 				label: __("New Delivery Date"),
 				reqd: 1,
-				default: this.status.delivery_date,
+				default: from_feasible ? s.feasible_date : s.delivery_date,
 				min_date: frappe.datetime.str_to_obj(frappe.datetime.get_today()),
 			},
 			{
@@ -483,7 +510,7 @@ order_coordination.Panel = class Panel {
 				fieldtype: "Select",
 				label: __("Reason"),
 				options: lists().promise_reasons,
-				default: action.reason,
+				default: (from_feasible && s.feasible_reason) || action.reason,
 				reqd: 1,
 			},
 			{ fieldname: "note", fieldtype: "Small Text", label: __("Note") },
