@@ -20,14 +20,20 @@ const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isM
 // A 1×1 PNG: the photo the driver takes.
 const PHOTO = Buffer.from(
 	"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
-	"base64",
+	"base64"
 );
 mkdirSync(SHOTS, { recursive: true });
 const results = {};
 
 const browser = await chromium.launch({
 	executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-	args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+	args: [
+		"--headless",
+		"--no-sandbox",
+		"--disable-gpu",
+		"--disable-background-networking",
+		"--no-first-run",
+	],
 });
 
 function check(condition, message) {
@@ -65,7 +71,11 @@ async function openDriver(ctx) {
 }
 
 async function waitSent(page, timeout = 60000) {
-	await page.waitForFunction(async () => (await self.ocQueue.pending()) === 0, null, { timeout, polling: 100 });
+	const until = Date.now() + timeout;
+	while ((await page.evaluate(() => self.ocQueue.pending())) > 0) {
+		if (Date.now() > until) throw new Error("the queue was not sent in time");
+		await page.waitForTimeout(50);
+	}
 }
 
 async function recordStop(page, stop, outcome, reason) {
@@ -76,7 +86,8 @@ async function recordStop(page, stop, outcome, reason) {
 		const box = await page.locator("#oc-signature").boundingBox();
 		await page.mouse.move(box.x + 20, box.y + 100);
 		await page.mouse.down();
-		for (let i = 1; i <= 12; i += 1) await page.mouse.move(box.x + 20 + i * 22, box.y + 100 - (i % 2) * 50);
+		for (let i = 1; i <= 12; i += 1)
+			await page.mouse.move(box.x + 20 + i * 22, box.y + 100 - (i % 2) * 50);
 		await page.mouse.up();
 	} else {
 		await page.selectOption("#oc-reason", reason);
@@ -93,8 +104,13 @@ const admin = await signIn({}, { usr: "Administrator", pwd: process.env.OC_ADMIN
 const day = await call(admin, FIXTURES + "prepare", { trips: 2, stops: 3, language: "en" });
 const [first, second] = day.trips;
 const phone = await signIn(
-	{ ...PHONE, locale: "en-US", geolocation: { latitude: 51.5081, longitude: -0.128 }, permissions: ["geolocation"] },
-	{ usr: day.user, pwd: day.password },
+	{
+		...PHONE,
+		locale: "en-US",
+		geolocation: { latitude: 51.5081, longitude: -0.128 },
+		permissions: ["geolocation"],
+	},
+	{ usr: day.user, pwd: day.password }
 );
 let { page } = await openDriver(phone);
 await page.waitForFunction(() => self.ocDriverLoaded === true);
@@ -107,21 +123,36 @@ await recordStop(page, first.stops[0], "Delivered");
 await recordStop(page, first.stops[1], "Failed Attempt", "Nobody home");
 await recordStop(page, first.stops[2], "Delivered");
 await page.screenshot({ path: resolve(SHOTS, "driver-en-offline-queued.png"), fullPage: true });
-check((await page.evaluate(() => self.ocQueue.pending())) === 6, "three attempts and three photos wait on the phone");
+check(
+	(await page.evaluate(() => self.ocQueue.pending())) === 6,
+	"three attempts and three photos wait on the phone"
+);
 await page.close();
 ({ page } = await openDriver(phone));
-check(await page.isVisible(`.stop[data-stop="${first.stops[0]}"] .state.queued`), "reopened offline, the queue is there");
+check(
+	await page.isVisible(`.stop[data-stop="${first.stops[0]}"] .state.queued`),
+	"reopened offline, the queue is there"
+);
 check((await page.evaluate(() => self.ocQueue.pending())) === 6, "nothing was lost by closing the page");
 let applied = await call(admin, FIXTURES + "applied", { trips: JSON.stringify([first.trip]) }, true);
 check(applied.attempts.length === 0, "nothing reached the server while offline");
 await phone.setOffline(false);
 await waitSent(page);
+console.log(
+	"queue:",
+	JSON.stringify(
+		(await page.evaluate(() => self.ocQueue.all("attempts"))).map((a) => [a.outcome, a.state, a.error])
+	)
+);
 applied = await call(admin, FIXTURES + "applied", { trips: JSON.stringify([first.trip]) }, true);
 check(applied.attempts.length === 3, "online: each stop applied once");
 check(new Set(applied.attempts.map((a) => a.delivery_stop)).size === 3, "one attempt per stop");
 check(applied.photos.length === 3, "one photo per attempt");
 check(applied.attempts.filter((a) => a.signature).length === 2, "the two deliveries carry their signatures");
-check(applied.visited.length === 3 && applied.statuses[0] === "Completed", "the trip is completed as ERPNext counts it");
+check(
+	applied.visited.length === 3 && applied.statuses[0] === "Completed",
+	"the trip is completed as ERPNext counts it"
+);
 await page.reload();
 await page.waitForFunction(() => self.ocDriverLoaded === true);
 await page.screenshot({ path: resolve(SHOTS, "driver-en-sent.png"), fullPage: true });
@@ -237,15 +268,29 @@ if (process.env.OC_MEASURE !== "0") {
 	await b.evaluate(() => self.ocQueue.sync());
 	await waitSent(b, 120000);
 	results.hundred_applied_ms = Date.now() - started;
-	applied = await call(admin, FIXTURES + "applied", { trips: JSON.stringify(hundred.trips.map((t) => t.trip)) }, true);
-	check(applied.attempts.length === 100 && applied.visited.length === 100, "100 attempts applied, 100 stops visited");
+	applied = await call(
+		admin,
+		FIXTURES + "applied",
+		{ trips: JSON.stringify(hundred.trips.map((t) => t.trip)) },
+		true
+	);
+	check(
+		applied.attempts.length === 100 && applied.visited.length === 100,
+		"100 attempts applied, 100 stops visited"
+	);
 	await b.evaluate(async () => {
-		for (const a of await self.ocQueue.all("attempts")) await self.ocQueue.put("attempts", { ...a, state: "queued" });
+		for (const a of await self.ocQueue.all("attempts"))
+			await self.ocQueue.put("attempts", { ...a, state: "queued" });
 	});
 	started = Date.now();
 	await b.evaluate(() => self.ocQueue.sync());
 	results.hundred_repeated_ms = Date.now() - started;
-	applied = await call(admin, FIXTURES + "applied", { trips: JSON.stringify(hundred.trips.map((t) => t.trip)) }, true);
+	applied = await call(
+		admin,
+		FIXTURES + "applied",
+		{ trips: JSON.stringify(hundred.trips.map((t) => t.trip)) },
+		true
+	);
 	check(applied.attempts.length === 100, "the same 100 sent again create nothing");
 	console.log("measures:", JSON.stringify(results));
 }

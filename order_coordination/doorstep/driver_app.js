@@ -26,6 +26,7 @@ self.__ =
 		"Failed Attempt": __("Failed Attempt"),
 		Refused: __("Refused"),
 	};
+	const RETRY_MS = 5000;
 	let day = null;
 	let local = {}; // stop -> the latest attempt recorded on this phone
 
@@ -50,9 +51,28 @@ self.__ =
 		}
 	}
 
+	const plainAddress = (html) =>
+		(html || "")
+			.replace(/<br\s*\/?>/gi, ", ")
+			.replace(/<[^>]*>/g, "")
+			.replace(/(\s*,\s*)+/g, ", ")
+			.replace(/^, |, $/g, "");
+
+	function when(value) {
+		const at = value ? new Date(String(value).replace(" ", "T")) : null;
+		if (!at || isNaN(at)) return value || "";
+		return at.toLocaleString(document.documentElement.lang || undefined, {
+			weekday: "short",
+			day: "numeric",
+			month: "short",
+			hour: "2-digit",
+			minute: "2-digit",
+		});
+	}
+
 	function mapLink(stop) {
 		if (stop.lat || stop.lng) return `geo:${stop.lat},${stop.lng}?q=${stop.lat},${stop.lng}`;
-		const address = (stop.customer_address || "").replace(/<br\s*\/?>/gi, ", ").replace(/<[^>]*>/g, "");
+		const address = plainAddress(stop.customer_address);
 		return "https://www.google.com/maps/search/?api=1&query=" + encodeURIComponent(address);
 	}
 
@@ -69,7 +89,7 @@ self.__ =
 					OUTCOME_WORDS[state.outcome] || state.outcome
 				)}${state.queued ? " · " + esc(__("waiting to send")) : ""}</span>`
 			: `<span class="state">${esc(__("To deliver"))}</span>`;
-		const address = (stop.customer_address || "").replace(/<br\s*\/?>/gi, ", ").replace(/<[^>]*>/g, "");
+		const address = plainAddress(stop.customer_address);
 		const phone = stop.phone
 			? `<a href="tel:${esc(stop.phone.replace(/[^0-9+]/g, ""))}">${esc(__("Call"))} ${esc(stop.phone)}</a>`
 			: "";
@@ -105,7 +125,7 @@ self.__ =
 			.map(
 				(trip) => `<section class="card trip" data-trip="${esc(trip.name)}">
 				<h2>${esc(trip.name)}</h2>
-				<div class="muted">${esc(trip.departure_time || "")} · ${esc(trip.vehicle || "")}</div>
+				<div class="muted">${esc(when(trip.departure_time))} · ${esc(trip.vehicle || "")}</div>
 				${trip.stops.map((stop) => renderStop(trip, stop)).join("")}
 			</section>`
 			)
@@ -336,5 +356,10 @@ self.__ =
 		await fetchDay();
 		render();
 		self.ocDriverLoaded = true;
+		// Until the queue is empty, try again every few seconds while there is a network (an answer
+		// lost, another sender busy, a server that was down).
+		setInterval(async () => {
+			if (navigator.onLine && !sending && (await ocQueue.pending())) send();
+		}, RETRY_MS);
 	})();
 })();

@@ -45,8 +45,16 @@ self.ocQueue = (() => {
 		return (day && day.csrf_token) || "";
 	}
 
+	// A request that hangs (a network that is there but does not answer) gives up, and is tried again.
+	const WAIT_MS = 20000;
+	function timed(url, options) {
+		const controller = new AbortController();
+		const timer = setTimeout(() => controller.abort(), WAIT_MS);
+		return fetch(url, { ...options, signal: controller.signal }).finally(() => clearTimeout(timer));
+	}
+
 	async function post(method, body, csrf) {
-		const response = await fetch(API + method, {
+		const response = await timed(API + method, {
 			method: "POST",
 			credentials: "same-origin",
 			headers: { Accept: "application/json", "X-Frappe-CSRF-Token": csrf },
@@ -120,7 +128,7 @@ self.ocQueue = (() => {
 	}
 
 	async function attachedNames(attempt) {
-		const response = await fetch(
+		const response = await timed(
 			API +
 				"order_coordination.doorstep.trips.my_photos?" +
 				new URLSearchParams({ attempt: attempt.name }),
@@ -149,7 +157,8 @@ self.ocQueue = (() => {
 	}
 
 	// Send what is queued; resolves true when nothing is left to send. Never throws: a lost network
-	// leaves the rest queued for the next try.
+	// leaves the rest queued for the next try. While another sender (the page or the worker) holds the
+	// queue, this one does not wait for it: it answers false and is asked again later.
 	async function sync() {
 		const run = async () => {
 			try {
@@ -159,8 +168,10 @@ self.ocQueue = (() => {
 			}
 			return (await pending()) === 0;
 		};
-		if (self.navigator && navigator.locks) return navigator.locks.request("oc-driver-sync", run);
-		return run();
+		if (!(self.navigator && navigator.locks)) return run();
+		return navigator.locks.request("oc-driver-sync", { ifAvailable: true }, (lock) =>
+			lock ? run() : false
+		);
 	}
 
 	async function pending() {

@@ -17,6 +17,7 @@ from order_coordination.tests.utils import (
 	STOCKED,
 	add_stock,
 	deliver,
+	make_items,
 	make_order,
 	only_on_a_development_site,
 )
@@ -64,6 +65,7 @@ def address_of(customer: str) -> str:
 
 
 def make_trip(driver: str, stops: int) -> dict:
+	make_items()
 	add_stock(STOCKED, stops)
 	trip = None
 	for _i in range(stops):

@@ -21,6 +21,7 @@ from order_coordination.tests.utils import (
 	STOCKED,
 	add_stock,
 	deliver,
+	make_items,
 	make_order,
 	make_user,
 	record,
@@ -86,6 +87,7 @@ class TestDoorstep(TestCase):
 
 	def make_trip(self, stops: int = 1, driver=None, submit=True):
 		"""`stops` orders, each delivered on its own Delivery Note, on one trip made by ERPNext's mapper."""
+		make_items()
 		add_stock(STOCKED, 10 * stops)
 		orders, notes, trip = [], [], None
 		for _i in range(stops):
