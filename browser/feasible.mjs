@@ -62,10 +62,12 @@ for (const language of ["zh", "en"]) {
 	sales = await session(data.users.sales, data.password);
 	await open_form(sales, data.draft);
 	await sales.page.waitForSelector(".oc-feasible .indicator-pill", { timeout: 60000 });
-	const lines = await sales.page.locator(".oc-feasible-line").count();
-	const late = await sales.page.locator(".oc-feasible-line .indicator.orange").count();
-	check(lines === 2 && late === 1, `${language}: two lines, the bought-in one late`);
+	await sales.page.waitForTimeout(500);
 	await sales.page.screenshot({ path: `${SHOTS}/${language}-1-draft-feasible.png` });
+	const lines = await sales.page.locator(".oc-feasible-line").allInnerTexts();
+	console.log(lines.map((text) => text.replace(/\s+/g, " ")).join("\n"));
+	const late = await sales.page.locator(".oc-feasible-line .indicator.orange").count();
+	check(lines.length === 2 && late === 1, `${language}: two lines, the bought-in one late`);
 	if (language === "en") break;
 	await sales.context.close();
 }
@@ -90,6 +92,8 @@ for (const language of ["en", "zh"]) {
 	const production = await session(data.users.production, data.password);
 	await open_form(production, data.late);
 	await production.page.waitForSelector(".oc-panel .oc-feasible-date", { timeout: 60000 });
+	await production.page.waitForTimeout(500);
+	await production.page.screenshot({ path: `${SHOTS}/${language}-3-production-panel.png` });
 	await production.page.locator(".oc-panel button[data-action=propose_date]").click();
 	await production.page.waitForSelector(".modal.show select[data-fieldname=reason]");
 	await production.page.waitForTimeout(500);
@@ -102,7 +106,7 @@ for (const language of ["en", "zh"]) {
 		shown.date === status.feasible_date && shown.reason === status.feasible_reason,
 		`${language}: the dialog starts from ${status.feasible_date} (${status.feasible_reason})`
 	);
-	await production.page.screenshot({ path: `${SHOTS}/${language}-3-production-propose.png` });
+	await production.page.screenshot({ path: `${SHOTS}/${language}-4-production-propose.png` });
 	await production.context.close();
 }
 

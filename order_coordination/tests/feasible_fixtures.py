@@ -47,7 +47,7 @@ def prepare():
 	stock_item(BOUGHT, lead_days=12)
 	add_stock(STOCKED, 10)
 	add_stock(RAW, 200)
-	draft = make_order(item_code=STOCKED, qty=2, delivery_date=add_days(nowdate(), 3), do_not_submit=True)
+	draft = make_order(item_code=STOCKED, qty=2, delivery_date=add_days(nowdate(), 7), do_not_submit=True)
 	draft.append(
 		"items",
 		{
