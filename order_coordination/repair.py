@@ -29,7 +29,7 @@ BATCH = 100
 def repair_order(sales_order: str) -> None:
 	"""Background job (and the sweep): repair one order in its own transaction."""
 	try:
-		_repair(sales_order)
+		bring_in_line(sales_order)
 		frappe.db.commit()  # nosemgrep: a background job
 	except Exception:
 		frappe.db.rollback()
@@ -40,7 +40,9 @@ def repair_order(sales_order: str) -> None:
 		)
 
 
-def _repair(sales_order: str) -> None:
+def bring_in_line(sales_order: str) -> None:
+	"""Replay the order's history onto its record, in the caller's transaction (the repair job commits it;
+	the busy day's checker rolls it back to see whether anything was missed)."""
 	docstatus = frappe.db.get_value("Sales Order", sales_order, "docstatus")
 	if docstatus is None:
 		return

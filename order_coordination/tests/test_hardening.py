@@ -191,7 +191,7 @@ class TestHardening(TestCase):
 		self.assertEqual(record(so.name).stage, constants.ORDER_RECEIVED)  # the app's part was rolled back
 		self.assertEqual(frappe.db.get_value(constants.DT_ORDER_COORDINATION, so.name, "needs_repair"), 1)
 		self.assertGreater(frappe.db.count("Error Log"), errors_before)
-		repair._repair(so.name)
+		repair.bring_in_line(so.name)
 		doc = record(so.name)
 		self.assertEqual(
 			(doc.stage, doc.responsible_department, doc.needs_repair),
