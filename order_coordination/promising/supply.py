@@ -220,9 +220,11 @@ def bookings_of(names: set[str], now, sales_order: str) -> list[tuple]:
 	if not names:
 		return []
 	values = {"stations": tuple(names), "now": now, "so": sales_order, "open": OPEN_WORK_ORDERS}
+	# The Job Cards of these workstations first, then their times by parent: left to itself the database
+	# walks every scheduled time (18 ms against 11 for 10,000 booked operations).
 	booked = frappe.db.sql(
 		"""select jc.workstation, st.from_time, st.to_time
-		from `tabJob Card Scheduled Time` st join `tabJob Card` jc on jc.name = st.parent
+		from `tabJob Card` jc straight_join `tabJob Card Scheduled Time` st on st.parent = jc.name
 		left join `tabWork Order` wo on wo.name = jc.work_order
 		where jc.docstatus < 2 and jc.status not in ('Completed', 'Cancelled')
 		and jc.workstation in %(stations)s and st.to_time > %(now)s and ifnull(wo.sales_order, '') != %(so)s""",
