@@ -46,6 +46,7 @@ doc_events = {
 	},
 	"Delivery Trip": {"on_change": "order_coordination.erpnext.delivery_trip.on_change"},
 	"Shipment": {"on_change": "order_coordination.erpnext.shipment.on_change"},
+	"Coordination Policy": {"validate": "order_coordination.doorstep.requirements.validate_policy"},
 }
 
 # Our rows name ERPNext documents (timeline references, the order they belong to) for the record: they

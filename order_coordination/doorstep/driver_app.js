@@ -38,7 +38,7 @@ self.__ =
 
 	async function fetchDay() {
 		try {
-			const response = await fetch("/api/method/order_coordination.doorstep.trips.my_trips", {
+			const response = await ocQueue.timed("/api/method/order_coordination.doorstep.trips.my_trips", {
 				credentials: "same-origin",
 				headers: { Accept: "application/json" },
 			});
@@ -310,7 +310,9 @@ self.__ =
 		if (sending) return sending;
 		sending = (async () => {
 			try {
-				if (navigator.onLine) await ocQueue.sync();
+				// Tried even when the browser says it is offline: it is sometimes wrong, and a failed
+				// try costs nothing (the queue stays).
+				await ocQueue.sync();
 			} finally {
 				sending = null;
 			}
@@ -352,14 +354,14 @@ self.__ =
 		render();
 		await renderStatus();
 		self.ocDriverReady = true;
+		// Until the queue is empty, try again every few seconds (an answer lost, another sender busy, a
+		// server that was down, a browser that never says it is online again).
+		setInterval(async () => {
+			if (!sending && (await ocQueue.pending())) send();
+		}, RETRY_MS);
 		await send();
 		await fetchDay();
 		render();
 		self.ocDriverLoaded = true;
-		// Until the queue is empty, try again every few seconds while there is a network (an answer
-		// lost, another sender busy, a server that was down).
-		setInterval(async () => {
-			if (navigator.onLine && !sending && (await ocQueue.pending())) send();
-		}, RETRY_MS);
 	})();
 })();

@@ -180,5 +180,5 @@ self.ocQueue = (() => {
 		return attempts + photos;
 	}
 
-	return { open, get, all, put, sync, pending };
+	return { open, get, all, put, sync, pending, timed };
 })();

@@ -5,9 +5,11 @@ is flagged. A company without a policy, or with the tables left empty, gets the 
 from __future__ import annotations
 
 import frappe
+from frappe import _
 
 from order_coordination.core.constants import DEFAULT_FAILURE_REASONS, DEFAULT_FAR_METRES, DT_POLICY
 from order_coordination.core.doorstep import DEFAULT_REQUIREMENTS, Requirement
+from order_coordination.core.text import has_markup
 
 
 def _policy(company: str | None):
@@ -48,3 +50,21 @@ def rules_for_page(company: str | None) -> dict:
 		},
 		"reasons": reasons(company),
 	}
+
+
+def validate_policy(doc, method=None) -> None:
+	"""A Coordination Policy says each outcome's requirements once, and each reason once."""
+	outcomes = [row.outcome for row in doc.get("doorstep_requirements") or ()]
+	twice = sorted({o for o in outcomes if outcomes.count(o) > 1})
+	if twice:
+		frappe.throw(
+			_("The doorstep requirements name {0} more than once").format(", ".join(_(o) for o in twice)),
+			frappe.ValidationError,
+		)
+	reasons = [(row.reason or "").strip() for row in doc.get("doorstep_reasons") or ()]
+	if any(has_markup(r) for r in reasons):
+		frappe.throw(
+			_("{0} cannot hold markup such as {1}").format(_("Reason"), "<…>"), frappe.ValidationError
+		)
+	if len(set(reasons)) != len(reasons):
+		frappe.throw(_("Each reason a delivery fails may be listed once"), frappe.ValidationError)

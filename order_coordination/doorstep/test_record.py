@@ -264,6 +264,9 @@ class TestDoorstep(TestCase):
 			rules = trips.my_trips()["rules"][COMPANY]
 		self.assertEqual(rules["reasons"], ["Gate locked"])
 		self.assertTrue(rules["requirements"]["Delivered"]["position"])
+		policy.append("doorstep_requirements", {"outcome": "Delivered"})
+		with self.assertRaises(frappe.ValidationError):
+			policy.save()
 
 	def test_the_driver_attaches_photos_to_their_own_attempts_only(self):
 		from frappe.handler import check_write_permission
@@ -272,12 +275,15 @@ class TestDoorstep(TestCase):
 		name = self.record(trip.delivery_stops[0])["name"]
 		with self.set_user(DRIVER_USER):
 			check_write_permission(constants.DT_DELIVERY_ATTEMPT, name)  # what upload_file asks
+			self.assertEqual(trips.my_photos(name), [f"signature-{name}.png"])
 			mine = frappe.get_list(constants.DT_DELIVERY_ATTEMPT, fields=["name", "recorded_by"])
 			self.assertIn(name, [a.name for a in mine])
 			self.assertEqual({a.recorded_by for a in mine}, {DRIVER_USER})
 		with self.set_user(OTHER_DRIVER_USER):
 			with self.assertRaises(frappe.PermissionError):
 				check_write_permission(constants.DT_DELIVERY_ATTEMPT, name)
+			with self.assertRaises(frappe.PermissionError):
+				trips.my_photos(name)
 			self.assertNotIn(name, frappe.get_list(constants.DT_DELIVERY_ATTEMPT, pluck="name"))
 		with self.set_user(CLERK):
 			with self.assertRaises(frappe.PermissionError):
