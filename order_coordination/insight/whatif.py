@@ -213,6 +213,23 @@ def replay_result(job):
 	return kept["result"]
 
 
+@frappe.whitelist()
+def draft_basis(company):
+	"""What the page's what-if form starts from: the company's policy (model, who does each stage, SLA hours,
+	promise owner, notices) and the choices it offers."""
+	check_manager()
+	company = clean_period(company, getdate(), getdate()).company
+	snapshot = read_policy(company)
+	return {
+		"policy": {key: snapshot.get(key) for key in CHANGE_KEYS},
+		"departments": all_departments(),
+		"stages": list(constants.STAGES),
+		"models": list(constants.OWNERSHIP_MODELS),
+		"presets": {model: preset_matrix(model, all_departments()) for model in constants.OWNERSHIP_MODELS},
+		"notice_kinds": list(constants.NOTICE_KINDS),
+	}
+
+
 @frappe.whitelist(methods=["POST"])
 def adopt_policy(company, changes=None, policy=None):
 	"""Make the draft the company's Coordination Policy: saved as a new version, so orders already running
