@@ -32,6 +32,8 @@ REASONS = {
 	constants.FEASIBLE_PURCHASE_ORDER: constants.MATERIAL_SHORTAGE,
 	constants.FEASIBLE_LEAD_TIME: constants.MATERIAL_SHORTAGE,
 }
+PANEL_CACHE = "order_coordination:feasible_of"
+PANEL_SECONDS = 120
 HISTORY_DAYS = 365
 HISTORY_CACHE = "order_coordination:delivery_hours"
 HISTORY_SECONDS = 900  # the history moves by days: a quarter-hour old figure is as good
@@ -98,14 +100,21 @@ def feasible_of(order) -> dict | None:
 		constants.SHIPPED
 	):
 		return None
+	key = f"{PANEL_CACHE}:{state.sales_order}"
+	known = frappe.cache.get_value(key)
+	if known is not None:
+		return known or None
 	try:
 		answer = answer_for(frappe.get_doc("Sales Order", state.sales_order))
 	except frappe.ValidationError:
-		return None
-	if not answer["lines"]:
-		return None
-	latest = max(answer["lines"], key=lambda line: line["earliest_date"])
-	return {"date": answer["earliest_date"], "reason": REASONS.get(latest["limited_by"]["kind"])}
+		answer = {"lines": []}
+	found = {}
+	if answer["lines"]:
+		latest = max(answer["lines"], key=lambda line: line["earliest_date"])
+		found = {"date": answer["earliest_date"], "reason": REASONS.get(latest["limited_by"]["kind"])}
+	# Every panel of the order refreshes after each action: one answer serves them for a short while.
+	frappe.cache.set_value(key, found, expires_in_sec=PANEL_SECONDS)
+	return found or None
 
 
 def readable(value):

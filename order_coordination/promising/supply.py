@@ -6,7 +6,8 @@ Entries, the open Sales Order and Work Order demand, the open Purchase Order lin
 times (Item `lead_time_days`, and v16's Item Lead Time where it exists), and for every workstation its
 working hours, holiday list, capacity and the load already booked (open Job Cards' scheduled times, open
 Work Orders' planned operations that have no Job Card yet). Netting is per item over the company's
-warehouses: stock moves between them faster than it is bought or made.
+warehouses: stock moves between them faster than it is bought or made. The order's own Work Orders are
+left out (their needs and booked time are what its answer plans again).
 """
 
 from __future__ import annotations
@@ -136,6 +137,7 @@ def stock_of(items: set[str], company: str, sales_order: str, today) -> dict[str
 		"""select woi.item_code, woi.name, wo.planned_start_date, woi.required_qty - woi.transferred_qty
 		from `tabWork Order Item` woi join `tabWork Order` wo on wo.name = woi.parent
 		where wo.docstatus = 1 and wo.company = %(company)s and wo.status in %(open)s
+		and ifnull(wo.sales_order, '') != %(so)s
 		and woi.item_code in %(items)s and woi.transferred_qty < woi.required_qty""",
 		values,
 	):
