@@ -17,11 +17,8 @@ const BASE = process.env.OC_URL || "http://127.0.0.1:8000";
 const SHOTS = process.env.OC_SCREENSHOTS || "/tmp/oc/shots-23";
 const FIXTURES = "order_coordination.doorstep.fixtures.";
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-// A 1×1 PNG: the photo the driver takes.
-const PHOTO = Buffer.from(
-	"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
-	"base64"
-);
+// The photo the driver takes: a picture of the stop's own card, taken once the page is open.
+let PHOTO = null;
 mkdirSync(SHOTS, { recursive: true });
 const results = {};
 
@@ -78,7 +75,7 @@ async function waitSent(page, timeout = 60000) {
 	}
 }
 
-async function recordStop(page, stop, outcome, reason) {
+async function recordStop(page, stop, outcome, reason, shot) {
 	const row = page.locator(`.stop[data-stop="${stop}"]`);
 	await row.locator(`button[data-outcome="${outcome}"]`).click();
 	if (outcome === "Delivered") {
@@ -94,6 +91,7 @@ async function recordStop(page, stop, outcome, reason) {
 	}
 	await page.setInputFiles("#oc-photos", { name: "door.png", mimeType: "image/png", buffer: PHOTO });
 	await page.fill("#oc-note", "Left with the concierge");
+	if (shot) await page.screenshot({ path: resolve(SHOTS, shot) });
 	await page.click("#oc-sheet button[type=submit]");
 	await page.waitForSelector("#oc-sheet.open", { state: "hidden" });
 }
@@ -117,12 +115,16 @@ await page.waitForFunction(() => self.ocDriverLoaded === true);
 await page.reload();
 await page.waitForFunction(() => self.ocDriverLoaded === true);
 await page.waitForSelector(`.stop[data-stop="${first.stops[0]}"]`);
-await page.screenshot({ path: resolve(SHOTS, "driver-en-online.png"), fullPage: true });
+await page.screenshot({ path: resolve(SHOTS, "driver-en-online.png") });
+PHOTO = await page.locator(`.stop[data-stop="${first.stops[0]}"]`).screenshot();
 await phone.setOffline(true);
-await recordStop(page, first.stops[0], "Delivered");
+await recordStop(page, first.stops[0], "Delivered", null, "driver-en-signature.png");
 await recordStop(page, first.stops[1], "Failed Attempt", "Nobody home");
 await recordStop(page, first.stops[2], "Delivered");
-await page.screenshot({ path: resolve(SHOTS, "driver-en-offline-queued.png"), fullPage: true });
+await page.waitForTimeout(600); // the list is drawn again once the (failed) send is over
+await page
+	.locator(`.trip[data-trip="${first.trip}"]`)
+	.screenshot({ path: resolve(SHOTS, "driver-en-offline-queued.png") });
 check(
 	(await page.evaluate(() => self.ocQueue.pending())) === 6,
 	"three attempts and three photos wait on the phone"
@@ -155,7 +157,9 @@ check(
 );
 await page.reload();
 await page.waitForFunction(() => self.ocDriverLoaded === true);
-await page.screenshot({ path: resolve(SHOTS, "driver-en-sent.png"), fullPage: true });
+await page
+	.locator(`.trip[data-trip="${first.trip}"]`)
+	.screenshot({ path: resolve(SHOTS, "driver-en-sent.png") });
 
 // --- A page killed in the middle of sending: no duplicates ----------------------------------------------
 await phone.setOffline(true);
@@ -187,8 +191,12 @@ const zhPage = (await openDriver(zh)).page;
 await zhPage.waitForFunction(() => self.ocDriverLoaded === true);
 await zhPage.reload();
 await zhPage.waitForFunction(() => self.ocDriverLoaded === true);
+await zhPage
+	.locator(`.trip[data-trip="${second.trip}"]`)
+	.screenshot({ path: resolve(SHOTS, "driver-zh-trip.png") });
 await zhPage.locator(`.stop[data-stop="${second.stops[0]}"] button[data-outcome="Failed Attempt"]`).click();
-await zhPage.screenshot({ path: resolve(SHOTS, "driver-zh-failed.png"), fullPage: true });
+await zhPage.selectOption("#oc-reason", "Nobody home");
+await zhPage.screenshot({ path: resolve(SHOTS, "driver-zh-failed.png") });
 await call(admin, FIXTURES + "set_language", { language: "en" });
 
 // --- Measures --------------------------------------------------------------------------------------------

@@ -11,12 +11,13 @@ Its doors:
 - `trips.my_trips` (GET, a driver): the driver's trips and stops for the page to keep on the phone;
 - `page.service_worker` (GET): the page's service worker, its scope widened to /driver;
 - `proof.trip_proofs` / `proof.note_proofs` (desk readers of the trip or note): each stop's proof;
-- for the engine and the customer's page: `proof.undelivered_stops` (stops visited without a delivery:
-  nothing to confirm) and `proof.customer_lines` (what the customer reads about the latest attempt);
+- for the engine and the customer's page: `proof.reported_stops` (stops a driver reported on: the
+  attempt told their orders, the trip's change has nothing to add) and `proof.customer_lines` (what the
+  customer reads about the latest attempt);
 - `access`: who reads and attaches to attempts (hooked as the doctype's permission rules).
 Photos come through Frappe's own upload (`/api/method/upload_file`, private, attached to the attempt).
 """
 
-from order_coordination.doorstep.proof import customer_lines, undelivered_stops
+from order_coordination.doorstep.proof import customer_lines, reported_stops
 
-__all__ = ["customer_lines", "undelivered_stops"]
+__all__ = ["customer_lines", "reported_stops"]

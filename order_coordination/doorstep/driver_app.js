@@ -316,8 +316,10 @@ self.__ =
 			} finally {
 				sending = null;
 			}
+			const before = JSON.stringify(Object.values(local).map((a) => [a.id, a.state]));
 			await loadLocal();
-			render();
+			// Drawn again only when something was sent or refused: a failed try changes nothing.
+			if (JSON.stringify(Object.values(local).map((a) => [a.id, a.state])) !== before) render();
 			await renderStatus();
 		})();
 		if (navigator.serviceWorker && navigator.serviceWorker.ready) {

@@ -1,6 +1,6 @@
 """What an attempt proves, shown to those who may see it: each stop's proof on the Delivery Trip and the
 Delivery Note in the desk (signature, photos, map link, far flag), the one line a customer reads about
-the latest attempt at their door, and which stops of a trip were visited without a delivery."""
+the latest attempt at their door, and which stops of a trip a driver reported on."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from frappe import _
 from frappe.utils import format_date, format_time, get_datetime, getdate
 
 from order_coordination.core import doorstep as rules
-from order_coordination.core.constants import ATTEMPT_DELIVERED, DT_DELIVERY_ATTEMPT
+from order_coordination.core.constants import DT_DELIVERY_ATTEMPT
 from order_coordination.doorstep import requirements
 
 PROOF_FIELDS = [
@@ -94,15 +94,17 @@ def note_proofs(delivery_note):
 	return attempts({"delivery_note": delivery_note})
 
 
-def undelivered_stops(delivery_trip: str) -> set[str]:
-	"""The trip's stops whose latest attempt was not a delivery: visited, but nothing to confirm."""
-	rows = frappe.get_all(
-		DT_DELIVERY_ATTEMPT,
-		filters={"delivery_trip": delivery_trip},
-		fields=["name", "delivery_stop", "received_at", "outcome"],
+def reported_stops(delivery_trip: str) -> set[str]:
+	"""The trip's stops a driver reported on: their orders heard it from the attempt (a delivery
+	confirmed, a failure raised), so the trip's own change (visited, completed) has nothing to add."""
+	return set(
+		frappe.get_all(
+			DT_DELIVERY_ATTEMPT,
+			filters={"delivery_trip": delivery_trip},
+			pluck="delivery_stop",
+			distinct=True,
+		)
 	)
-	latest = rules.latest_by_stop(rows)
-	return {stop for stop, row in latest.items() if row.outcome != ATTEMPT_DELIVERED}
 
 
 def customer_lines(sales_order: str) -> list[str]:
