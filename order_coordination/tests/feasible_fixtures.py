@@ -14,6 +14,7 @@ from order_coordination.tests.utils import (
 	STOCKED,
 	WAREHOUSE,
 	add_stock,
+	make_items,
 	make_order,
 	only_on_a_development_site,
 )
@@ -43,6 +44,7 @@ def prepare():
 	password = frappe.generate_hash(length=24)
 	for email, first_name, roles in USERS.values():
 		make_walk_user(email, first_name, roles, password)
+	make_items()
 	make_workshop()
 	stock_item(BOUGHT, lead_days=12)
 	add_stock(STOCKED, 10)
