@@ -58,6 +58,8 @@ DEFAULT_DEPARTMENT_ROLES = {
 #   (ERPNext's mapper refuses a source document the user may not read).
 # - Work Order: Manufacturing Manager has no right on it at all in ERPNext's standard.
 # - Customer: a Delivery Note checks read on its customer when it is made or saved (party details).
+# - Address, Contact: making a Delivery Note from an order renders the customer's shipping address and
+#   contact, which checks read on them (ERPNext gives the Stock roles none: found by the busy day's run).
 PERMISSION_GRANTS = {
 	("Sales Order", "Manufacturing User"): ("read", "report"),
 	("Sales Order", "Manufacturing Manager"): ("read", "report"),
@@ -65,6 +67,12 @@ PERMISSION_GRANTS = {
 	("Sales Order", "Stock Manager"): ("read", "report"),
 	("Sales Order", "Delivery User"): ("read", "report"),
 	("Customer", "Delivery User"): ("read", "report"),
+	("Address", "Stock User"): ("read",),
+	("Address", "Stock Manager"): ("read",),
+	("Address", "Delivery User"): ("read",),
+	("Contact", "Stock User"): ("read",),
+	("Contact", "Stock Manager"): ("read",),
+	("Contact", "Delivery User"): ("read",),
 }
 
 # Ownership models: who is accountable for the order as a whole.

@@ -87,3 +87,45 @@ class TestCustomerWords(TestCase):
 		html = self.render(so.name, "en")
 		self.assertIn("This date has passed", html)
 		self.assertNotIn(">Carrier<", html)  # no bare label where no carrier is named
+
+
+class TestLogisticsShipsToAnAddress(TestCase):
+	"""Found by the busy day's run: a Stock User and Delivery User (the README's Logistics roles) could not
+	make the Delivery Note of an order whose customer has an address, as every real customer has."""
+
+	def test_logistics_makes_the_delivery_note_of_a_customer_with_an_address_and_a_contact(self):
+		from erpnext.selling.doctype.sales_order.sales_order import make_delivery_note
+
+		so = make_order(item_code=STOCKED, qty=1, do_not_submit=True)
+		address = frappe.get_doc(
+			{
+				"doctype": "Address",
+				"address_title": so.customer,
+				"address_line1": "1 Dock Road",
+				"city": "Lyon",
+				"country": "France",
+				"links": [{"link_doctype": "Customer", "link_name": so.customer}],
+			}
+		).insert(ignore_permissions=True)
+		contact = frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": "Jia",
+				"last_name": "Chen",
+				"links": [{"link_doctype": "Customer", "link_name": so.customer}],
+			}
+		).insert(ignore_permissions=True)
+		so.shipping_address_name = so.customer_address = address.name
+		so.contact_person = contact.name
+		so.save()
+		so.submit()
+		add_stock(STOCKED, 1)
+		shipper = make_user("oc-day-one-shipper@example.com", "Stock User", "Delivery User")
+		frappe.set_user(shipper)
+		try:
+			dn = make_delivery_note(so.name)
+			dn.insert()
+			dn.submit()
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual((dn.docstatus, dn.shipping_address_name), (1, address.name))
