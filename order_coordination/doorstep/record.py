@@ -30,8 +30,6 @@ from order_coordination.doorstep.drivers import drives
 from order_coordination.facts import orders_of_delivery_notes
 from order_coordination.typed_text import clean_text
 
-ATTEMPT_FIELDS = ["name", "recorded_by"]
-
 
 def refuse(template: str, *args, error=frappe.ValidationError):
 	frappe.throw(_(template).format(*args), error)
@@ -83,9 +81,15 @@ def device_time(value, now: datetime) -> datetime | None:
 	return at
 
 
-def kept(attempt_id: str, user: str) -> dict | None:
-	"""The attempt already kept under this id, if the user recorded it; someone else's id is refused."""
-	row = frappe.db.get_value(DT_DELIVERY_ATTEMPT, attempt_id, ATTEMPT_FIELDS, as_dict=True)
+def kept(attempt_id: str, user: str, latest: bool = False) -> dict | None:
+	"""The attempt already kept under this id, if the user recorded it; someone else's id is refused.
+	`latest`: read what is committed now (a locking read), not this transaction's first snapshot."""
+	rows = frappe.db.sql(
+		f"select name, recorded_by from `tab{DT_DELIVERY_ATTEMPT}` where name = %s{' for update' if latest else ''}",
+		attempt_id,
+		as_dict=True,
+	)
+	row = rows[0] if rows else None
 	if row and row.recorded_by != user:
 		refuse("This attempt id is already used", error=frappe.PermissionError)
 	return {"name": row.name, "duplicate": True} if row else None
@@ -144,8 +148,9 @@ def record_delivery_attempt(
 	if repeat:
 		return repeat
 	stop = locked_stop(delivery_stop)
-	# Checked under the trip's lock: the same attempt sent twice at once is kept once.
-	repeat = kept(attempt_id, user)
+	# Checked under the trip's lock, reading what is committed: the same attempt sent twice at once (a
+	# page and its worker, a page killed while sending) is kept once.
+	repeat = kept(attempt_id, user, latest=True)
 	if repeat:
 		return repeat
 	company = stop.trip.company
@@ -226,16 +231,17 @@ def keep(attempt_id, stop, attempt: rules.Attempt, note, recorded_at, now) -> fr
 
 
 def visit(stop) -> None:
-	"""Tick the stop visited as the office would, through ERPNext's save of the trip: its
-	on_update_after_submit sets the trip In Transit or Completed."""
+	"""Tick the stop visited as ERPNext does: the row's visited box (a field its form may change after
+	submit), then the trip's own `update_status`, which sets it In Transit or Completed and runs the
+	trip's on_change. The trip's full save would validate every stop's links again on each report."""
 	if stop.visited:
 		return
 	trip = frappe.get_doc("Delivery Trip", stop.parent)
 	for row in trip.delivery_stops:
 		if row.name == stop.name:
 			row.visited = 1
-	trip.flags.ignore_permissions = True
-	trip.save()
+			row.db_update()
+	trip.update_status()
 
 
 def where(doc, stop) -> str:

@@ -49,6 +49,8 @@ def rules_for_page(company: str | None) -> dict:
 			for outcome, r in requirements(company).items()
 		},
 		"reasons": reasons(company),
+		# The company's words in the driver's language (the page has no translations of its own for them).
+		"reason_labels": {r: _(r) for r in reasons(company)},
 	}
 
 
