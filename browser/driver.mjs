@@ -242,14 +242,14 @@ if (process.env.OC_MEASURE !== "0") {
 	const b = (await openDriver(bench)).page;
 	await b.waitForFunction(() => self.ocDriverLoaded === true);
 	await bench.setOffline(true);
-	const stops = hundred.trips.flatMap((t) => t.stops);
+	const stops = hundred.trips.flatMap((t) => t.stops.map((stop) => [t.trip, stop]));
 	await b.evaluate(async (names) => {
 		const canvas = document.createElement("canvas");
 		canvas.width = 300;
 		canvas.height = 120;
 		const ctx = canvas.getContext("2d");
 		let n = 0;
-		for (const stop of names) {
+		for (const [trip, stop] of names) {
 			ctx.clearRect(0, 0, 300, 120);
 			ctx.beginPath();
 			ctx.moveTo(10, 60);
@@ -258,6 +258,7 @@ if (process.env.OC_MEASURE !== "0") {
 			n += 7;
 			await self.ocQueue.put("attempts", {
 				id: crypto.randomUUID(),
+				trip,
 				stop,
 				outcome: "Delivered",
 				recipient: "J. Chen",

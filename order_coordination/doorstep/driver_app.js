@@ -148,6 +148,11 @@ self.__ =
 		return [null, null];
 	}
 
+	function tripOf(stopName) {
+		const [trip] = findStop(stopName);
+		return trip ? trip.name : null;
+	}
+
 	function rulesFor(trip) {
 		return (day.rules || {})[trip.company] || { requirements: {}, reasons: [] };
 	}
@@ -214,7 +219,7 @@ self.__ =
 		const rules = rulesFor(trip);
 		const need = rules.requirements[outcome] || {};
 		const reasons = (rules.reasons || [])
-			.map((r) => `<option value="${esc(r)}">${esc(__(r))}</option>`)
+			.map((r) => `<option value="${esc(r)}">${esc((rules.reason_labels || {})[r] || r)}</option>`)
 			.join("");
 		sheet.innerHTML = `<form novalidate>
 			<h3>${esc(OUTCOME_WORDS[outcome])} · ${esc(stop.customer)}</h3>
@@ -280,6 +285,7 @@ self.__ =
 		const attempt = {
 			id,
 			stop: stop.name,
+			trip: tripOf(stop.name),
 			outcome,
 			...values,
 			recorded_at: new Date().toISOString(),

@@ -45,8 +45,17 @@ self.ocQueue = (() => {
 		return (day && day.csrf_token) || "";
 	}
 
+	async function refreshToken() {
+		const response = await timed(API + "order_coordination.doorstep.trips.my_trips", {
+			credentials: "same-origin",
+			headers: { Accept: "application/json" },
+		});
+		if (response.ok) await put("day", (await response.json()).message, "day");
+	}
+
 	// A request that hangs (a network that is there but does not answer) gives up, and is tried again.
 	const WAIT_MS = 20000;
+	const LANES = 3;
 	function timed(url, options) {
 		const controller = new AbortController();
 		const timer = setTimeout(() => controller.abort(), WAIT_MS);
@@ -97,15 +106,21 @@ self.ocQueue = (() => {
 		body.set("attempt_id", attempt.id);
 		body.set("delivery_stop", attempt.stop);
 		const answer = await post("order_coordination.api.record_delivery_attempt", body, csrf);
+		const kind = answer.data.exc_type || "";
 		if (answer.ok) {
 			attempt.state = "sent";
 			attempt.name = answer.data.message.name;
-		} else if (answer.status >= 400 && answer.status < 500 && answer.status !== 429) {
-			// Refused by the server (a rule, a cancelled trip): kept on the phone, shown with the reason.
+		} else if (kind === "CSRFTokenError" || kind === "SessionExpired") {
+			// Signed in again since the day was loaded: the next try takes the new session's token.
+			await refreshToken();
+			throw new Error(kind);
+		} else if (answer.status === 417 || (answer.status === 403 && kind === "PermissionError")) {
+			// Refused by the server (a rule, a cancelled trip, not this driver's trip): kept on the
+			// phone, shown with the reason; trying again would not change the answer.
 			attempt.state = "refused";
 			attempt.error = serverMessage(answer.data);
 		} else {
-			throw new Error("server " + answer.status);
+			throw new Error("server " + answer.status); // busy, down, a conflict: tried again
 		}
 		await put("attempts", attempt);
 		return attempt;
@@ -141,9 +156,19 @@ self.ocQueue = (() => {
 	async function drain() {
 		const csrf = await token();
 		const attempts = (await all("attempts")).sort((a, b) => a.created - b.created);
-		for (const attempt of attempts) {
-			if (attempt.state === "queued") await sendAttempt(attempt, csrf);
+		// Each trip's attempts in the order they were made (the server serves one trip's reports one
+		// after the other anyway); a few trips at once.
+		const byTrip = {};
+		for (const attempt of attempts.filter((a) => a.state === "queued")) {
+			(byTrip[attempt.trip || attempt.stop] = byTrip[attempt.trip || attempt.stop] || []).push(attempt);
 		}
+		const lanes = Object.values(byTrip);
+		const worker = async () => {
+			for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
+				for (const attempt of lane) await sendAttempt(attempt, csrf);
+			}
+		};
+		await Promise.all(Array.from({ length: Math.min(LANES, lanes.length) }, worker));
 		const sent = Object.fromEntries(
 			(await all("attempts")).filter((a) => a.state === "sent").map((a) => [a.id, a])
 		);
@@ -174,10 +199,13 @@ self.ocQueue = (() => {
 		);
 	}
 
+	// What is still to send: queued attempts, and queued photos of attempts not refused (those stay on
+	// the phone with their attempt, shown with the server's reason).
 	async function pending() {
-		const attempts = (await all("attempts")).filter((a) => a.state === "queued").length;
-		const photos = (await all("photos")).filter((p) => p.state === "queued").length;
-		return attempts + photos;
+		const attempts = await all("attempts");
+		const refused = new Set(attempts.filter((a) => a.state === "refused").map((a) => a.id));
+		const photos = (await all("photos")).filter((p) => p.state === "queued" && !refused.has(p.attempt));
+		return attempts.filter((a) => a.state === "queued").length + photos.length;
 	}
 
 	return { open, get, all, put, sync, pending, timed };
