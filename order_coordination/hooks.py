@@ -88,5 +88,8 @@ has_permission = {
 	"Delivery Attempt": "order_coordination.doorstep.access.may_touch_attempt",
 }
 
+# The app's own read paths read the primary while the site's read replica cannot be reached.
+before_request = ["order_coordination.replica.before_request"]
+
 # The customer's page and its refresh send no Referrer (the address of a tracking link holds its token).
 after_request = ["order_coordination.customers.page.after_request"]

@@ -1,4 +1,4 @@
-"""Every read path of the app's desk reads from the replica on a site with `read_from_replica`: the five
+"""Every read path of the app's desk reads from the replica on a site with `read_from_replica`: the six
 reports (through Frappe's report runner), the seven number cards and the five charts (our own sources).
 
 A second database is not needed to prove it: Frappe switches to the replica in `frappe.read_only()` by
@@ -38,6 +38,7 @@ REPORTS = (
 	"Department Dwell Time",
 	"On-Time In-Full",
 	"Department Queue",
+	"Promise Reliability",
 )
 CHART_SOURCES = {
 	"Orders by Stage": orders_by_stage.get,
@@ -138,3 +139,86 @@ class TestReadsFromTheReplica(TestCase):
 
 		with self.assertRaises(AssertionError):
 			self.assert_on_replica(unwrapped)
+
+
+def closed_port() -> int:
+	"""A port of this machine where nothing listens (a replica that is down)."""
+	import socket
+
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return s.getsockname()[1]
+
+
+class TestWhenTheReplicaIsDown(TestCase):
+	"""The app's read paths go to the primary while the replica does not answer, and say so once."""
+
+	def setUp(self):
+		from order_coordination import replica as fallback
+
+		self.fallback = fallback
+		self.conf = frappe.local.conf
+		self.was = {
+			key: self.conf.get(key) for key in ("read_from_replica", "replica_host", "replica_db_port")
+		}
+		self.conf.update(
+			{"read_from_replica": 1, "replica_host": "127.0.0.1", "replica_db_port": closed_port()}
+		)
+		fallback._last.update(at=0.0, up=True)
+		frappe.cache.delete(frappe.cache.make_key(fallback.DOWN_KEY))
+		self.form = frappe.local.form_dict
+
+	def tearDown(self):
+		# The hook commits the Error Log it writes (a read request commits nothing of its own): take it back.
+		frappe.db.delete("Error Log", {"method": ["like", "%read replica cannot be reached%"]})
+		frappe.db.commit()
+		self.conf.update(self.was)
+		frappe.local.form_dict = self.form
+		self.fallback._last.update(at=0.0, up=True)
+		frappe.cache.delete(frappe.cache.make_key(self.fallback.DOWN_KEY))
+
+	def request(self, **form):
+		"""The hook, as before a request with this form; whether the request reads the replica then."""
+		frappe.local.form_dict = frappe._dict(form)
+		self.conf.read_from_replica = 1
+		self.fallback._last["at"] = 0.0  # look again
+		self.fallback.before_request()
+		return bool(self.conf.read_from_replica)
+
+	def logged(self) -> int:
+		return frappe.db.count("Error Log", {"method": ["like", "%read replica cannot be reached%"]})
+
+	def test_our_reports_cards_and_lists_read_the_primary_and_it_is_said_once(self):
+		before = self.logged()
+		for form in (
+			{"cmd": "frappe.desk.query_report.run", "report_name": "Promise Reliability"},
+			{"cmd": "frappe.desk.query_report.run", "report_name": "Department Queue"},
+			{"cmd": "order_coordination.insight.numbers.orders_at_risk"},
+			{"cmd": "frappe.desk.reportview.get", "doctype": "Order Coordination"},
+		):
+			with self.subTest(form=form):
+				self.assertFalse(self.request(**form))
+		self.assertEqual(self.logged(), before + 1)
+		# The report itself then runs, on the primary.
+		from frappe.desk.query_report import run
+
+		self.request(cmd="frappe.desk.query_report.run", report_name="Order Pipeline")
+		self.assertIn("result", run("Order Pipeline", filters={}))
+
+	def test_frappe_and_erpnext_paths_are_left_as_frappe_makes_them(self):
+		for form in (
+			{"cmd": "frappe.desk.query_report.run", "report_name": "General Ledger"},
+			{"cmd": "frappe.desk.reportview.get", "doctype": "Sales Order"},
+			{"cmd": "frappe.desk.query_report.run", "report_name": "No Such Report"},
+		):
+			with self.subTest(form=form):
+				self.assertTrue(self.request(**form))
+
+	def test_a_replica_that_answers_is_read_and_a_new_outage_is_said_again(self):
+		before = self.logged()
+		self.assertFalse(self.request(cmd="frappe.desk.query_report.run", report_name="Order Pipeline"))
+		self.conf.replica_db_port = frappe.local.conf.get("db_port") or 3306  # the replica is back
+		self.assertTrue(self.request(cmd="frappe.desk.query_report.run", report_name="Order Pipeline"))
+		self.conf.replica_db_port = closed_port()  # down again
+		self.assertFalse(self.request(cmd="frappe.desk.query_report.run", report_name="Order Pipeline"))
+		self.assertEqual(self.logged(), before + 2)
