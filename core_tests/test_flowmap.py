@@ -2,6 +2,9 @@
 
 from datetime import datetime
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from order_coordination.core.constants import (
 	HANDOFF_ACCEPTED,
 	HANDOFF_REJECTED,
@@ -13,8 +16,9 @@ from order_coordination.core.constants import (
 	SALES,
 	SHIPPED,
 )
-from order_coordination.core.flowmap import HandoffTrail, Trail, flow_map
+from order_coordination.core.flowmap import HandoffTrail, Trail, flow_map, weighted_percentile
 from order_coordination.core.sla import Calendar
+from order_coordination.core.stats import percentile
 
 CAL = Calendar()
 MON = datetime(2026, 11, 23, 9, 0)
@@ -84,3 +88,13 @@ def test_a_pending_handoff_counts_its_order_but_no_wait():
 
 def test_nothing_gives_an_empty_map():
 	assert flow_map([]) == {"orders": 0, "nodes": [], "edges": [], "variants": []}
+
+
+@given(
+	st.lists(st.tuples(st.floats(0, 500, allow_nan=False), st.integers(1, 5)), max_size=30), st.floats(0, 100)
+)
+def test_percentiles_of_counted_values_are_those_of_the_values(pairs, q):
+	expanded = [value for value, n in pairs for _ in range(n)]
+	want = percentile(expanded, q)
+	got = weighted_percentile(pairs, q)
+	assert (got is None and want is None) or abs(got - want) < 1e-6

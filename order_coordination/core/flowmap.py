@@ -6,7 +6,7 @@ left). Rework is counted as such: handoffs rejected, stages moved back (goods re
 production undone) and promises moved to a later date (counted on the stage the order was in). Variants
 are the paths of stages orders took, with their share and median lead time (working hours from the order's
 start to its last move). The slowest edge (highest median wait, of those at least two orders took) is
-marked."""
+marked. Waits are counted to the tenth of an hour, so that the database may group them by length."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from datetime import datetime
 
 from .constants import HANDOFF_REJECTED, ORDER_RECEIVED, STAGES
 from .sla import Calendar, working_hours_between
-from .stats import median, percentile
 
 STAGE, DEPARTMENT = "stage", "department"
 HANDOFF, MOVE = "handoff", "move"
@@ -65,98 +64,148 @@ def stage_at(trail: Trail, moment: datetime) -> str:
 	return stage
 
 
-class _Edge:
-	def __init__(self, source: str, target: str, kind: str):
-		self.source, self.target, self.kind = source, target, kind
-		self.orders: set[str] = set()
-		self.hours: list[float] = []
-		self.count = self.rework = 0
+def weighted_percentile(counts, q: float) -> float | None:
+	"""`stats.percentile` of values given with how often each occurs, (value, count) pairs."""
+	pairs = sorted((v, n) for v, n in counts if v is not None and n)
+	total = sum(n for _v, n in pairs)
+	if not total:
+		return None
+	position = (total - 1) * q / 100
+	low = int(position)
 
-	def as_dict(self) -> dict:
-		hours = [h for h in self.hours if h is not None]
-		p50, p80 = median(hours), percentile(hours, 80)
-		return {
-			"source": self.source,
-			"target": self.target,
-			"kind": self.kind,
-			"orders": len(self.orders),
-			"count": self.count,
-			"median_hours": round(p50, 2) if p50 is not None else None,
-			"p80_hours": round(p80, 2) if p80 is not None else None,
-			"rework": self.rework,
-			"slowest": False,
-		}
+	def at(rank):
+		seen = 0
+		for value, n in pairs:
+			seen += n
+			if rank < seen:
+				return value
+		return pairs[-1][0]
+
+	a, b = at(low), at(min(low + 1, total - 1))
+	return a + (b - a) * (position - low)
 
 
-def flow_map(trails: Iterable[Trail], max_variants: int = MAX_VARIANTS) -> dict:
-	edges: dict[tuple, _Edge] = {}
-	node_orders: dict[str, set] = defaultdict(set)
-	node_rework: Counter = Counter()
-	variants: dict[tuple, list] = defaultdict(list)
-	total = 0
+def _rounded(value):
+	return round(value, 2) if value is not None else None
 
-	def edge(source, target, kind) -> _Edge:
-		key = (source, target, kind)
-		if key not in edges:
-			edges[key] = _Edge(source, target, kind)
-		return edges[key]
 
-	for trail in trails:
-		total += 1
-		node_orders[node_id(STAGE, ORDER_RECEIVED)].add(trail.order)
-		since, path, last = trail.started, [ORDER_RECEIVED], trail.started
-		for at, stage_from, stage_to in trail.moves:
-			e = edge(node_id(STAGE, stage_from), node_id(STAGE, stage_to), MOVE)
-			e.orders.add(trail.order)
-			e.count += 1
-			e.hours.append(max(0.0, working_hours_between(since, at, trail.calendar)))
-			if is_backward(stage_from, stage_to):
-				e.rework += 1
-			node_orders[node_id(STAGE, stage_to)].add(trail.order)
-			path.append(stage_to)
-			since = last = at
-		for h in trail.handoffs:
-			e = edge(node_id(DEPARTMENT, h.from_department), node_id(DEPARTMENT, h.to_department), HANDOFF)
-			e.orders.add(trail.order)
-			e.count += 1
-			if h.hours is not None:
-				e.hours.append(max(0.0, float(h.hours)))
-			if h.status == HANDOFF_REJECTED:
-				e.rework += 1
-			node_orders[node_id(DEPARTMENT, h.from_department)].add(trail.order)
-			node_orders[node_id(DEPARTMENT, h.to_department)].add(trail.order)
-		for moment in trail.later_dates:
-			node_rework[node_id(STAGE, stage_at(trail, moment))] += 1
-		variants[tuple(path)].append(working_hours_between(trail.started, last, trail.calendar))
-
-	edge_rows = [e.as_dict() for e in edges.values()]
+def assemble(
+	total: int,
+	moves,
+	handoffs,
+	move_orders: dict,
+	handoff_orders: dict,
+	node_orders: dict,
+	later: dict,
+	variants,
+	max_variants: int = MAX_VARIANTS,
+) -> dict:
+	"""The map from counts: `moves` (stage from, stage to, hours or None, how many), `handoffs` (department
+	from, to, status, hours or None, how many), the orders behind each edge and node, the promises moved later
+	per stage, and `variants` (path, lead hours, how many)."""
+	edges = {}
+	for kind, rows in ((MOVE, moves), (HANDOFF, handoffs)):
+		prefix = STAGE if kind == MOVE else DEPARTMENT
+		for row in rows:
+			source, target, *rest = row
+			hours, n = rest[-2], rest[-1]
+			key = (node_id(prefix, source), node_id(prefix, target), kind)
+			e = edges.setdefault(key, {"hours": [], "count": 0, "rework": 0})
+			e["count"] += n
+			e["hours"].append((hours, n))
+			if kind == MOVE and is_backward(source, target):
+				e["rework"] += n
+			if kind == HANDOFF and rest[0] == HANDOFF_REJECTED:
+				e["rework"] += n
+	edge_rows = []
+	for (source, target, kind), e in edges.items():
+		orders = (move_orders if kind == MOVE else handoff_orders).get(
+			(source.split(":", 1)[1], target.split(":", 1)[1]), 0
+		)
+		edge_rows.append(
+			{
+				"source": source,
+				"target": target,
+				"kind": kind,
+				"orders": orders,
+				"count": e["count"],
+				"median_hours": _rounded(weighted_percentile(e["hours"], 50)),
+				"p80_hours": _rounded(weighted_percentile(e["hours"], 80)),
+				"rework": e["rework"],
+				"slowest": False,
+			}
+		)
 	timed = [e for e in edge_rows if e["median_hours"] is not None and e["orders"] >= SLOWEST_MIN_ORDERS]
 	if timed:
 		max(timed, key=lambda e: (e["median_hours"], e["orders"]))["slowest"] = True
 	edge_rows.sort(key=lambda e: (e["kind"], _rank(e["source"]), _rank(e["target"])))
 	nodes = []
-	for nid in sorted(set(node_orders) | set(node_rework), key=_rank):
+	for nid in sorted(set(node_orders) | set(later), key=_rank):
 		kind, name = nid.split(":", 1)
 		nodes.append(
 			{
 				"id": nid,
 				"name": name,
 				"kind": kind,
-				"orders": len(node_orders[nid]),
-				"rework": node_rework[nid],
+				"orders": node_orders.get(nid, 0),
+				"rework": later.get(nid, 0),
 			}
 		)
-	ranked = sorted(variants.items(), key=lambda item: (-len(item[1]), item[0]))
-	variant_rows = [
-		{
-			"path": list(path),
-			"orders": len(hours),
-			"share": round(len(hours) / total, 4) if total else 0.0,
-			"median_lead_hours": round(median(hours), 2),
-		}
-		for path, hours in ranked[:max_variants]
-	]
+	by_path = defaultdict(list)
+	for path, hours, n in variants:
+		by_path[tuple(path)].append((hours, n))
+	ranked = sorted(by_path.items(), key=lambda item: (-sum(n for _h, n in item[1]), item[0]))
+	variant_rows = []
+	for path, hours in ranked[:max_variants]:
+		count = sum(n for _h, n in hours)
+		variant_rows.append(
+			{
+				"path": list(path),
+				"orders": count,
+				"share": round(count / total, 4) if total else 0.0,
+				"median_lead_hours": _rounded(weighted_percentile(hours, 50)),
+			}
+		)
 	return {"orders": total, "nodes": nodes, "edges": edge_rows, "variants": variant_rows}
+
+
+def flow_map(trails: Iterable[Trail], max_variants: int = MAX_VARIANTS) -> dict:
+	"""The map of orders given one by one (the database counts the same in `insight.flowmap`)."""
+	moves, handoffs, variants = Counter(), Counter(), Counter()
+	move_orders, handoff_orders, node_orders = defaultdict(set), defaultdict(set), defaultdict(set)
+	later = Counter()
+	total = 0
+	for trail in trails:
+		total += 1
+		node_orders[node_id(STAGE, ORDER_RECEIVED)].add(trail.order)
+		since, path, last = trail.started, [ORDER_RECEIVED], trail.started
+		for at, stage_from, stage_to in trail.moves:
+			hours = round(max(0.0, working_hours_between(since, at, trail.calendar)), 1)
+			moves[(stage_from, stage_to, hours)] += 1
+			move_orders[(stage_from, stage_to)].add(trail.order)
+			node_orders[node_id(STAGE, stage_to)].add(trail.order)
+			path.append(stage_to)
+			since = last = at
+		for h in trail.handoffs:
+			hours = None if h.hours is None else round(max(0.0, float(h.hours)), 1)
+			handoffs[(h.from_department, h.to_department, h.status, hours)] += 1
+			handoff_orders[(h.from_department, h.to_department)].add(trail.order)
+			node_orders[node_id(DEPARTMENT, h.from_department)].add(trail.order)
+			node_orders[node_id(DEPARTMENT, h.to_department)].add(trail.order)
+		for moment in trail.later_dates:
+			later[node_id(STAGE, stage_at(trail, moment))] += 1
+		variants[(tuple(path), round(working_hours_between(trail.started, last, trail.calendar), 1))] += 1
+	return assemble(
+		total,
+		[(*key, n) for key, n in moves.items()],
+		[(*key, n) for key, n in handoffs.items()],
+		{k: len(v) for k, v in move_orders.items()},
+		{k: len(v) for k, v in handoff_orders.items()},
+		{k: len(v) for k, v in node_orders.items()},
+		dict(later),
+		[(path, hours, n) for (path, hours), n in variants.items()],
+		max_variants,
+	)
 
 
 def _rank(nid: str) -> tuple:

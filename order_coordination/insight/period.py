@@ -91,6 +91,7 @@ def orders_sql(period: Period, values: dict, alias: str = "c") -> str:
 				" and soi.item_group = %(p_item_group)s)"
 			)
 			values["p_item_group"] = filters["item_group"]
-	return f"""(select t.order_coordination as name, min(t.at) as started
+	# An order has one Created entry: no grouping needed.
+	return f"""(select t.order_coordination as name, t.at as started
 		from `tabOrder Timeline Entry` t {joins}
-		where {" and ".join(conditions)} group by t.order_coordination) {alias}"""
+		where {" and ".join(conditions)}) {alias}"""
