@@ -61,6 +61,12 @@ INDEXES = {
 		("status", "company"),
 		("status", "next_status_check"),
 	),
+	# The flow map, the replay and the export find a period's orders by their Created entry, and read each
+	# order's stage moves from an index that holds every column they need.
+	constants.DT_TIMELINE: (
+		("company", "action", "at"),
+		("order_coordination", "action", "at", "idx", "stage_from", "stage_to"),
+	),
 	# Carrier events find their Shipment by its AWB number, and a shipment's latest event by time.
 	"Shipment": (("awb_number",),),
 	constants.DT_CARRIER_EVENT: (("shipment", "state", "occurred_at"), ("state", "occurred_at")),
