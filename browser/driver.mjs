@@ -183,6 +183,8 @@ await form.goto(`/app/delivery-trip/${first.trip}`);
 await form.waitForSelector(".oc-doorstep-proof .oc-proof-row", { timeout: 30000 });
 check((await form.locator(".oc-proof-row").count()) === 3, "the Delivery Trip shows each stop's proof");
 await form.screenshot({ path: resolve(SHOTS, "desk-trip-proof.png"), fullPage: true });
+// v16's desk scrolls inside the page: the proof on its own as well.
+await form.locator(".oc-doorstep-proof").screenshot({ path: resolve(SHOTS, "desk-trip-proof-section.png") });
 
 // Chinese.
 await call(admin, FIXTURES + "set_language", { language: "zh" });
