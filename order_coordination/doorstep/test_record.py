@@ -2,6 +2,7 @@
 Delivery Trip with ERPNext's own mapper, driven by a Driver whose Employee is the driver's user."""
 
 import base64
+import json
 import uuid
 
 import frappe
@@ -74,6 +75,12 @@ def make_address(customer: str) -> str:
 		.insert(ignore_permissions=True)
 		.name
 	)
+
+
+def queued(so_name):
+	"""The notices queued for an order, as the outbox keeps them."""
+	rows = frappe.get_all("Coordination Outbox", {"payload": ["like", f"%{so_name}%"]}, pluck="payload")
+	return [item for row in rows for item in json.loads(row) if item["sales_order"] == so_name]
 
 
 class TestDoorstep(TestCase):
@@ -165,6 +172,11 @@ class TestDoorstep(TestCase):
 		)
 		self.assertIn("Nobody home", exception[0].description)
 		self.assertIn("(far)", exception[0].description)
+		# Whom the matrix says hear of it: the exception's notice is queued, with its departments.
+		raised = [
+			n for n in queued(so.name) if "raised" in n["subject"] and constants.DELIVERY_FAILED in n["args"]
+		]
+		self.assertTrue(raised and raised[0]["departments"], queued(so.name))
 		self.assertEqual(order_view(so.name)["doorstep"], ["We could not deliver today: Nobody home"])
 		self.assertNotIn(str(FAR[0])[:6], frappe.as_json(order_view(so.name)))
 
