@@ -86,6 +86,29 @@ await open_form(sales_zh, data.draft);
 await sales_zh.page.waitForSelector(".oc-feasible .indicator-pill.green", { timeout: 60000 });
 await sales_zh.page.screenshot({ path: `${SHOTS}/zh-2-took-feasible-date.png` });
 
+// Sales submits a draft asked too early and asks Production: the order goes to Production with the question.
+await call(admin, FIXTURES + "set_language", { user: data.users.sales, language: "en" });
+await open_form(sales, data.ask);
+await sales.page.waitForSelector(".oc-feasible-actions .btn", { timeout: 60000 });
+await sales.page.locator(".oc-feasible-actions .btn").nth(2).click();
+await sales.page.locator(".modal.show .btn-primary").click();
+await sales.page.waitForFunction(() => cur_frm.doc.docstatus === 1, null, { timeout: 60000 });
+let asked;
+for (let tries = 0; tries < 60; tries++) {
+	asked = await call(admin, "order_coordination.api.get_order_status", { sales_order: data.ask });
+	if ((asked.handoffs || []).some((h) => h.status === "Pending" && h.note)) break;
+	await sales.page.waitForTimeout(1000);
+}
+const question = asked.handoffs.find((h) => h.status === "Pending") || {};
+check(
+	question.to_department === "Production" && (question.note || "").includes("Can Production do better?"),
+	`asked Production: ${JSON.stringify(asked.handoffs.map((h) => [h.status, h.to_department, h.note]))}`
+);
+await sales.page.reload();
+await sales.page.waitForSelector(".oc-panel .oc-handoff", { timeout: 60000 });
+await sales.page.waitForTimeout(500);
+await sales.page.screenshot({ path: `${SHOTS}/en-2b-asked-production.png` });
+
 // Production: the panel shows the date the company can keep; Propose New Date starts from it.
 for (const language of ["en", "zh"]) {
 	await call(admin, FIXTURES + "set_language", { user: data.users.production, language });

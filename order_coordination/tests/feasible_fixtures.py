@@ -62,9 +62,11 @@ def prepare():
 	)
 	draft.save()
 	late = make_order(item_code=SUB, qty=30, delivery_date=add_days(nowdate(), 1))
+	ask = make_order(item_code=SUB, qty=20, delivery_date=add_days(nowdate(), 1), do_not_submit=True)
 	frappe.db.commit()
 	return {
 		"draft": draft.name,
+		"ask": ask.name,
 		"late": late.name,
 		"password": password,
 		"users": {k: v[0] for k, v in USERS.items()},

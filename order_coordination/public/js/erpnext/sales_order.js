@@ -163,6 +163,9 @@ function offer_another_link(frm, live) {
 // the answer is for the order as saved, so unsaved edits are named, not guessed at.
 const feasible_esc = (value) => frappe.utils.escape_html(value == null ? "" : String(value));
 const feasible_day = (value) => (value ? frappe.datetime.str_to_user(value) : "");
+// A day and a time to the minute, in the user's date format.
+const feasible_moment = (value) =>
+	value ? moment(value).format(`${frappe.datetime.get_user_date_fmt().toUpperCase()} HH:mm`) : "";
 
 function feasible_host(frm) {
 	let $host = frm.layout.wrapper.children(".oc-feasible");
@@ -199,7 +202,7 @@ function limit_text(limit) {
 			return __("{0} is bought in by {1}", [limit.name, until]);
 		case "Workstation":
 			return limit.name
-				? __("{0} booked until {1}", [limit.name, frappe.datetime.str_to_user(limit.until)])
+				? __("{0} booked until {1}", [limit.name, feasible_moment(limit.until)])
 				: __("production time");
 		case "Delivery":
 			return __("delivery takes until {0}", [until]);
@@ -278,6 +281,8 @@ function take_feasible_dates(frm, answer) {
 }
 
 // Submitted as asked, and handed to Production with the question: can it do better than the feasible date?
+// The submit itself sends the order on (to Production for a made order): that handoff is withdrawn and sent
+// again with the question, so Production reads it where it accepts the order.
 function ask_production(frm, answer) {
 	const late = late_lines(frm, answer);
 	const why = late.map((line) => `${line.item_code}: ${limit_text(line.limited_by)}`).join("; ");
@@ -285,12 +290,25 @@ function ask_production(frm, answer) {
 		"Requested {0}; the earliest feasible delivery is {1} ({2}). Can Production do better?",
 		[feasible_day(answer.requested_date), feasible_day(answer.earliest_date), why]
 	);
-	frm.savesubmit().then(() =>
-		frappe
-			.call({
-				method: "order_coordination.api.hand_off",
-				args: { sales_order: frm.doc.name, to_department: "Production", note: question },
-			})
-			.then(() => frm.reload_doc())
-	);
+	const api = "order_coordination.api.";
+	frm.savesubmit()
+		.then(() => frappe.xcall(api + "get_order_status", { sales_order: frm.doc.name }))
+		.then((status) => {
+			const pending = (status.handoffs || []).find((h) => h.status === "Pending");
+			const withdraw =
+				pending && status.actions.some((a) => a.action === "cancel_handoff")
+					? frappe.xcall(api + "cancel_handoff", { handoff: pending.name })
+					: Promise.resolve();
+			return withdraw.then(() =>
+				frappe.xcall(api + "hand_off", {
+					sales_order: frm.doc.name,
+					to_department: "Production",
+					note: question,
+				})
+			);
+		})
+		.then(() => {
+			frappe.show_alert({ message: __("Production was asked"), indicator: "green" });
+			frm.reload_doc();
+		});
 }
