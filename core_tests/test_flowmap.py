@@ -16,9 +16,9 @@ from order_coordination.core.constants import (
 	SALES,
 	SHIPPED,
 )
-from order_coordination.core.flowmap import HandoffTrail, Trail, flow_map, weighted_percentile
+from order_coordination.core.flowmap import HandoffTrail, Trail, flow_map
 from order_coordination.core.sla import Calendar
-from order_coordination.core.stats import percentile
+from order_coordination.core.stats import percentile, weighted_percentile
 
 CAL = Calendar()
 MON = datetime(2026, 11, 23, 9, 0)

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from .constants import HANDOFF_REJECTED, ORDER_RECEIVED, STAGES
 from .sla import Calendar, working_hours_between
+from .stats import weighted_percentile
 
 STAGE, DEPARTMENT = "stage", "department"
 HANDOFF, MOVE = "handoff", "move"
@@ -62,27 +63,6 @@ def stage_at(trail: Trail, moment: datetime) -> str:
 			break
 		stage = to
 	return stage
-
-
-def weighted_percentile(counts, q: float) -> float | None:
-	"""`stats.percentile` of values given with how often each occurs, (value, count) pairs."""
-	pairs = sorted((v, n) for v, n in counts if v is not None and n)
-	total = sum(n for _v, n in pairs)
-	if not total:
-		return None
-	position = (total - 1) * q / 100
-	low = int(position)
-
-	def at(rank):
-		seen = 0
-		for value, n in pairs:
-			seen += n
-			if rank < seen:
-				return value
-		return pairs[-1][0]
-
-	a, b = at(low), at(min(low + 1, total - 1))
-	return a + (b - a) * (position - low)
 
 
 def _rounded(value):
