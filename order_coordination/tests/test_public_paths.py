@@ -56,9 +56,21 @@ WHITELISTED = [
 	"order_coordination.doorstep.page.service_worker",
 	"order_coordination.doorstep.proof.trip_proofs",
 	"order_coordination.doorstep.proof.note_proofs",
+	"order_coordination.api.flow_map",  # the managers' insight
+	"order_coordination.api.replay_policy",
+	"order_coordination.api.export_ocel",
+	"order_coordination.insight.flowmap.flow_map",
+	"order_coordination.insight.flowmap.edge_orders",
+	"order_coordination.insight.whatif.replay_policy",
+	"order_coordination.insight.whatif.replay_result",
+	"order_coordination.insight.whatif.draft_basis",
+	"order_coordination.insight.whatif.adopt_policy",
+	"order_coordination.insight.ocel.export_ocel",
 ]
 # Called by path by the scheduler or a queue (jobs queued before an upgrade name the old paths).
 CALLED_BY_PATH = [
+	"order_coordination.insight.whatif.replay_job",
+	"order_coordination.insight.ocel.export_job",
 	"order_coordination.carrier_feed.apply_queued",
 	"order_coordination.carriers.feed.apply_queued",
 	"order_coordination.expectations.learn",
