@@ -6,8 +6,8 @@ each of them is a server error until an administrator sets `read_from_replica` t
 notices only when its cached site config expires, up to a minute later). Ours are the reports of this app
 (Frappe's report runner and its export, the Department Queue among them), the number cards' and charts'
 sources and other methods of this app, and Frappe's list, report view and board requests for this app's
-doctypes. Before such a request (the `before_request` hook) the replica's port is tried, at most once per
-`CHECK_SECONDS` in each process; when it does not answer, that one request runs with the replica turned off
+doctypes. Before such a request (the `before_request` hook) the replica's port is tried, at most once a
+second in each process; when it does not answer, that one request runs with the replica turned off
 (the site's config is copied for every request, so nothing else changes). Frappe's own paths (its
 workspace page, lists of ERPNext doctypes) still fail with the replica, as Frappe makes them.
 """
@@ -17,7 +17,7 @@ import time
 
 import frappe
 
-CHECK_SECONDS = 5
+CHECK_SECONDS = 1
 CONNECT_TIMEOUT = 2
 # Frappe's read paths that run on the replica and say which report or doctype they read.
 REPORT_METHODS = (

@@ -71,6 +71,19 @@ def check(history: str | None = None, since: str | None = None, path: str | None
 	return summary
 
 
+def backlog() -> dict:
+	"""What the site still has to catch up on: notifications and carrier events waiting."""
+	return {
+		"outbox": frappe.db.count(c.DT_OUTBOX, {"status": c.OUTBOX_PENDING}),
+		"carrier_events": frappe.db.count(c.DT_CARRIER_EVENT, {"state": c.CARRIER_EVENT_QUEUED}),
+		"repairs": frappe.db.count(c.DT_ORDER_COORDINATION, {"needs_repair": 1}),
+	}
+
+
+def backlog_json() -> None:
+	print(json.dumps(backlog()))
+
+
 def one_holder() -> list:
 	departments = set(frappe.get_all(c.DT_DEPARTMENT, pluck="name"))
 	rows = frappe.get_all(

@@ -13,206 +13,18 @@ and the faults; then the sweep, the wait for the queues to drain, and the checke
 import argparse
 import json
 import os
-import shlex
-import signal
 import subprocess
 import threading
 import time
-import urllib.request
 from collections import defaultdict
 from datetime import datetime
 
 from order_coordination.benchmarks.busy_day import traffic
+from order_coordination.benchmarks.busy_day.faults import Faults, Replica
+from order_coordination.benchmarks.busy_day.processes import STARTED, Bench, Supervisor
 
 APP = "order_coordination"
-
-
-class Bench:
-	def __init__(self, path: str, site: str, env: str, owner: str):
-		self.path, self.site, self.env, self.owner = path, site, env, owner
-
-	def shell(self, command: str, cwd: str | None = None) -> list[str]:
-		prefix = f"{self.env}; " if self.env else ""
-		inner = f"{prefix}cd {shlex.quote(cwd or self.path)} && {command}"
-		return ["runuser", "-u", self.owner, "--", "bash", "-lc", inner]
-
-	def run(self, command: str, check: bool = True, cwd: str | None = None) -> str:
-		done = subprocess.run(self.shell(command, cwd), capture_output=True, text=True)
-		if check and done.returncode:
-			raise SystemExit(f"{command}: {done.returncode}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-		return done.stdout
-
-	def bench(self, args: str, check: bool = True) -> str:
-		return self.run(f"bench --site {self.site} {args}", check=check)
-
-	def execute(self, method: str, **kwargs) -> str:
-		return self.bench(f"execute {method} --kwargs {shlex.quote(repr(kwargs))}")
-
-	def call(self, module: str, function: str, **kwargs) -> str:
-		"""A function of ours on a site without the app (where `bench execute` refuses it)."""
-		code = (
-			f"import frappe, importlib; frappe.init(site={self.site!r}, sites_path='.'); frappe.connect(); "
-			f"frappe.set_user('Administrator'); print(getattr(importlib.import_module({module!r}), {function!r})"
-			f"(**{kwargs!r})); frappe.db.commit(); frappe.destroy()"
-		)
-		return self.run(f"../env/bin/python -c {shlex.quote(code)}", cwd=os.path.join(self.path, "sites"))
-
-	def conf(self, name: str) -> str:
-		with open(os.path.join(self.path, "config", name)) as f:
-			return f.read()
-
-
-STARTED = []  # every supervisor started, stopped at the end whatever happened
-
-
-class Supervisor:
-	"""Starts the site's processes and, like supervisor in production, starts again any that died."""
-
-	def __init__(self, bench: Bench, port: int, logs: str):
-		self.bench, self.port, self.logs = bench, port, logs
-		self.procs: dict[str, subprocess.Popen] = {}
-		self.restarts = defaultdict(int)
-		self.stopping = threading.Event()
-		python = os.path.join(bench.path, "env", "bin", "python")
-		helper = f"{python} -m frappe.utils.bench_helper frappe"
-		sites = os.path.join(bench.path, "sites")
-		gunicorn = os.path.join(bench.path, "env", "bin", "gunicorn")
-		self.commands = {
-			"web": (f"{gunicorn} -b 127.0.0.1:{port} -w 4 -t 120 --preload frappe.app:application", sites),
-			"worker-short-1": (f"{helper} worker --queue short,default", sites),
-			"worker-short-2": (f"{helper} worker --queue short,default", sites),
-			"worker-long": (f"{helper} worker --queue long", sites),
-			"scheduler": (f"{helper} schedule", sites),
-			"socketio": ("node apps/frappe/socketio.js", bench.path),
-		}
-
-	def start(self, name: str):
-		command, cwd = self.commands[name]
-		log = open(os.path.join(self.logs, f"{name}.log"), "a")
-		self.procs[name] = subprocess.Popen(
-			self.bench.shell(f"exec {command}", cwd),
-			stdout=log,
-			stderr=subprocess.STDOUT,
-			start_new_session=True,
-		)
-
-	def start_all(self):
-		STARTED.append(self)
-		for name in self.commands:
-			self.start(name)
-		threading.Thread(target=self.watch, daemon=True).start()
-		wait_for(lambda: ping(self.port, self.bench.site), 120, "the web server")
-
-	def watch(self):
-		while not self.stopping.is_set():
-			for name, proc in list(self.procs.items()):
-				if proc.poll() is not None and not self.stopping.is_set():
-					self.restarts[name] += 1
-					self.start(name)
-			time.sleep(1)
-
-	def pid_of(self, name: str) -> int:
-		"""The process itself (runuser's child: bash execs into it)."""
-		return int(children(self.procs[name].pid)[0])
-
-	def stop_all(self):
-		if self.stopping.is_set():
-			return
-		self.stopping.set()
-		for proc in self.procs.values():
-			try:
-				os.killpg(proc.pid, signal.SIGTERM)
-			except ProcessLookupError:
-				pass
-		time.sleep(3)
-		for proc in self.procs.values():
-			try:
-				os.killpg(proc.pid, signal.SIGKILL)
-			except ProcessLookupError:
-				pass
-
-
-def children(pid: int) -> list[str]:
-	return subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-
-
-def ping(port: int, site: str) -> bool:
-	request = urllib.request.Request(
-		f"http://127.0.0.1:{port}/api/method/ping", headers={"X-Frappe-Site-Name": site}
-	)
-	try:
-		with urllib.request.urlopen(request, timeout=5) as response:
-			return response.status == 200
-	except Exception:
-		return False
-
-
-def wait_for(condition, seconds: float, what: str) -> float:
-	start = time.time()
-	while time.time() - start < seconds:
-		if condition():
-			return round(time.time() - start, 1)
-		time.sleep(0.5)
-	raise SystemExit(f"gave up waiting for {what}")
-
-
-class Faults:
-	"""The faults of the day, each recorded with when it struck and how long the site took to answer again."""
-
-	def __init__(self, bench: Bench, supervisor: Supervisor, port: int, mariadb: bool):
-		self.bench, self.supervisor, self.port, self.mariadb = bench, supervisor, port, mariadb
-		self.log = []
-
-	def strike(self, name: str, action):
-		at = time.time()
-		detail = action()
-		back = wait_for(lambda: ping(self.port, self.bench.site), 300, "the site after " + name)
-		self.log.append({"fault": name, "at": at, "detail": detail, "answering_again_after_s": back})
-
-	def kill_web_worker(self):
-		master = self.supervisor.pid_of("web")
-		worker = children(master)[0]
-		os.kill(int(worker), signal.SIGKILL)
-		return f"gunicorn worker {worker} of {master}"
-
-	def kill_job(self):
-		"""kill -9 of a background worker's work horse in the middle of a job (the worker itself if no job
-		runs within 30 s)."""
-		deadline = time.time() + 30
-		while time.time() < deadline:
-			for name in ("worker-short-1", "worker-short-2", "worker-long"):
-				horses = children(self.supervisor.pid_of(name))
-				if horses:
-					os.kill(int(horses[0]), signal.SIGKILL)
-					return f"work horse {horses[0]} of {name}, mid-job"
-			time.sleep(0.05)
-		pid = self.supervisor.pid_of("worker-short-1")
-		os.kill(pid, signal.SIGKILL)
-		return f"worker {pid} (no job was running)"
-
-	def restart_redis(self):
-		done = []
-		for conf in ("redis_queue.conf", "redis_cache.conf"):
-			port = next(
-				line.split()[1] for line in self.bench.conf(conf).splitlines() if line.startswith("port")
-			)
-			subprocess.run(["redis-cli", "-p", port, "shutdown", "nosave"], capture_output=True)
-			self.bench.run(f"redis-server config/{conf} --daemonize yes")
-			wait_for(
-				lambda p=port: (
-					subprocess.run(["redis-cli", "-p", p, "ping"], capture_output=True).returncode == 0
-				),
-				60,
-				"redis",
-			)
-			done.append(port)
-		return f"redis on {', '.join(done)} restarted empty"
-
-	def restart_mariadb(self):
-		if not self.mariadb:
-			return "skipped (--no-mariadb-fault)"
-		subprocess.run(["service", "mariadb", "restart"], capture_output=True)
-		return "mariadb restarted"
+REPLICAS = []  # a live replica made for the run, taken away at the end whatever happened
 
 
 def percentiles(values: list[float]) -> dict:
@@ -253,6 +65,25 @@ def catch_up(faults: list[dict], requests: list[dict]) -> list[dict]:
 	return faults
 
 
+def drained(bench: Bench, seconds: float) -> tuple[float | None, dict]:
+	"""Seconds until nothing waits (notifications, carrier events, repairs), the workers doing the work; the
+	sweep runs each minute meanwhile, as the scheduler would every 15."""
+	start = time.time()
+	last_sweep = start
+	while True:
+		left = json.loads(
+			bench.execute(f"{APP}.benchmarks.busy_day.invariants.backlog_json").strip().splitlines()[-1]
+		)
+		if not any(left.values()):
+			return round(time.time() - start, 1), left
+		if time.time() - start > seconds:
+			return None, left
+		if time.time() - last_sweep > 60:
+			bench.execute(f"{APP}.sweep.run")
+			last_sweep = time.time()
+		time.sleep(5)
+
+
 def keep(out: str, name: str, recorder, owner: str) -> str:
 	path = os.path.join(out, f"history-{name}.json")
 	with open(path, "w") as f:
@@ -272,6 +103,9 @@ def main():
 	parser.add_argument("--seed", type=int, default=7)
 	parser.add_argument("--out", default="/tmp/busy-day")
 	parser.add_argument("--no-mariadb-fault", action="store_true")
+	parser.add_argument(
+		"--replica", action="store_true", help="a live read replica on loopback, made to lag and then stopped"
+	)
 	args = parser.parse_args()
 	os.makedirs(args.out, exist_ok=True)
 	owner = subprocess.run(["stat", "-c", "%U", args.bench], capture_output=True, text=True).stdout.strip()
@@ -320,6 +154,11 @@ def main():
 	keep(args.out, "with-app", recorder, owner)
 
 	# The day.
+	replica = None
+	if args.replica:
+		replica = Replica(bench, args.out, os.environ.get("OC_DB_ROOT_PASSWORD", "root"))
+		REPLICAS.append(replica)
+		replica.start()
 	faults = Faults(bench, supervisor, args.port, not args.no_mariadb_fault)
 	T = args.seconds
 	since = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
@@ -344,6 +183,8 @@ def main():
 		(0.5, "the sweep during a long report", lambda: (bench.execute(f"{APP}.sweep.run"), "sweep ran")[1]),
 		(0.65, "MariaDB restarted", faults.restart_mariadb),
 	]
+	if replica:
+		schedule += [(0.75, "replica lagging", replica.lag), (0.85, "replica stopped", replica.stop)]
 	for share, name, action in schedule:
 		time.sleep(max(0, start + share * T - time.time()))
 		faults.strike(name, action)
@@ -354,9 +195,8 @@ def main():
 	report["faults"] = catch_up(faults.log, recorder.requests)
 
 	# Catch up: the sweep sends what the outages held back and repairs what an error left; then check.
-	end = time.time()
 	bench.execute(f"{APP}.sweep.run")
-	report["caught_up_after_s"] = round(time.time() - end, 1)
+	report["caught_up_after_s"], report["backlog_left"] = drained(bench, 600)
 	report["restarts"] = dict(supervisor.restarts)
 	supervisor.stop_all()
 	checked = os.path.join(args.out, "invariants.json")
@@ -378,3 +218,5 @@ if __name__ == "__main__":
 	finally:
 		for supervisor in STARTED:
 			supervisor.stop_all()
+		for replica in REPLICAS:
+			replica.remove()

@@ -72,6 +72,7 @@ def prepare(
 	customer = frappe.db.get_value("Sales Order", {"company": COMPANY}, "customer") or "_Test Customer"
 	address = _address(customer)
 	_vehicle()
+	driver = _driver()
 	plan = {
 		"site": frappe.local.site,
 		"keys": keys,
@@ -79,6 +80,7 @@ def prepare(
 		"customer": customer,
 		"address": address,
 		"vehicle": VEHICLE,
+		"driver": driver,
 		"warehouse": WAREHOUSE,
 		"wip_warehouse": WIP_WAREHOUSE,
 		"items": {"made": MADE, "stocked": STOCKED},
@@ -164,6 +166,18 @@ def _vehicle() -> None:
 				"uom": "Litre",
 			}
 		).insert(ignore_permissions=True)
+
+
+def _driver() -> str:
+	"""A Driver for the trips (ERPNext 16 refuses to submit a trip without one)."""
+	name = frappe.db.get_value("Driver", {"full_name": "Busy Day Driver"})
+	if name:
+		return name
+	return (
+		frappe.get_doc({"doctype": "Driver", "full_name": "Busy Day Driver", "status": "Active"})
+		.insert(ignore_permissions=True)
+		.name
+	)
 
 
 def _carrier_account() -> str:
