@@ -101,15 +101,19 @@ def prepare():
 		)
 		# The stage moves are this history's own, below.
 		frappe.db.delete(c.DT_TIMELINE, {"sales_order": so.name, "action": c.TIMELINE_STAGE})
+		# One after the other: a rejected handoff is answered before the next is sent, as they happened.
+		sent = began
 		for n, row in enumerate(
 			frappe.get_all(c.DT_ORDER_HANDOFF, {"sales_order": so.name}, order_by="creation")
 		):
 			wait = 6 if rejected and n == 0 else 2 + i
+			answered = _later(sent, wait)
 			frappe.db.set_value(
 				c.DT_ORDER_HANDOFF,
 				row.name,
-				{"sent_on": began, "responded_on": _later(began, wait), "response_hours": wait},
+				{"sent_on": sent, "responded_on": answered, "response_hours": wait},
 			)
+			sent = answered
 		order = {"name": so.name, "sales_order": so.name, "company": so.company, "customer": so.customer}
 		moment = began
 		for stage_from, stage_to, took in zip(path, path[1:], hours, strict=False):
