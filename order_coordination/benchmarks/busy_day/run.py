@@ -84,6 +84,54 @@ def drained(bench: Bench, seconds: float) -> tuple[float | None, dict]:
 		time.sleep(5)
 
 
+def markdown(report: dict) -> str:
+	"""The report as the docs show it."""
+	phases = report["phases"]
+	day = phases["the busy day"]
+	lines = [f"Seed {report['seed']}, started {report['started']}.", ""]
+	lines += ["| phase | requests | good answers a second |", "| --- | --- | --- |"]
+	for name, phase in phases.items():
+		if isinstance(phase, dict):
+			lines.append(f"| {name} | {phase['requests']} | {phase['ok_per_s']} |")
+	lines += [
+		"",
+		"| endpoint (the busy day) | n | p50 ms | p95 ms | p99 ms |",
+		"| --- | --- | --- | --- | --- |",
+	]
+	for name, p in day["endpoints"].items():
+		lines.append(f"| {name} | {p['n']} | {p['p50']:.0f} | {p['p95']:.0f} | {p['p99']:.0f} |")
+	without, with_app = phases.get("without the app"), phases.get("with the app, ERPNext's part")
+	if isinstance(without, dict) and isinstance(with_app, dict):
+		lines += [
+			"",
+			"| ERPNext's part, p50 ms | without the app | with it | ratio |",
+			"| --- | --- | --- | --- |",
+		]
+		for name, p in with_app["endpoints"].items():
+			if name in without["endpoints"]:
+				w = without["endpoints"][name]["p50"]
+				lines.append(f"| {name} | {w:.0f} | {p['p50']:.0f} | {p['p50'] / w:.2f} |")
+	lines += ["", "| error during the busy day | count |", "| --- | --- |"]
+	lines += [f"| {name} | {n} |" for name, n in day["errors"].items()] or ["| none | 0 |"]
+	lines += [
+		"",
+		"| fault | what | answering again after | first order submitted after |",
+		"| --- | --- | --- | --- |",
+	]
+	for f in report["faults"]:
+		lines.append(
+			f"| {f['fault']} | {f['detail']} | {f['answering_again_after_s']} s | {f['first_order_submitted_after_s']} s |"
+		)
+	lines += [
+		"",
+		f"Caught up (nothing waiting) {report['caught_up_after_s']} s after the traffic stopped; processes restarted: {report['restarts']}.",
+		"",
+	]
+	lines += ["| invariant | violations |", "| --- | --- |"]
+	lines += [f"| {name} | {c['violations']} |" for name, c in report["invariants"]["checks"].items()]
+	return "\n".join(lines) + "\n"
+
+
 def keep(out: str, name: str, recorder, owner: str) -> str:
 	path = os.path.join(out, f"history-{name}.json")
 	with open(path, "w") as f:
@@ -205,6 +253,8 @@ def main():
 		report["invariants"] = json.load(f)
 	with open(os.path.join(args.out, "report.json"), "w") as f:
 		json.dump(report, f, indent=1, default=str)
+	with open(os.path.join(args.out, "report.md"), "w") as f:
+		f.write(markdown(report))
 	print(
 		json.dumps(
 			{"passed": report["invariants"]["passed"], "report": os.path.join(args.out, "report.json")}
