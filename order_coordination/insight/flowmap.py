@@ -15,7 +15,7 @@ from order_coordination.core.flowmap import DEPARTMENT, HANDOFF, MOVE, STAGE, Ha
 from order_coordination.core.flowmap import flow_map as count_flow
 from order_coordination.core.sla import working_hours_between
 from order_coordination.insight.period import clean_period, orders_sql
-from order_coordination.reporting import calendar_for
+from order_coordination.reporting import calendar_for, check_filter_permitted
 
 DATE_MOVE = re.compile(r"(\d{4}-\d{2}-\d{2})\s*→\s*(\d{4}-\d{2}-\d{2})")
 MAX_EDGE_ORDERS = 500
@@ -76,6 +76,21 @@ def moved_later(note: str | None) -> bool:
 	"""Whether a timeline note of a date change ("2026-12-01 → 2026-12-09") moves it later."""
 	match = DATE_MOVE.search(note or "")
 	return bool(match) and date.fromisoformat(match.group(2)) > date.fromisoformat(match.group(1))
+
+
+@frappe.whitelist()
+def companies():
+	"""The companies the page offers: those the user's User Permissions let them see (a manager may read
+	the orders of a company without reading the Company record itself)."""
+	frappe.has_permission(constants.DT_ORDER_COORDINATION, "read", throw=True)
+	names = []
+	for name in frappe.get_all("Company", pluck="name", order_by="name"):
+		try:
+			check_filter_permitted("company", name)
+		except frappe.PermissionError:
+			continue
+		names.append(name)
+	return names
 
 
 @frappe.whitelist()

@@ -36,21 +36,25 @@ class OrderFlow {
 		page.add_menu_item(__("Print"), () => window.print());
 		frappe.realtime.on("order_coordination_replay", (data) => this.on_replay(data));
 		frappe.realtime.on("order_coordination_ocel", (data) => this.on_export(data));
-		this.refresh();
+		frappe.call({ method: FLOW + "flowmap.companies" }).then((r) => {
+			const names = r.message || [];
+			const field = this.filters.company;
+			field.df.options = names;
+			field.refresh();
+			const preferred = frappe.defaults.get_user_default("Company");
+			field
+				.set_value(names.includes(preferred) ? preferred : names[0] || "")
+				.then(() => this.refresh());
+		});
 	}
 
 	make_filters() {
 		const today = frappe.datetime.get_today();
 		const add = (df) => this.page.add_field({ ...df, change: () => this.refresh() });
 		this.filters = {
-			company: add({
-				fieldname: "company",
-				label: __("Company"),
-				fieldtype: "Link",
-				options: "Company",
-				default: frappe.defaults.get_user_default("Company"),
-				reqd: 1,
-			}),
+			// Plain choices, checked by the server: a manager may count a company's orders, customers and
+			// items without reading their records, which a Link field would ask for.
+			company: add({ fieldname: "company", label: __("Company"), fieldtype: "Select", reqd: 1 }),
 			from_date: add({
 				fieldname: "from_date",
 				label: __("From Date"),
@@ -68,26 +72,22 @@ class OrderFlow {
 			customer: add({
 				fieldname: "customer",
 				label: __("Customer"),
-				fieldtype: "Link",
-				options: "Customer",
+				fieldtype: "Data",
 			}),
 			customer_group: add({
 				fieldname: "customer_group",
 				label: __("Customer Group"),
-				fieldtype: "Link",
-				options: "Customer Group",
+				fieldtype: "Data",
 			}),
 			item_group: add({
 				fieldname: "item_group",
 				label: __("Item Group"),
-				fieldtype: "Link",
-				options: "Item Group",
+				fieldtype: "Data",
 			}),
 			territory: add({
 				fieldname: "territory",
 				label: __("Territory"),
-				fieldtype: "Link",
-				options: "Territory",
+				fieldtype: "Data",
 			}),
 		};
 	}
