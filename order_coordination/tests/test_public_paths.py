@@ -61,6 +61,7 @@ WHITELISTED = [
 	"order_coordination.api.export_ocel",
 	"order_coordination.insight.flowmap.flow_map",
 	"order_coordination.insight.flowmap.edge_orders",
+	"order_coordination.insight.flowmap.companies",
 	"order_coordination.insight.whatif.replay_policy",
 	"order_coordination.insight.whatif.replay_result",
 	"order_coordination.insight.whatif.draft_basis",
