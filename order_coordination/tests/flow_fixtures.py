@@ -74,8 +74,8 @@ def prepare():
 			{
 				"doctype": "Customer",
 				"customer_name": CUSTOMER,
-				"customer_group": "_Test Customer Group",
-				"territory": "_Test Territory",
+				"customer_group": "All Customer Groups",
+				"territory": "All Territories",
 			}
 		).insert(ignore_permissions=True)
 	today = getdate(nowdate())
