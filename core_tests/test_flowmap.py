@@ -1,6 +1,6 @@
 """The flow map counted from orders' trails: edges, waits in working hours, rework, variants."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,7 +16,16 @@ from order_coordination.core.constants import (
 	SALES,
 	SHIPPED,
 )
-from order_coordination.core.flowmap import HandoffTrail, Trail, flow_map
+from order_coordination.core.flowmap import (
+	HandoffTrail,
+	Trail,
+	count_map,
+	flow_map,
+	pack,
+	stage_at,
+	timed_moves,
+	unpack,
+)
 from order_coordination.core.sla import Calendar
 from order_coordination.core.stats import percentile, weighted_percentile
 
@@ -98,3 +107,46 @@ def test_percentiles_of_counted_values_are_those_of_the_values(pairs, q):
 	want = percentile(expanded, q)
 	got = weighted_percentile(pairs, q)
 	assert (got is None and want is None) or abs(got - want) < 1e-6
+
+
+STAGE_NAMES = st.sampled_from([ORDER_RECEIVED, READY_TO_SHIP, SHIPPED, PARTIALLY_SHIPPED])
+MOVES = st.lists(
+	st.tuples(st.integers(-3 * 24 * 60, 30 * 24 * 60), STAGE_NAMES, STAGE_NAMES).map(
+		lambda m: (MON + timedelta(minutes=m[0]), m[1], m[2])
+	),
+	max_size=8,
+).map(sorted)
+HANDOFFS = st.lists(
+	st.builds(
+		HandoffTrail,
+		st.sampled_from([SALES, PRODUCTION, LOGISTICS]),
+		st.sampled_from([SALES, PRODUCTION, LOGISTICS]),
+		st.one_of(st.none(), st.integers(-10, 4000).map(lambda n: n * 0.05)),
+		st.sampled_from([HANDOFF_ACCEPTED, HANDOFF_REJECTED, "Pending"]),
+	),
+	max_size=3,
+)
+LATER = st.lists(st.integers(0, 40 * 24 * 60).map(lambda m: MON + timedelta(minutes=m)), max_size=2)
+
+
+@given(st.lists(st.tuples(MOVES, HANDOFFS, LATER), max_size=12))
+def test_moves_kept_packed_give_the_map_counted_on_the_clock(orders):
+	# Whole minutes make exact ties at the twentieth of an hour: the packed hours must round as the clock does.
+	trails = [trail(f"O{i}", moves, handoffs, later) for i, (moves, handoffs, later) in enumerate(orders)]
+	packed = [(t.order, pack(*timed_moves(t.started, t.moves, CAL))) for t in trails]
+	assert all(
+		unpack(text) == timed_moves(t.started, t.moves, CAL)
+		for t, (_o, text) in zip(trails, packed, strict=True)
+	)
+	kept = count_map(
+		(order, *unpack(text), t.handoffs, [stage_at(t, m) for m in t.later_dates])
+		for t, (order, text) in zip(trails, packed, strict=True)
+	)
+	assert kept == flow_map(trails)
+
+
+def test_packed_moves_read_back():
+	lead, moves = timed_moves(MON, [(datetime(2026, 11, 23, 9, 9), ORDER_RECEIVED, READY_TO_SHIP)], CAL)
+	assert (lead, moves) == (0.1, ((ORDER_RECEIVED, READY_TO_SHIP, 0.1),))  # 0.15 hours, as round() gives it
+	assert unpack(pack(lead, moves)) == (lead, moves)
+	assert unpack(pack(0.0, ())) == (0.0, ())

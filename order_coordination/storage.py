@@ -22,6 +22,8 @@ from order_coordination.core.constants import (
 	DT_PROMISE_CHANGE,
 	DT_TIMELINE,
 	HANDOFF_ACCEPTED,
+	TIMELINE_CREATED,
+	TIMELINE_STAGE,
 )
 from order_coordination.typed_text import clean_text, cleaned
 
@@ -84,6 +86,9 @@ def bulk_insert(doctype: str, fields, rows, chunk: int = 2000, ignore: bool = Fa
 		)
 
 
+# The timeline entries whose writing changes an order's stage moves as the flow map keeps them.
+FLOW_ACTIONS = (TIMELINE_CREATED, TIMELINE_STAGE)
+
 # What a reader of the timeline sees, in order; the row also carries its order's company and customer.
 TIMELINE_FIELDS = (
 	"at",
@@ -142,6 +147,7 @@ def write_timeline(entries) -> None:
 		for idx, (order, entry) in enumerate(entries, 1)
 	]
 	bulk_insert(DT_TIMELINE, TIMELINE_COLUMNS, rows)
+	_pack_stage_moves({order.get("name") for order, entry in entries if entry.action in FLOW_ACTIONS})
 
 
 def write_timeline_of_records(entry, source: str, condition: str, values, note: str | None = None) -> None:
@@ -183,6 +189,17 @@ def write_timeline_of_records(entry, source: str, condition: str, values, note: 
 		select {", ".join(select)} from {source} where {condition}""",
 		(*selected, *values),
 	)
+	if entry.action in FLOW_ACTIONS:
+		_pack_stage_moves(frappe.db.sql_list(f"select oc.name from {source} where {condition}", values))
+
+
+def _pack_stage_moves(names) -> None:
+	"""Each order's stage moves kept on its Created entry for the flow map (`insight.moves`), for the
+	orders a Created entry or a stage move was just written for."""
+	if names:
+		from order_coordination.insight.moves import refresh  # insight reads through storage's neighbours
+
+		refresh(names)
 
 
 class Writer:

@@ -6,7 +6,10 @@ left). Rework is counted as such: handoffs rejected, stages moved back (goods re
 production undone) and promises moved to a later date (counted on the stage the order was in). Variants
 are the paths of stages orders took, with their share and median lead time (working hours from the order's
 start to its last move). The slowest edge (highest median wait, of those at least two orders took) is
-marked. Waits are counted to the tenth of an hour, so that the database may group them by length."""
+marked. Waits are counted to the tenth of an hour, so that the database may group them by length.
+
+An order's stage moves counted on the clock (`timed_moves`) are kept packed on its Created entry as they
+happen (`pack` / `unpack`), so that the map of a year reads one row per order and runs no clock."""
 
 from __future__ import annotations
 
@@ -149,32 +152,71 @@ def assemble(
 	return {"orders": total, "nodes": nodes, "edges": edge_rows, "variants": variant_rows}
 
 
+def timed_moves(started: datetime, moves, calendar: Calendar) -> tuple[float, tuple]:
+	"""An order's stage moves on the clock: the working hours from its start to its last move, and each move
+	(from, to, the working hours it stayed in the stage it left), in time order; to the tenth of an hour."""
+	since = last = started
+	timed = []
+	for at, stage_from, stage_to in sorted(moves):
+		timed.append((stage_from, stage_to, round(max(0.0, working_hours_between(since, at, calendar)), 1)))
+		since = last = at
+	return round(working_hours_between(started, last, calendar), 1), tuple(timed)
+
+
+MOVE_SEP, PART_SEP = "\x1e", "\x1f"
+
+
+def pack(lead: float, moves) -> str:
+	"""`timed_moves` as text kept on the order's Created entry (hours written so that they read back equal)."""
+	return MOVE_SEP.join([repr(float(lead)), *(PART_SEP.join((f, t, repr(float(h)))) for f, t, h in moves)])
+
+
+def unpack(text: str) -> tuple[float, tuple]:
+	lead, *moves = text.split(MOVE_SEP)
+	return float(lead), tuple((f, t, float(h)) for f, t, h in (move.split(PART_SEP) for move in moves))
+
+
 def flow_map(trails: Iterable[Trail], max_variants: int = MAX_VARIANTS) -> dict:
-	"""The map of orders given one by one (the database counts the same in `insight.flowmap`)."""
+	"""The map of orders given one by one, each counted on the clock."""
+	return count_map(
+		(
+			(
+				trail.order,
+				*timed_moves(trail.started, trail.moves, trail.calendar),
+				trail.handoffs,
+				[stage_at(trail, moment) for moment in trail.later_dates],
+			)
+			for trail in trails
+		),
+		max_variants,
+	)
+
+
+def count_map(orders: Iterable[tuple], max_variants: int = MAX_VARIANTS) -> dict:
+	"""The map of orders given as (order, lead hours, timed moves, handoffs, the stage it was in each time
+	its promise moved later): what `flow_map` counts, from moves already on the clock."""
 	moves, handoffs, variants = Counter(), Counter(), Counter()
 	move_orders, handoff_orders, node_orders = defaultdict(set), defaultdict(set), defaultdict(set)
 	later = Counter()
 	total = 0
-	for trail in trails:
+	for order, lead, timed, order_handoffs, later_stages in orders:
 		total += 1
-		node_orders[node_id(STAGE, ORDER_RECEIVED)].add(trail.order)
-		since, path, last = trail.started, [ORDER_RECEIVED], trail.started
-		for at, stage_from, stage_to in trail.moves:
-			hours = round(max(0.0, working_hours_between(since, at, trail.calendar)), 1)
+		node_orders[node_id(STAGE, ORDER_RECEIVED)].add(order)
+		path = [ORDER_RECEIVED]
+		for stage_from, stage_to, hours in timed:
 			moves[(stage_from, stage_to, hours)] += 1
-			move_orders[(stage_from, stage_to)].add(trail.order)
-			node_orders[node_id(STAGE, stage_to)].add(trail.order)
+			move_orders[(stage_from, stage_to)].add(order)
+			node_orders[node_id(STAGE, stage_to)].add(order)
 			path.append(stage_to)
-			since = last = at
-		for h in trail.handoffs:
+		for h in order_handoffs:
 			hours = None if h.hours is None else round(max(0.0, float(h.hours)), 1)
 			handoffs[(h.from_department, h.to_department, h.status, hours)] += 1
-			handoff_orders[(h.from_department, h.to_department)].add(trail.order)
-			node_orders[node_id(DEPARTMENT, h.from_department)].add(trail.order)
-			node_orders[node_id(DEPARTMENT, h.to_department)].add(trail.order)
-		for moment in trail.later_dates:
-			later[node_id(STAGE, stage_at(trail, moment))] += 1
-		variants[(tuple(path), round(working_hours_between(trail.started, last, trail.calendar), 1))] += 1
+			handoff_orders[(h.from_department, h.to_department)].add(order)
+			node_orders[node_id(DEPARTMENT, h.from_department)].add(order)
+			node_orders[node_id(DEPARTMENT, h.to_department)].add(order)
+		for stage in later_stages:
+			later[node_id(STAGE, stage)] += 1
+		variants[(tuple(path), lead)] += 1
 	return assemble(
 		total,
 		[(*key, n) for key, n in moves.items()],

@@ -11,52 +11,44 @@ from frappe import _
 from frappe.utils import get_datetime
 
 from order_coordination.core import constants
-from order_coordination.core.flowmap import DEPARTMENT, HANDOFF, MOVE, STAGE, HandoffTrail, Trail, is_backward
-from order_coordination.core.flowmap import flow_map as count_flow
+from order_coordination.core.flowmap import (
+	DEPARTMENT,
+	HANDOFF,
+	MOVE,
+	STAGE,
+	HandoffTrail,
+	Trail,
+	count_map,
+	is_backward,
+	stage_at,
+	timed_moves,
+	unpack,
+)
 from order_coordination.core.sla import working_hours_between
 from order_coordination.insight.period import clean_period, orders_sql
 from order_coordination.reporting import calendar_for, check_filter_permitted
 
 DATE_MOVE = re.compile(r"(\d{4}-\d{2}-\d{2})\s*→\s*(\d{4}-\d{2}-\d{2})")
 MAX_EDGE_ORDERS = 500
+MAX_NAMED_ORDERS = 5000  # beyond, the stage moves of the whole period are read
 
 
-def trails(period) -> list[Trail]:
-	"""Each order of the period: its start, stage moves, handoffs and promises moved later."""
+def counted_orders(period) -> list[tuple]:
+	"""Each order of the period as `core.flowmap.count_map` reads it: its stage moves as its Created entry
+	keeps them (counted on the clock for an order whose entry holds none), handoffs and the stages it was
+	in when its promise moved later. The stage moves themselves are read only for those few orders."""
 	values = {}
-	orders = orders_sql(period, values)
+	orders = orders_sql(period, values, moves=True)
 	calendar = calendar_for(period.company)
-	started, moves, later = {}, defaultdict(list), defaultdict(list)
-	for name, at in frappe.db.sql(f"select c.name, c.started from {orders}", values):
+	started, kept = {}, {}
+	for name, at, packed in frappe.db.sql(f"select c.name, c.started, c.stage_moves from {orders}", values):
 		started[name] = at if isinstance(at, datetime) else get_datetime(at)
+		if packed is not None:
+			kept[name] = packed
 	if not started:
 		return []
-	# The stage moves only (through an index that holds every column read), in no order: each order's are
-	# put in order here; the few date changes apart.
-	values.update(stage=constants.TIMELINE_STAGE, changed=constants.TIMELINE_DATE_CHANGED)
-	for name, at, stage_from, stage_to in frappe.db.sql(
-		f"""select t.order_coordination, t.at, t.stage_from, t.stage_to
-		from {orders} join `tabOrder Timeline Entry` t on t.order_coordination = c.name
-		where t.action = %(stage)s and t.stage_from is not null and t.stage_to is not null""",
-		values,
-	):
-		moves[name].append((at if isinstance(at, datetime) else get_datetime(at), stage_from, stage_to))
-	for name, at, note in frappe.db.sql(
-		f"""select t.order_coordination, t.at, t.note
-		from {orders} join `tabOrder Timeline Entry` t on t.order_coordination = c.name
-		where t.action = %(changed)s""",
-		values,
-	):
-		if moved_later(note):
-			later[name].append(get_datetime(at))
-	values["accepted"] = constants.PROMISE_ACCEPTED
-	for name, at in frappe.db.sql(
-		f"""select p.order_coordination, p.responded_on from {orders}
-		join `tabOrder Promise Change` p on p.order_coordination = c.name
-		where p.status = %(accepted)s and p.new_date > p.old_date""",
-		values,
-	):
-		later[name].append(get_datetime(at))
+	later = _later_dates(orders, values)
+	moves = _moves(orders, values, {name for name in started if name not in kept} | set(later))
 	handoffs = defaultdict(list)
 	for name, frm, to, hours, status in frappe.db.sql(
 		f"""select h.order_coordination, h.from_department, h.to_department,
@@ -66,10 +58,60 @@ def trails(period) -> list[Trail]:
 		values,
 	):
 		handoffs[name].append(HandoffTrail(frm, to, hours, status))
-	return [
-		Trail(name, at, calendar, tuple(sorted(moves[name])), tuple(handoffs[name]), tuple(later[name]))
-		for name, at in started.items()
-	]
+	rows = []
+	for name, at in started.items():
+		own = tuple(sorted(moves.get(name, ())))
+		timed = unpack(kept[name]) if name in kept else timed_moves(at, own, calendar)
+		trail = Trail(name, at, calendar, own)
+		rows.append(
+			(name, *timed, handoffs[name], [stage_at(trail, moment) for moment in later.get(name, ())])
+		)
+	return rows
+
+
+def _later_dates(orders: str, values: dict) -> dict:
+	"""The moments each order's promise moved to a later date: dates changed on the timeline, promises
+	accepted."""
+	later = defaultdict(list)
+	values.update(changed=constants.TIMELINE_DATE_CHANGED, accepted=constants.PROMISE_ACCEPTED)
+	for name, at, note in frappe.db.sql(
+		f"""select t.order_coordination, t.at, t.note
+		from {orders} join `tabOrder Timeline Entry` t on t.order_coordination = c.name
+		where t.action = %(changed)s""",
+		values,
+	):
+		if moved_later(note):
+			later[name].append(get_datetime(at))
+	for name, at in frappe.db.sql(
+		f"""select p.order_coordination, p.responded_on from {orders}
+		join `tabOrder Promise Change` p on p.order_coordination = c.name
+		where p.status = %(accepted)s and p.new_date > p.old_date""",
+		values,
+	):
+		later[name].append(get_datetime(at))
+	return later
+
+
+def _moves(orders: str, values: dict, names: set) -> dict:
+	"""The stage moves of these orders (through an index that holds every column read); of every order of
+	the period when they are many."""
+	moves = defaultdict(list)
+	if not names:
+		return moves
+	values["stage"] = constants.TIMELINE_STAGE
+	only = ""
+	if len(names) <= MAX_NAMED_ORDERS:
+		values["named"] = tuple(names)
+		only = "and t.order_coordination in %(named)s"
+	for name, at, stage_from, stage_to in frappe.db.sql(
+		f"""select t.order_coordination, t.at, t.stage_from, t.stage_to
+		from {orders} join `tabOrder Timeline Entry` t on t.order_coordination = c.name
+		where t.action = %(stage)s and t.stage_from is not null and t.stage_to is not null {only}""",
+		values,
+	):
+		if name in names:
+			moves[name].append((at if isinstance(at, datetime) else get_datetime(at), stage_from, stage_to))
+	return moves
 
 
 def moved_later(note: str | None) -> bool:
@@ -98,7 +140,7 @@ def companies():
 def flow_map(company, from_date, to_date, filters=None):
 	"""The flow map of the company's orders that started in the period: nodes, edges, variants."""
 	period = clean_period(company, from_date, to_date, filters)
-	result = count_flow(trails(period))
+	result = count_map(counted_orders(period))
 	for node in result["nodes"]:
 		node["label"] = _(node["name"])
 	result["period"] = {"company": period.company, "from_date": period.from_date, "to_date": period.to_date}

@@ -55,9 +55,10 @@ def clean_period(company, from_date, to_date, filters=None) -> Period:
 	return Period(company=company, from_date=start, to_date=end, filters=cleaned)
 
 
-def orders_sql(period: Period, values: dict, alias: str = "c") -> str:
+def orders_sql(period: Period, values: dict, alias: str = "c", moves: bool = False) -> str:
 	"""SQL (a derived table named `alias`) of the period's orders the user may read: their name and when
-	they started. Fills `values` with its parameters."""
+	they started (and with `moves`, their stage moves as the flow map keeps them, `insight.moves`). Fills
+	`values` with its parameters."""
 	values.update(
 		p_company=period.company,
 		p_from=getdate(period.from_date),
@@ -92,6 +93,7 @@ def orders_sql(period: Period, values: dict, alias: str = "c") -> str:
 			)
 			values["p_item_group"] = filters["item_group"]
 	# An order has one Created entry: no grouping needed.
-	return f"""(select t.order_coordination as name, t.at as started
+	kept = ", t.stage_moves" if moves else ""
+	return f"""(select t.order_coordination as name, t.at as started{kept}
 		from `tabOrder Timeline Entry` t {joins}
 		where {" and ".join(conditions)}) {alias}"""
