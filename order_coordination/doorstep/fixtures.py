@@ -109,7 +109,7 @@ def applied(trips):
 	attempts = frappe.get_all(
 		DT_DELIVERY_ATTEMPT,
 		filters={"delivery_trip": ["in", trips]},
-		fields=["name", "delivery_stop", "signature"],
+		fields=["name", "delivery_stop", "signature", "delivery_note", "outcome"],
 	)
 	files = frappe.get_all(
 		"File",

@@ -18,6 +18,7 @@ from order_coordination.core.constants import DT_DELIVERY_ATTEMPT
 from order_coordination.doorstep import requirements
 from order_coordination.doorstep.drivers import drivers_of
 
+TRIPS_SHOWN = 50
 STOP_FIELDS = [
 	"name",
 	"parent",
@@ -39,14 +40,17 @@ def trips_of(user: str) -> list:
 	if not drivers:
 		return []
 	today = get_datetime(getdate())
-	return frappe.db.sql(
+	# The latest TRIPS_SHOWN (a driver with more unfinished trips than that has older ones left in the
+	# desk), shown in the order they leave.
+	trips = frappe.db.sql(
 		"""select name, departure_time, status, vehicle, company, driver, driver_name
 		from `tabDelivery Trip` where docstatus = 1 and driver in %(drivers)s
 		and (departure_time >= %(today)s or status in ('Scheduled', 'In Transit'))
-		order by departure_time, name limit 50""",
-		{"drivers": tuple(drivers), "today": today},
+		order by departure_time desc, name desc limit %(shown)s""",
+		{"drivers": tuple(drivers), "today": today, "shown": TRIPS_SHOWN},
 		as_dict=True,
 	)
+	return trips[::-1]
 
 
 def phones(contacts) -> dict:
