@@ -180,11 +180,29 @@ await desk.request.post("/api/method/login", {
 });
 const form = await desk.newPage();
 await form.goto(`/app/delivery-trip/${first.trip}`);
-await form.waitForSelector(".oc-doorstep-proof .oc-proof-row", { timeout: 30000 });
+await form.waitForSelector(".oc-doorstep-proof .oc-proof-row", { state: "visible", timeout: 30000 });
 check((await form.locator(".oc-proof-row").count()) === 3, "the Delivery Trip shows each stop's proof");
 await form.screenshot({ path: resolve(SHOTS, "desk-trip-proof.png"), fullPage: true });
 // v16's desk scrolls inside the page: the proof on its own as well.
 await form.locator(".oc-doorstep-proof").screenshot({ path: resolve(SHOTS, "desk-trip-proof-section.png") });
+
+// The failed stop's Delivery Note shows its proof, and puts it on a new trip with ERPNext's mapper.
+applied = await call(admin, FIXTURES + "applied", { trips: JSON.stringify([first.trip]) }, true);
+const failed = applied.attempts.find((a) => a.outcome === "Failed Attempt");
+await form.goto(`/app/delivery-note/${failed.delivery_note}`);
+// (The trip's form stays in the page, hidden: only what is visible counts.)
+await form.waitForSelector(".oc-doorstep-proof .oc-reschedule >> visible=true", { timeout: 30000 });
+await form
+	.locator(".oc-doorstep-proof >> visible=true")
+	.screenshot({ path: resolve(SHOTS, "desk-note-proof.png") });
+await form.click(".oc-doorstep-proof .oc-reschedule >> visible=true");
+await form.waitForURL(/\/app\/delivery-trip\/new/, { timeout: 30000 });
+await form.waitForFunction(
+	(note) => (cur_frm.doc.delivery_stops || []).some((s) => s.delivery_note === note),
+	failed.delivery_note,
+	{ timeout: 30000 }
+);
+check(true, "the failed stop's Delivery Note is put on a new trip by ERPNext's mapper");
 
 // Chinese.
 await call(admin, FIXTURES + "set_language", { language: "zh" });

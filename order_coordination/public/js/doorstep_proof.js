@@ -4,17 +4,17 @@
 frappe.provide("order_coordination");
 
 order_coordination.show_doorstep_proof = function (frm, method, args) {
-	const $wrap = frm.$wrapper.find(".oc-doorstep-proof").length
-		? frm.$wrapper.find(".oc-doorstep-proof")
-		: $('<div class="oc-doorstep-proof form-section card-section"></div>').insertAfter(
-				frm.$wrapper.find(".form-page .form-section").last()
-			);
 	frappe.call({ method, args }).then((r) => {
 		const rows = r.message || [];
-		if (!rows.length) {
-			$wrap.empty().hide();
-			return;
-		}
+		// At the top of the form, above its tabs, as the coordination panels: a tabbed form (the Delivery
+		// Note) keeps its dashboard in the Connections tab.
+		let $wrap = frm.layout.wrapper.children(".oc-doorstep-proof");
+		if (!$wrap.length)
+			$wrap = $('<div class="oc-doorstep-proof form-section card-section"></div>').prependTo(
+				frm.layout.wrapper
+			);
+		$wrap.empty().toggleClass("hidden", !rows.length);
+		if (!rows.length) return;
 		const esc = frappe.utils.escape_html;
 		const when = (row) => frappe.datetime.str_to_user(row.recorded_at || row.received_at);
 		const html = rows
@@ -56,7 +56,9 @@ order_coordination.show_doorstep_proof = function (frm, method, args) {
 					<div>${sig} ${photos}</div></div>`;
 			})
 			.join("");
-		$wrap.html(`<div class="section-head">${__("Proof of Delivery")}</div><div>${html}</div>`).show();
+		$wrap.html(
+			`<div class="section-head">${__("Proof of Delivery")}</div><div class="section-body">${html}</div>`
+		);
 		$wrap.find(".oc-reschedule").on("click", (e) => {
 			// ERPNext's own mapper from the Delivery Note to a new Delivery Trip.
 			frappe.model.open_mapped_doc({
