@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from .constants import HANDOFF_REJECTED, ORDER_RECEIVED, STAGES
@@ -192,9 +192,43 @@ def flow_map(trails: Iterable[Trail], max_variants: int = MAX_VARIANTS) -> dict:
 	)
 
 
-def count_map(orders: Iterable[tuple], max_variants: int = MAX_VARIANTS) -> dict:
+@dataclass(frozen=True)
+class CountedHandoffs:
+	"""Handoffs counted already: rows (from, to, status, hours or None, how many), where hours that
+	`handoff_hours` gives the same may come in several rows; the orders behind each (from, to); the orders
+	each department took part in."""
+
+	rows: tuple = ()
+	orders: dict = field(default_factory=dict)
+	departments: dict = field(default_factory=dict)
+
+
+def handoff_hours(hours) -> float | None:
+	"""A handoff's wait as the map counts it: to the tenth of an hour, never below zero; None while pending."""
+	return None if hours is None else round(max(0.0, float(hours)), 1)
+
+
+def count_handoffs(rows: Iterable[tuple]) -> CountedHandoffs:
+	"""Handoffs given one by one as (order, from, to, hours or None, status), counted."""
+	counts, pairs, departments = Counter(), defaultdict(set), defaultdict(set)
+	for order, frm, to, hours, status in rows:
+		counts[(frm, to, status, hours)] += 1
+		pairs[(frm, to)].add(order)
+		departments[frm].add(order)
+		departments[to].add(order)
+	return CountedHandoffs(
+		tuple((*key, n) for key, n in counts.items()),
+		{k: len(v) for k, v in pairs.items()},
+		{k: len(v) for k, v in departments.items()},
+	)
+
+
+def count_map(
+	orders: Iterable[tuple], max_variants: int = MAX_VARIANTS, counted: CountedHandoffs | None = None
+) -> dict:
 	"""The map of orders given as (order, lead hours, timed moves, handoffs, the stage it was in each time
-	its promise moved later): what `flow_map` counts, from moves already on the clock."""
+	its promise moved later): what `flow_map` counts, from moves already on the clock. With `counted`, the
+	handoffs are those counted already, and each order's own are not read."""
 	moves, handoffs, variants = Counter(), Counter(), Counter()
 	move_orders, handoff_orders, node_orders = defaultdict(set), defaultdict(set), defaultdict(set)
 	later = Counter()
@@ -208,22 +242,28 @@ def count_map(orders: Iterable[tuple], max_variants: int = MAX_VARIANTS) -> dict
 			move_orders[(stage_from, stage_to)].add(order)
 			node_orders[node_id(STAGE, stage_to)].add(order)
 			path.append(stage_to)
-		for h in order_handoffs:
-			hours = None if h.hours is None else round(max(0.0, float(h.hours)), 1)
-			handoffs[(h.from_department, h.to_department, h.status, hours)] += 1
+		for h in () if counted else order_handoffs:
+			handoffs[(h.from_department, h.to_department, h.status, handoff_hours(h.hours))] += 1
 			handoff_orders[(h.from_department, h.to_department)].add(order)
 			node_orders[node_id(DEPARTMENT, h.from_department)].add(order)
 			node_orders[node_id(DEPARTMENT, h.to_department)].add(order)
 		for stage in later_stages:
 			later[node_id(STAGE, stage)] += 1
 		variants[(tuple(path), lead)] += 1
+	pairs = {k: len(v) for k, v in handoff_orders.items()}
+	nodes = {k: len(v) for k, v in node_orders.items()}
+	if counted:
+		for frm, to, status, hours, n in counted.rows:
+			handoffs[(frm, to, status, handoff_hours(hours))] += n
+		pairs = dict(counted.orders)
+		nodes.update({node_id(DEPARTMENT, name): n for name, n in counted.departments.items()})
 	return assemble(
 		total,
 		[(*key, n) for key, n in moves.items()],
 		[(*key, n) for key, n in handoffs.items()],
 		{k: len(v) for k, v in move_orders.items()},
-		{k: len(v) for k, v in handoff_orders.items()},
-		{k: len(v) for k, v in node_orders.items()},
+		pairs,
+		nodes,
 		dict(later),
 		[(path, hours, n) for (path, hours), n in variants.items()],
 		max_variants,

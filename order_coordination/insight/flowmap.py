@@ -16,8 +16,9 @@ from order_coordination.core.flowmap import (
 	HANDOFF,
 	MOVE,
 	STAGE,
-	HandoffTrail,
+	CountedHandoffs,
 	Trail,
+	count_handoffs,
 	count_map,
 	is_backward,
 	stage_at,
@@ -35,8 +36,9 @@ MAX_NAMED_ORDERS = 5000  # beyond, the stage moves of the whole period are read
 
 def counted_orders(period) -> list[tuple]:
 	"""Each order of the period as `core.flowmap.count_map` reads it: its stage moves as its Created entry
-	keeps them (counted on the clock for an order whose entry holds none), handoffs and the stages it was
-	in when its promise moved later. The stage moves themselves are read only for those few orders."""
+	keeps them (counted on the clock for an order whose entry holds none) and the stages it was in when its
+	promise moved later (its handoffs are counted apart). The stage moves themselves are read only for those
+	few orders."""
 	values = {}
 	orders = orders_sql(period, values, moves=True)
 	calendar = calendar_for(period.company)
@@ -49,24 +51,26 @@ def counted_orders(period) -> list[tuple]:
 		return []
 	later = _later_dates(orders, values)
 	moves = _moves(orders, values, {name for name in started if name not in kept} | set(later))
-	handoffs = defaultdict(list)
-	for name, frm, to, hours, status in frappe.db.sql(
-		f"""select h.order_coordination, h.from_department, h.to_department,
-			if(h.responded_on is null, null, h.response_hours), h.status
-		from {orders} join `tabOrder Handoff` h on h.order_coordination = c.name
-		where h.status != 'Cancelled'""",
-		values,
-	):
-		handoffs[name].append(HandoffTrail(frm, to, hours, status))
 	rows = []
 	for name, at in started.items():
 		own = tuple(sorted(moves.get(name, ())))
 		timed = unpack(kept[name]) if name in kept else timed_moves(at, own, calendar)
 		trail = Trail(name, at, calendar, own)
-		rows.append(
-			(name, *timed, handoffs[name], [stage_at(trail, moment) for moment in later.get(name, ())])
-		)
+		rows.append((name, *timed, (), [stage_at(trail, moment) for moment in later.get(name, ())]))
 	return rows
+
+
+def counted_handoffs(orders: str, values: dict) -> CountedHandoffs:
+	"""The period's handoffs (all but cancelled ones), counted as they are read."""
+	return count_handoffs(
+		frappe.db.sql(
+			f"""select h.order_coordination, h.from_department, h.to_department,
+				if(h.responded_on is null, null, h.response_hours), h.status
+			from {orders} join `tabOrder Handoff` h on h.order_coordination = c.name
+			where h.status != 'Cancelled'""",
+			values,
+		)
+	)
 
 
 def _later_dates(orders: str, values: dict) -> dict:
@@ -140,7 +144,9 @@ def companies():
 def flow_map(company, from_date, to_date, filters=None):
 	"""The flow map of the company's orders that started in the period: nodes, edges, variants."""
 	period = clean_period(company, from_date, to_date, filters)
-	result = count_map(counted_orders(period))
+	values = {}
+	orders = orders_sql(period, values)
+	result = count_map(counted_orders(period), counted=counted_handoffs(orders, values))
 	for node in result["nodes"]:
 		node["label"] = _(node["name"])
 	result["period"] = {"company": period.company, "from_date": period.from_date, "to_date": period.to_date}
