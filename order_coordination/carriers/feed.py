@@ -192,9 +192,12 @@ def apply_to_shipment(shipment: str, events: list) -> int:
 	# Lock the Shipment's row: two jobs never apply the same shipment's events at once.
 	frappe.db.sql("select name from `tabShipment` where name = %s for update", shipment)
 	names = [e.name for e in events]
+	# A locking read: it sees what another job committed while this one waited for the Shipment. A plain
+	# read would see this transaction's snapshot, taken when the job read the queue, and apply the other
+	# job's events a second time (found by the busy day's run: two jobs, one shipment).
 	still = set(
 		frappe.db.sql_list(
-			f"select name from `tab{DT_CARRIER_EVENT}` where name in %s and state = %s",
+			f"select name from `tab{DT_CARRIER_EVENT}` where name in %s and state = %s for update",
 			(tuple(names), CARRIER_EVENT_QUEUED),
 		)
 	)

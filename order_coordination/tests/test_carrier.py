@@ -26,6 +26,7 @@ from order_coordination.core.carrier import SHIPMENT_STATUS, sign
 from order_coordination.tests.utils import (
 	STOCKED,
 	add_stock,
+	at_once,
 	deliver,
 	make_order,
 	make_user,
@@ -139,7 +140,7 @@ class CarrierCase(TestCase):
 		frappe.db.commit()
 		return so.name, shipment.name, awb
 
-	def post(self, events, user=INTEGRATION, signature=None, raw=None):
+	def post(self, events, user=INTEGRATION, signature=None, raw=None, apply=True):
 		body = raw if raw is not None else json.dumps({"events": events})
 		headers = {"Authorization": self.tokens[user], "Content-Type": "application/json"}
 		if signature is not None:
@@ -150,8 +151,9 @@ class CarrierCase(TestCase):
 			kwargs={"data": body, "headers": headers},
 		)
 		frappe.db.rollback()  # see what the request committed
-		carrier_feed.apply_queued()  # the worker's job
-		frappe.db.commit()
+		if apply:
+			carrier_feed.apply_queued()  # the worker's job
+			frappe.db.commit()
 		return response
 
 	def event(self, awb, status, minutes=0, event_id=None, **extra):
@@ -239,6 +241,26 @@ class TestCarrierEvents(CarrierCase):
 		self.post([self.event(awb, constants.CARRIER_FAILED_ATTEMPT, minutes=60)])
 		self.assertEqual(len(self.carrier_updates(so_name)), 2)
 		self.assertEqual(self.open_exceptions(so_name), [constants.DELIVERY_FAILED])
+
+	def test_two_jobs_never_apply_one_event_twice(self):
+		"""Found by the busy day's run: a job that read the queue, then waited for the Shipment while another
+		job applied the same events, applied them again (its snapshot still showed them queued)."""
+		so_name, shipment, awb = self.shipped()
+		self.post([self.event(awb, constants.CARRIER_IN_TRANSIT)], apply=False)
+		# This job reads the queue (its transaction's snapshot is taken here)...
+		queued = frappe.db.sql(
+			f"""select name, event_id, tracking_number, status, occurred_at, location, description, shipment,
+				received_by from `tab{constants.DT_CARRIER_EVENT}` where shipment = %s and state = %s""",
+			(shipment, constants.CARRIER_EVENT_QUEUED),
+			as_dict=True,
+		)
+		self.assertEqual(len(queued), 1)
+		# ...another job applies the same events and commits...
+		at_once(carrier_feed.apply_queued, count=1)
+		# ...and this one, given the Shipment at last, applies nothing twice.
+		self.assertEqual(carrier_feed.apply_to_shipment(shipment, queued), 0)
+		frappe.db.commit()
+		self.assertEqual(len(self.carrier_updates(so_name)), 1)
 
 	def test_a_late_in_transit_never_undoes_delivered(self):
 		so_name, shipment, awb = self.shipped()
