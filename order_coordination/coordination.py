@@ -99,6 +99,12 @@ def load(sales_order: str, lock: bool = True) -> Order | None:
 	"""Load an order in one read; with `lock`, its row stays locked until the transaction ends, and the
 	read sees the latest commit rather than this transaction's snapshot."""
 	try:
+		if lock:
+			# The app's lock order is ERPNext's: the Sales Order's row, then its record. A submit (a Delivery
+			# Note updating the order) holds the Sales Order when it reaches here; a department action taking
+			# the record first would meet it in a deadlock when it writes the order's fields (found by the busy
+			# day's run: one Logistics user accepting while another ships). Held already in a submit: free.
+			frappe.db.sql("select name from `tabSales Order` where name = %s for update", sales_order)
 		# Plain SQL: this read is on the path of every ERPNext submit, and the query builder's work shows.
 		rows = frappe.db.sql(
 			f"""select {LOAD_COLUMNS} from `tab{DT_ORDER_COORDINATION}` where name = %s

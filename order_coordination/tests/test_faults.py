@@ -141,3 +141,52 @@ class TestLockContention(TestCase):
 		self.assertEqual(
 			frappe.db.get_value(constants.DT_ORDER_HANDOFF, handoff, "status"), constants.HANDOFF_ACCEPTED
 		)
+
+	def test_a_department_action_and_a_submit_on_one_order_never_deadlock(self):
+		"""Found by the busy day's run: a handoff accepted while a Delivery Note of the same order was being
+		submitted deadlocked (the action held the record and wanted the Sales Order; the submit the reverse),
+		and one of them got a server error. Both now take the Sales Order first: one waits, both succeed."""
+		import threading
+		import time
+
+		from order_coordination import api, coordination
+
+		so = make_order(item_code=STOCKED)
+		handoff = pending_handoff(so.name).name
+		frappe.db.commit()
+		self.addCleanup(remove_committed_orders, [so.name])
+		site, sites_path = frappe.local.site, frappe.local.sites_path
+		holding, outcome = threading.Event(), {}
+
+		def submit_like():
+			"""What a Delivery Note's submit does: ERPNext writes the Sales Order, then the app loads the record."""
+			frappe.init(site=site, sites_path=sites_path)
+			frappe.connect()
+			try:
+				frappe.db.sql("select name from `tabSales Order` where name = %s for update", so.name)
+				holding.set()
+				time.sleep(1.5)  # the action starts meanwhile
+				coordination.load(so.name)
+				frappe.db.commit()
+				outcome["submit"] = "ok"
+			except Exception as error:
+				frappe.db.rollback()
+				outcome["submit"] = type(error).__name__
+			finally:
+				frappe.destroy()
+
+		thread = threading.Thread(target=submit_like)
+		thread.start()
+		holding.wait(30)
+		try:
+			api.accept_handoff(handoff)
+			frappe.db.commit()
+			outcome["action"] = "ok"
+		except Exception as error:
+			frappe.db.rollback()
+			outcome["action"] = type(error).__name__
+		thread.join(60)
+		self.assertEqual(outcome, {"submit": "ok", "action": "ok"})
+		self.assertEqual(
+			frappe.db.get_value(constants.DT_ORDER_HANDOFF, handoff, "status"), constants.HANDOFF_ACCEPTED
+		)
