@@ -164,11 +164,15 @@ def timed_moves(started: datetime, moves, calendar: Calendar) -> tuple[float, tu
 
 
 MOVE_SEP, PART_SEP = "\x1e", "\x1f"
+MAX_PACKED = 340  # characters: the column sits in an index beside the company, action, time and order
 
 
-def pack(lead: float, moves) -> str:
-	"""`timed_moves` as text kept on the order's Created entry (hours written so that they read back equal)."""
-	return MOVE_SEP.join([repr(float(lead)), *(PART_SEP.join((f, t, repr(float(h)))) for f, t, h in moves)])
+def pack(lead: float, moves) -> str | None:
+	"""`timed_moves` as text kept on the order's Created entry (hours written so that they read back equal);
+	None when longer than the column holds (an order moved back and forth many times is counted on the
+	clock instead)."""
+	text = MOVE_SEP.join([repr(float(lead)), *(PART_SEP.join((f, t, repr(float(h)))) for f, t, h in moves)])
+	return text if len(text) <= MAX_PACKED else None
 
 
 def unpack(text: str) -> tuple[float, tuple]:

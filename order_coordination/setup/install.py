@@ -55,16 +55,26 @@ INDEXES = {
 		("status", "to_department", "due_by"),
 		("order_coordination", "sent_on"),
 		("sent_on",),
+		# The flow map reads a period's handoffs from the index alone.
+		(
+			"order_coordination",
+			"status",
+			"from_department",
+			"to_department",
+			"responded_on",
+			"response_hours",
+		),
 	),
 	constants.DT_ORDER_COORDINATION: (
 		("responsible_department", "status", "delivery_date"),
 		("status", "company"),
 		("status", "next_status_check"),
 	),
-	# The flow map, the replay and the export find a period's orders by their Created entry, and read each
-	# order's stage moves from an index that holds every column they need.
+	# The flow map, the replay and the export find a period's orders by their Created entry (with the moves
+	# the flow map keeps there, from the index alone: it replaced `oc_company_action_at`, patch
+	# flow_map_indexes), and read each order's stage moves from an index that holds every column they need.
 	constants.DT_TIMELINE: (
-		("company", "action", "at"),
+		("company", "action", "at", "order_coordination", "stage_moves"),
 		("order_coordination", "action", "at", "idx", "stage_from", "stage_to"),
 	),
 	# Carrier events find their Shipment by its AWB number, and a shipment's latest event by time.
@@ -76,7 +86,7 @@ INDEXES = {
 def make_indexes():
 	for doctype, indexes in INDEXES.items():
 		for fields in indexes:
-			frappe.db.add_index(doctype, list(fields), index_name="oc_" + "_".join(fields))
+			frappe.db.add_index(doctype, list(fields), index_name=("oc_" + "_".join(fields))[:64])
 
 
 def make_custom_fields():
