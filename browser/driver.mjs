@@ -196,7 +196,7 @@ await form
 	.locator(".oc-doorstep-proof >> visible=true")
 	.screenshot({ path: resolve(SHOTS, "desk-note-proof.png") });
 await form.click(".oc-doorstep-proof .oc-reschedule >> visible=true");
-await form.waitForURL(/\/app\/delivery-trip\/new/, { timeout: 30000 });
+await form.waitForURL(/\/(app|desk)\/delivery-trip\/new/, { timeout: 30000 }); // v16: /desk/
 await form.waitForFunction(
 	(note) => (cur_frm.doc.delivery_stops || []).some((s) => s.delivery_note === note),
 	failed.delivery_note,
