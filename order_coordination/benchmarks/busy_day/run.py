@@ -176,6 +176,7 @@ def main():
 				os.remove(path)
 		bench.bench("set-config allow_tests 1")
 		bench.bench("set-config developer_mode 1")
+		bench.bench("purge-jobs")  # what earlier runs queued on a bench without workers
 		bench.bench("enable-scheduler")
 		bench.call(f"{APP}.benchmarks.busy_day.site", "prepare", path=plan_path, erpnext_only=True)
 		supervisor.start_all()
