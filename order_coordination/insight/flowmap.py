@@ -42,21 +42,26 @@ def counted_orders(period) -> list[tuple]:
 	values = {}
 	orders = orders_sql(period, values, moves=True)
 	calendar = calendar_for(period.company)
-	started, kept = {}, {}
-	for name, at, packed in frappe.db.sql(f"select c.name, c.started, c.stage_moves from {orders}", values):
-		started[name] = at if isinstance(at, datetime) else get_datetime(at)
-		if packed is not None:
-			kept[name] = packed
-	if not started:
+	# When an order started matters only where its moves are counted on the clock.
+	read = frappe.db.sql(
+		f"select c.name, c.stage_moves, if(c.stage_moves is null, c.started, null) from {orders}", values
+	)
+	if not read:
 		return []
 	later = _later_dates(orders, values)
-	moves = _moves(orders, values, {name for name in started if name not in kept} | set(later))
+	moves = _moves(orders, values, {name for name, packed, _at in read if packed is None} | set(later))
 	rows = []
-	for name, at in started.items():
-		own = tuple(sorted(moves.get(name, ())))
-		timed = unpack(kept[name]) if name in kept else timed_moves(at, own, calendar)
-		trail = Trail(name, at, calendar, own)
-		rows.append((name, *timed, (), [stage_at(trail, moment) for moment in later.get(name, ())]))
+	for name, packed, at in read:
+		if packed is None:
+			own = tuple(sorted(moves.get(name, ())))
+			timed = timed_moves(at if isinstance(at, datetime) else get_datetime(at), own, calendar)
+		else:
+			timed = unpack(packed)
+		stages = ()
+		if name in later:
+			trail = Trail(name, None, calendar, tuple(sorted(moves.get(name, ()))))
+			stages = [stage_at(trail, moment) for moment in later[name]]
+		rows.append((name, *timed, (), stages))
 	return rows
 
 
