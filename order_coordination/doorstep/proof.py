@@ -70,27 +70,27 @@ def attempts(filters: dict) -> list:
 	)
 
 
+def check_may_read(doctype: str, name) -> None:
+	"""One answer for a document that does not exist and one the user may not see: no existence oracle."""
+	if not (
+		isinstance(name, str)
+		and frappe.db.exists(doctype, name)
+		and frappe.has_permission(doctype, "read", name)
+	):
+		frappe.throw(_("You may not see {0} {1}").format(_(doctype), name), frappe.PermissionError)
+
+
 @frappe.whitelist()
 def trip_proofs(delivery_trip):
 	"""Every attempt at the trip's stops, for its form (the desk's permissions on attempts apply)."""
-	if not isinstance(delivery_trip, str) or not frappe.has_permission(
-		"Delivery Trip", "read", delivery_trip
-	):
-		frappe.throw(
-			_("You may not see {0} {1}").format(_("Delivery Trip"), delivery_trip), frappe.PermissionError
-		)
+	check_may_read("Delivery Trip", delivery_trip)
 	return attempts({"delivery_trip": delivery_trip})
 
 
 @frappe.whitelist()
 def note_proofs(delivery_note):
 	"""Every attempt to deliver the note, on any trip, for its form."""
-	if not isinstance(delivery_note, str) or not frappe.has_permission(
-		"Delivery Note", "read", delivery_note
-	):
-		frappe.throw(
-			_("You may not see {0} {1}").format(_("Delivery Note"), delivery_note), frappe.PermissionError
-		)
+	check_may_read("Delivery Note", delivery_note)
 	return attempts({"delivery_note": delivery_note})
 
 
