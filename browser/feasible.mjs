@@ -8,6 +8,7 @@
 // Environment: OC_URL (default http://127.0.0.1:8000), OC_ADMIN_PASSWORD (default admin),
 // CHROMIUM (default /usr/bin/chromium), OC_SCREENSHOTS (default /tmp/oc/shots-22).
 import { chromium } from "playwright-core";
+import { call, session as signIn } from "./lib.mjs";
 import { mkdirSync } from "node:fs";
 
 const BASE = process.env.OC_URL || "http://127.0.0.1:8000";
@@ -20,24 +21,7 @@ const browser = await chromium.launch({
 	args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
 });
 
-async function session(usr, pwd) {
-	const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, baseURL: BASE });
-	const response = await context.request.post("/api/method/login", { form: { usr, pwd } });
-	if (!response.ok()) throw new Error(`login failed for ${usr}: ${response.status()}`);
-	const page = await context.newPage();
-	page.on("pageerror", (error) => console.error(`[${usr}] page error:`, error.message));
-	return { page, context, usr };
-}
-
-async function call(who, method, args = {}) {
-	const response = await who.context.request.post(`/api/method/${method}`, {
-		data: args,
-		headers: { "X-Frappe-CSRF-Token": "None" },
-	});
-	const body = await response.json();
-	if (!response.ok()) throw new Error(`${method}: ${JSON.stringify(body).slice(0, 400)}`);
-	return body.message;
-}
+const session = (usr, pwd) => signIn(browser, BASE, usr, pwd, { width: 1440, height: 1000 });
 
 async function open_form(who, name) {
 	await who.page.goto(`/app/sales-order/${encodeURIComponent(name)}`);
